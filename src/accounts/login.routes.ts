@@ -1,0 +1,78 @@
+// Sign-in and sign-out pages (DJAM §6.2, §6.3) and the site root (§6.1).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { SecretKeys } from '../crypto/keys.ts';
+import { AppError } from '../errors.ts';
+import { authenticate, createSession, deleteSession } from '../users/index.ts';
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../http/cookies.ts';
+import { csrfToken, verifyCsrf } from '../http/csrf.ts';
+import { AttemptLimiter } from '../http/rate-limit.ts';
+import { loadSession } from '../http/session.ts';
+import { loginPage, notConfirmedMessage } from './views/login.ts';
+import { safeNext } from './safe-next.ts';
+
+export interface LoginDeps {
+  config: Config; db: Db; keys: SecretKeys;
+  /** Also ends the provider's own session, so the next authorize asks again. */
+  onLogout(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+}
+
+const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
+const HOME_ROUTES: Record<string, string> = { login: '/accounts/login/', register: '/user/register/' };
+
+function ownOrigins(config: Config, request: FastifyRequest): string[] {
+  return [new URL(config.baseUrl).origin, `${request.protocol}://${request.host}`];
+}
+
+export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promise<void> {
+  const limiter = new AttemptLimiter(deps.config.DJAM_LOGIN_RATE_LIMIT, FIFTEEN_MINUTES_MS);
+  const render = (request: FastifyRequest, reply: FastifyReply, extra: { email?: string; error?: Parameters<typeof loginPage>[0]['error'] } = {}) =>
+    reply.type('text/html').send(loginPage({ action: request.url, csrfToken: csrfToken(deps.keys, request, reply), ...extra }));
+
+  app.get('/accounts/login/', async (request, reply) => render(request, reply));
+
+  app.post('/accounts/login/', async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const email = typeof body.username === 'string' ? body.username.trim().slice(0, 254) : '';
+    const password = typeof body.password === 'string' ? body.password.slice(0, 4096) : '';
+    try {
+      verifyCsrf(deps.keys, request);
+      const limitKeys = [`ip:${request.ip}`, `email:${email.toLowerCase()}`];
+      if (limitKeys.some((k) => limiter.isBlocked(k))) throw new AppError('RATE_LIMITED');
+      const user = await authenticate(deps, email, password, { requireConfirmedEmail: true }).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') limitKeys.forEach((k) => limiter.recordFailure(k));
+        throw err;
+      });
+      limiter.reset(`email:${email.toLowerCase()}`);
+      const session = await createSession(deps, user.id, deps.config.DJAM_SESSION_TTL_SECONDS);
+      setSessionCookie(request, reply, session.token, deps.config.DJAM_SESSION_TTL_SECONDS);
+      const next = safeNext((request.query as Record<string, unknown>).next, ownOrigins(deps.config, request));
+      request.log.info({ userId: user.id }, 'login.succeeded');
+      return reply.redirect(next ?? `/user/account/edit/${user.id}/`, 302);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      request.log.info({ reason: err.code }, 'login.failed');
+      const error = err.code === 'EMAIL_NOT_CONFIRMED' ? notConfirmedMessage : err.message;
+      return render(request, reply.status(err.code === 'RATE_LIMITED' ? 429 : 200), { email, error });
+    }
+  });
+
+  const logout = async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await deleteSession(deps, token);
+    clearSessionCookie(reply);
+    await deps.onLogout(request, reply);
+    const next = safeNext((request.query as Record<string, unknown>).next, ownOrigins(deps.config, request));
+    const target = deps.config.DJAM_LOGOUT_REDIRECT;
+    return reply.redirect(next ?? HOME_ROUTES[target] ?? target, 302);
+  };
+  app.get('/accounts/logout/', logout);
+  app.post('/accounts/logout/', logout);
+
+  app.get('/', async (request, reply) => {
+    const session = await loadSession(deps, request);
+    if (session) return reply.redirect(`/user/account/${session.user.id}/`, 302);
+    return reply.redirect(HOME_ROUTES[deps.config.DJAM_HOME_VIEW] ?? '/accounts/login/', 302);
+  });
+}

@@ -1,0 +1,22 @@
+import { html, raw, type SafeHtml } from '../../http/views/html.ts';
+import { layout, message } from '../../http/views/layout.ts';
+
+export interface LoginView { action: string; csrfToken: string; email?: string; error?: SafeHtml | string; notice?: string }
+
+export function loginPage(v: LoginView): string {
+  return layout({ title: 'Sign in' }, html`
+    ${message('notice', v.notice)}
+    ${message('error', v.error)}
+    <form method="post" action="${v.action}" novalidate>
+      <input type="hidden" name="csrfmiddlewaretoken" value="${v.csrfToken}">
+      <label for="id_username">Email</label>
+      <input type="email" id="id_username" name="username" value="${v.email ?? ''}" autocomplete="username" required autofocus maxlength="254">
+      <label for="id_password">Password</label>
+      <input type="password" id="id_password" name="password" autocomplete="current-password" required maxlength="4096">
+      <button type="submit">Sign in</button>
+    </form>`);
+}
+
+export const notConfirmedMessage = raw(
+  'Please confirm your email before continuation. Do you want to <a href="/user/resend_activation_email/">re-send activation email</a>?',
+);

@@ -1,0 +1,59 @@
+// The composition root: the only file that knows every capability. buildApp() wires the
+// dependencies once and registers each capability's routes.
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import type { SecretKeys } from './crypto/keys.ts';
+import type { SigningJwk } from './signing-keys/index.ts';
+import { registerErrorHandler } from './http/error-handler.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
+import { createProvider, interactionRoutes, mountProvider, providerSessionEnder, rewriteProviderUrl } from './oidc/index.ts';
+import { loginRoutes } from './accounts/login.routes.ts';
+import { accountRoutes } from './accounts/account.routes.ts';
+import { applicationRoutes } from './clients/applications.routes.ts';
+import { resourceRoutes } from './resource/resource.routes.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  keys: SecretKeys;
+  jwks: SigningJwk[];
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface App { app: FastifyInstance; provider: Provider }
+
+export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+  if (config.DJAM_LOG_LEVEL === 'silent') return false;
+  return {
+    level: config.DJAM_LOG_LEVEL,
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.client_secret'],
+  };
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? loggerOptions(config),
+    trustProxy: config.DJAM_TRUST_PROXY,
+    rewriteUrl: (req) => rewriteProviderUrl(req.url ?? '/'),
+    bodyLimit: 1024 * 1024,
+  });
+  const provider = createProvider(deps);
+  provider.on('server_error', (_ctx, err) => app.log.error({ err }, 'oidc.server_error'));
+  await app.register(cookie);
+  await app.register(formbody);
+  registerSecurityHeaders(app, { hsts: config.baseUrl.startsWith('https://') });
+  registerErrorHandler(app);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  await mountProvider(app, { ...deps, provider });
+  await app.register(interactionRoutes, { ...deps, provider });
+  await app.register(loginRoutes, { ...deps, onLogout: providerSessionEnder(provider) });
+  await app.register(accountRoutes, deps);
+  await app.register(applicationRoutes, deps);
+  await app.register(resourceRoutes, { ...deps, provider });
+  return { app, provider };
+}

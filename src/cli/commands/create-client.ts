@@ -1,0 +1,35 @@
+// Registers an OAuth client for scripts and prints {client_id, client_secret, ...} as JSON.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config.ts';
+import { openRuntime } from '../../runtime.ts';
+import { createClient } from '../../clients/index.ts';
+
+export async function createClientCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: {
+    name: { type: 'string' }, 'grant-type': { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true },
+    'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' },
+    scope: { type: 'string', multiple: true }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' },
+    'skip-consent': { type: 'boolean' }, 'jwt-alg': { type: 'string' },
+  } });
+  if (!values.name || !values['grant-type']) {
+    process.stderr.write('Usage: djam createclient --name N --grant-type client_credentials|authorization_code [--redirect-uri U]... [--public] [--scope S]... [--client-id ID --client-secret SECRET] [--skip-consent]\n');
+    return 2;
+  }
+  const { database, keys } = await openRuntime(loadConfig());
+  try {
+    const scope = values.scope?.flatMap((s) => s.split(/\s+/)).filter(Boolean).join(' ');
+    const { client, clientSecret } = await createClient({ db: database.db, keys }, {
+      name: values.name, grantType: values['grant-type'] as 'client_credentials', clientType: values.public ? 'public' : 'confidential',
+      redirectUris: values['redirect-uri'] ?? [], postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
+      scope: scope || undefined, requireConsent: !values['skip-consent'], jwtAlg: values['jwt-alg'] as 'RS256' | undefined,
+      clientId: values['client-id'], clientSecret: values['client-secret'],
+    });
+    process.stdout.write(`${JSON.stringify({
+      client_id: client.clientId, client_secret: clientSecret, name: client.name, client_type: client.clientType,
+      grant_types: client.grantTypes, redirect_uris: client.redirectUris, scope: client.scope,
+    }, null, 2)}\n`);
+  } finally {
+    await database.close();
+  }
+  return 0;
+}

@@ -1,0 +1,98 @@
+// The OAuth/OIDC client registry. Secrets are generated here, shown once to whoever created
+// the client, and stored sealed (AES-256-GCM) because the provider must compare them and sign
+// HS256 id_tokens with them.
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { oauthClients } from '../db/schema.ts';
+import { seal, type SecretKeys } from '../crypto/keys.ts';
+import { AppError, isUniqueViolation } from '../errors.ts';
+import { validateClientInput, type ClientInput } from './clients.validation.ts';
+
+export type ClientRow = typeof oauthClients.$inferSelect;
+interface Deps { db: Db; keys: SecretKeys }
+
+export const DEFAULT_CLIENT_SCOPE = 'openid profile email user_id groups offline_access read write token_introspection';
+
+export function generateClientId(): string {
+  return randomBytes(20).toString('base64url');
+}
+
+export function generateClientSecret(): string {
+  return randomBytes(48).toString('base64url');
+}
+
+function columnsFor(input: ClientInput) {
+  const grantTypes = input.grantType === 'authorization_code' ? ['authorization_code', 'refresh_token'] : ['client_credentials'];
+  return {
+    name: input.name, clientType: input.clientType, grantTypes,
+    responseTypes: input.grantType === 'authorization_code' ? ['code'] : [],
+    redirectUris: input.redirectUris, postLogoutRedirectUris: input.postLogoutRedirectUris ?? [],
+    requireConsent: input.requireConsent ?? true, jwtAlg: input.jwtAlg ?? 'RS256', updatedAt: new Date(),
+  };
+}
+
+/** Registers a client; returns the row and the clear secret, which is never readable again here. */
+export async function createClient(deps: Deps, raw: ClientInput & { ownerId?: number | null; clientId?: string; clientSecret?: string }) {
+  const input = validateClientInput(raw);
+  const clientId = raw.clientId ?? generateClientId();
+  const secret = input.clientType === 'public' ? null : raw.clientSecret ?? generateClientSecret();
+  // By default a client may introspect its own tokens (DJAM's rule needs its id among its scopes).
+  const scope = input.scope ?? `${DEFAULT_CLIENT_SCOPE} ${clientId}`;
+  try {
+    const [row] = await deps.db.insert(oauthClients).values({
+      ...columnsFor(input), clientId, scope, ownerId: raw.ownerId ?? null,
+      clientSecretSealed: secret === null ? null : seal(deps.keys, secret),
+    }).returning();
+    return { client: row, clientSecret: secret };
+  } catch (cause) {
+    if (isUniqueViolation(cause)) throw new AppError('CLIENT_ID_TAKEN', { cause });
+    throw cause;
+  }
+}
+
+export async function updateClient(deps: Deps, id: number, raw: ClientInput): Promise<ClientRow> {
+  const input = validateClientInput(raw);
+  const before = await getClient(deps, id);
+  // Switching to public drops the secret; switching to confidential needs a new one (rotate).
+  const secret = input.clientType === 'public' ? { clientSecretSealed: null } : {};
+  const [row] = await deps.db.update(oauthClients)
+    .set({ ...columnsFor(input), ...secret, ...(input.scope ? { scope: input.scope } : {}) })
+    .where(eq(oauthClients.id, before.id)).returning();
+  return row;
+}
+
+export async function rotateClientSecret(deps: Deps, id: number): Promise<string> {
+  const secret = generateClientSecret();
+  await deps.db.update(oauthClients).set({ clientSecretSealed: seal(deps.keys, secret), clientType: 'confidential', updatedAt: new Date() })
+    .where(eq(oauthClients.id, id));
+  return secret;
+}
+
+export async function getClient(deps: { db: Db }, id: number): Promise<ClientRow> {
+  const [row] = Number.isSafeInteger(id) ? await deps.db.select().from(oauthClients).where(eq(oauthClients.id, id)).limit(1) : [];
+  if (!row) throw new AppError('CLIENT_NOT_FOUND', { details: { id } });
+  return row;
+}
+
+export async function findClientByClientId(deps: { db: Db }, clientId: string): Promise<ClientRow | undefined> {
+  const [row] = await deps.db.select().from(oauthClients).where(eq(oauthClients.clientId, clientId)).limit(1);
+  return row;
+}
+
+/** A client owned by the user, or CLIENT_NOT_FOUND (never "forbidden": ids of others stay hidden). */
+export async function getOwnedClient(deps: { db: Db }, ownerId: number, id: number): Promise<ClientRow> {
+  const [row] = Number.isSafeInteger(id)
+    ? await deps.db.select().from(oauthClients).where(and(eq(oauthClients.id, id), eq(oauthClients.ownerId, ownerId))).limit(1)
+    : [];
+  if (!row) throw new AppError('CLIENT_NOT_FOUND', { details: { id } });
+  return row;
+}
+
+export async function listClientsOwnedBy(deps: { db: Db }, ownerId: number): Promise<ClientRow[]> {
+  return deps.db.select().from(oauthClients).where(eq(oauthClients.ownerId, ownerId)).orderBy(asc(oauthClients.id));
+}
+
+export async function deleteClient(deps: { db: Db }, id: number): Promise<void> {
+  await deps.db.delete(oauthClients).where(eq(oauthClients.id, id));
+}

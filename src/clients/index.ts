@@ -1,0 +1,6 @@
+export {
+  DEFAULT_CLIENT_SCOPE, createClient, deleteClient, findClientByClientId, getClient, getOwnedClient,
+  listClientsOwnedBy, rotateClientSecret, updateClient,
+} from './clients.service.ts';
+export type { ClientRow } from './clients.service.ts';
+export type { ClientInput } from './clients.validation.ts';

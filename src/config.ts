@@ -1,0 +1,133 @@
+// The one place that reads the environment. Every setting is declared once in `settings`
+// (name, type, default, one-line doc); loadConfig() coerces them, reports every error at
+// once and returns a frozen object the rest of the server receives through deps.
+import { existsSync, readFileSync } from 'node:fs';
+import { isSecretKeyWeak } from './crypto/secret-key.ts';
+
+type Kind = 'string' | 'int' | 'float' | 'bool' | 'list';
+interface Setting { kind: Kind; default?: string; doc: string; secret?: boolean; choices?: readonly string[] }
+
+export const profiles = ['local', 'dev', 'prod', 'test'] as const;
+export type Profile = (typeof profiles)[number];
+
+export const settings = {
+  DJAM_PROJECT_ENVIRONMENT: { kind: 'string', default: 'local', choices: profiles, doc: 'Profile: local, dev, prod or test. prod requires a real DJAM_SECRET_KEY and an https SITEURL.' },
+  DJAM_SECRET_KEY: { kind: 'string', secret: true, doc: 'Master secret: signs sessions and CSRF tokens, derives the keys that encrypt stored secrets. Unset outside prod: generated once into DJAM_DATA_DIR.' },
+  SITEURL: { kind: 'string', default: 'http://localhost:8000/', doc: 'Public base URL with trailing slash; the OIDC issuer is SITEURL + "openid".' },
+  DJAM_HOST: { kind: 'string', default: '0.0.0.0', doc: 'Address the HTTP server binds.' },
+  DJAM_PORT: { kind: 'int', default: '8000', doc: 'HTTP port.' },
+  DJAM_ALLOWED_HOSTS: { kind: 'list', doc: 'Comma-separated Host header values accepted in prod/test (unset there: the host of SITEURL). local/dev accept any.' },
+  DJAM_TRUST_PROXY: { kind: 'bool', default: 'false', doc: 'Trust X-Forwarded-Proto/-Host/-For from the reverse proxy in front of the server.' },
+  DJAM_DATA_DIR: { kind: 'string', default: './data', doc: 'Where the embedded database, the generated secret key and the mail outbox live.' },
+  DJAM_DB_HOST: { kind: 'string', doc: 'PostgreSQL host. Unset: embedded PGlite in DJAM_DATA_DIR.' },
+  DJAM_DB_PORT: { kind: 'int', default: '5432', doc: 'PostgreSQL port.' },
+  DJAM_DB_NAME: { kind: 'string', default: 'djam', doc: 'PostgreSQL database name.' },
+  DJAM_DB_USER: { kind: 'string', default: 'djam', doc: 'PostgreSQL user.' },
+  DJAM_DB_PASSWORD: { kind: 'string', secret: true, doc: 'PostgreSQL password.' },
+  DJAM_DB_POOL_SIZE: { kind: 'int', default: '10', doc: 'PostgreSQL connections per server process.' },
+  DJAM_RABBITMQ_HOST: { kind: 'string', doc: 'RabbitMQ host. Unset: background jobs run from the database inside the server.' },
+  DJAM_RABBITMQ_PORT: { kind: 'int', default: '5672', doc: 'RabbitMQ port.' },
+  DJAM_RABBITMQ_USER: { kind: 'string', default: 'guest', doc: 'RabbitMQ user.' },
+  DJAM_RABBITMQ_PASSWORD: { kind: 'string', default: 'guest', secret: true, doc: 'RabbitMQ password.' },
+  DJAM_EMAIL_HOST: { kind: 'string', doc: 'SMTP host. Unset: mail is written to DJAM_DATA_DIR/outbox.' },
+  DJAM_EMAIL_PORT: { kind: 'int', default: '587', doc: 'SMTP port.' },
+  DJAM_EMAIL_HOST_USER: { kind: 'string', doc: 'SMTP user.' },
+  DJAM_EMAIL_HOST_PASSWORD: { kind: 'string', secret: true, doc: 'SMTP password.' },
+  DJAM_EMAIL_SENDER: { kind: 'string', default: 'DJAM <noreply@localhost>', doc: 'From address of every e-mail.' },
+  DJAM_HOME_VIEW: { kind: 'string', default: 'login', doc: 'Route name anonymous visitors of / are sent to (login or register).' },
+  DJAM_LOGOUT_REDIRECT: { kind: 'string', default: 'login', doc: 'Where /accounts/logout/ sends the user: a route name or a URL.' },
+  DJAM_DEFAULT_SCOPES: { kind: 'string', default: 'read write', doc: 'Scopes granted when an OAuth request names none (those the client may use).' },
+  DJAM_ACCESS_TOKEN_TTL_SECONDS: { kind: 'int', default: '3600', doc: 'Access-token lifetime.' },
+  DJAM_REFRESH_TOKEN_TTL_SECONDS: { kind: 'int', default: '1209600', doc: 'Refresh-token lifetime (14 days).' },
+  DJAM_SESSION_TTL_SECONDS: { kind: 'int', default: '1209600', doc: 'Browser session lifetime (2 weeks, as the original).' },
+  DJAM_LOGIN_RATE_LIMIT: { kind: 'int', default: '10', doc: 'Failed logins allowed per e-mail address and per client IP in 15 minutes.' },
+  DJAM_LOG_LEVEL: { kind: 'string', default: 'info', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], doc: 'Log level.' },
+} as const satisfies Record<string, Setting>;
+
+type Settings = typeof settings;
+type ValueOf<S extends Setting> = S['kind'] extends 'int' | 'float' ? number : S['kind'] extends 'bool' ? boolean
+  : S['kind'] extends 'list' ? string[] : string;
+type Raw = { [K in keyof Settings]: Settings[K] extends { default: string } ? ValueOf<Settings[K]> : ValueOf<Settings[K]> | undefined };
+
+export interface Config extends Omit<Raw, 'DJAM_PROJECT_ENVIRONMENT'> {
+  DJAM_PROJECT_ENVIRONMENT: Profile;
+  /** SITEURL without its trailing slash: the origin links are built from. */
+  baseUrl: string;
+  issuer: string;
+  loginUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+function coerce(name: string, s: Setting, raw: string, problems: string[]): unknown {
+  switch (s.kind) {
+    case 'int': case 'float': {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n) || (s.kind === 'int' && !Number.isInteger(n))) {
+        problems.push(`${name} must be ${s.kind === 'int' ? 'an integer' : 'a number'}, got "${raw}"`);
+      }
+      return n;
+    }
+    case 'bool': {
+      const v = raw.trim().toLowerCase();
+      if (!['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(v)) problems.push(`${name} must be true or false, got "${raw}"`);
+      return ['true', '1', 'yes', 'on'].includes(v);
+    }
+    case 'list': return raw.split(',').map((x) => x.trim()).filter(Boolean);
+    default:
+      if (s.choices && !s.choices.includes(raw)) problems.push(`${name} must be one of ${s.choices.join(', ')}, got "${raw}"`);
+      return raw;
+  }
+}
+
+/** Reads KEY=VALUE lines of an optional .env file; the real environment wins over it. */
+function readDotEnv(path: string): Record<string, string> {
+  if (!existsSync(path)) return {};
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const m = /^\s*(?:export\s+)?([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m) out[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return out;
+}
+
+function checkProfile(c: Config, problems: string[]): void {
+  if (c.DJAM_PROJECT_ENVIRONMENT !== 'prod') return;
+  if (!c.DJAM_SECRET_KEY || isSecretKeyWeak(c.DJAM_SECRET_KEY)) {
+    problems.push('DJAM_SECRET_KEY must be set to a random value of at least 32 characters in prod');
+  }
+  if (!c.SITEURL.startsWith('https://')) problems.push('SITEURL must be an https URL in prod');
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, dotEnvPath = '.env'): Config {
+  const merged = { ...readDotEnv(dotEnvPath), ...env };
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(settings) as [string, Setting][]) {
+    const raw = merged[name] ?? s.default;
+    out[name] = raw === undefined ? undefined : coerce(name, s, raw, problems);
+  }
+  let siteUrl = String(out.SITEURL);
+  if (!/^https?:\/\/[^/]+/.test(siteUrl)) problems.push(`SITEURL must be an http(s) URL, got "${siteUrl}"`);
+  if (!siteUrl.endsWith('/')) siteUrl += '/';
+  out.SITEURL = siteUrl;
+  const baseUrl = siteUrl.slice(0, -1);
+  const config = { ...out, baseUrl, issuer: `${baseUrl}/openid`, loginUrl: `${baseUrl}/accounts/login/` } as Config;
+  checkProfile(config, problems);
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+/** The effective config with secrets masked, for `djam config` and start-up logs. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(settings) as [keyof Settings, Setting][]) {
+    const v = config[name];
+    out[name] = s.secret && v !== undefined ? '********' : v;
+  }
+  return out;
+}

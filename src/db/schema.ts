@@ -1,0 +1,123 @@
+// Every table of the server. Migrations in ./migrations are generated from this file by
+// `npx drizzle-kit generate` and committed; a test fails when the two disagree.
+import { sql } from 'drizzle-orm';
+import {
+  boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid, varchar,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable('users', {
+  id: serial('id').primaryKey(),
+  password: varchar('password', { length: 256 }).notNull().default(''),
+  lastLogin: timestamp('last_login', { withTimezone: true }),
+  isSuperuser: boolean('is_superuser').notNull().default(false),
+  username: varchar('username', { length: 150 }).notNull(),
+  firstName: varchar('first_name', { length: 150 }).notNull().default(''),
+  lastName: varchar('last_name', { length: 150 }).notNull().default(''),
+  email: varchar('email', { length: 254 }).notNull(),
+  secondaryEmail: varchar('secondary_email', { length: 254 }),
+  emailConfirmed: boolean('email_confirmed').notNull().default(false),
+  uuid: uuid('uuid').notNull().defaultRandom(),
+  isStaff: boolean('is_staff').notNull().default(false),
+  isActive: boolean('is_active').notNull().default(true),
+  dateJoined: timestamp('date_joined', { withTimezone: true }).notNull().defaultNow(),
+  legacyUserId: integer('legacy_user_id'),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
+  uniqueIndex('users_username_key').on(t.username),
+  uniqueIndex('users_uuid_key').on(t.uuid),
+]);
+
+/** Browser sessions behind the `djam_sessionid` cookie; the cookie value is stored only as a keyed hash. */
+export const sessions = pgTable('sessions', {
+  idHash: varchar('id_hash', { length: 64 }).primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  /** Handed to OIDC clients as `session_token` (DJAM §2.9). */
+  uuid: uuid('uuid').notNull().defaultRandom(),
+  /** Keyed hash of the last authorization code issued in this session (DJAM §3.3). */
+  oidcCodeHash: varchar('oidc_code_hash', { length: 64 }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  index('sessions_user_id_idx').on(t.userId),
+  index('sessions_oidc_code_hash_idx').on(t.oidcCodeHash),
+  index('sessions_expires_at_idx').on(t.expiresAt),
+]);
+
+export const teams = pgTable('teams', {
+  id: serial('id').primaryKey(),
+  name: varchar('name', { length: 150 }).notNull().unique(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const teamMembers = pgTable('team_members', {
+  teamId: integer('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('team_members_user_id_idx').on(t.userId)]);
+
+export const oauthClients = pgTable('oauth_clients', {
+  id: serial('id').primaryKey(),
+  clientId: varchar('client_id', { length: 255 }).notNull().unique(),
+  /** AES-256-GCM sealed secret; null for public clients. */
+  clientSecretSealed: text('client_secret_sealed'),
+  name: varchar('name', { length: 100 }).notNull(),
+  ownerId: integer('owner_id').references(() => users.id, { onDelete: 'set null' }),
+  clientType: varchar('client_type', { length: 20 }).notNull().default('confidential'),
+  grantTypes: jsonb('grant_types').$type<string[]>().notNull(),
+  responseTypes: jsonb('response_types').$type<string[]>().notNull(),
+  redirectUris: jsonb('redirect_uris').$type<string[]>().notNull(),
+  postLogoutRedirectUris: jsonb('post_logout_redirect_uris').$type<string[]>().notNull().default([]),
+  /** Space-separated scopes the client may request; may also list client ids it may introspect (DJAM §3.5). */
+  scope: text('scope').notNull().default(''),
+  jwtAlg: varchar('jwt_alg', { length: 10 }).notNull().default('RS256'),
+  requireConsent: boolean('require_consent').notNull().default(true),
+  reuseConsent: boolean('reuse_consent').notNull().default(true),
+  websiteUrl: text('website_url'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('oauth_clients_owner_id_idx').on(t.ownerId)]);
+
+/** DJAM "OpenID login prevention": members only of these teams may not sign in to the client. */
+export const loginPreventions = pgTable('login_preventions', {
+  id: serial('id').primaryKey(),
+  clientId: integer('client_id').notNull().unique().references(() => oauthClients.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+});
+
+export const loginPreventionTeams = pgTable('login_prevention_teams', {
+  preventionId: integer('prevention_id').notNull().references(() => loginPreventions.id, { onDelete: 'cascade' }),
+  teamId: integer('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+}, (t) => [primaryKey({ columns: [t.preventionId, t.teamId] })]);
+
+export const signingKeys = pgTable('signing_keys', {
+  id: serial('id').primaryKey(),
+  kid: varchar('kid', { length: 128 }).notNull().unique(),
+  alg: varchar('alg', { length: 10 }).notNull(),
+  /** Private JWK, sealed with AES-256-GCM. */
+  privateJwkSealed: text('private_jwk_sealed').notNull(),
+  createdAt: createdAt(),
+  /** Set when a newer key took over signing; the key stays published until it is removed. */
+  retiredAt: timestamp('retired_at', { withTimezone: true }),
+});
+
+/** Every oidc-provider model (sessions, interactions, codes, tokens, grants) as one JSON row. */
+export const oidcPayloads = pgTable('oidc_payloads', {
+  model: varchar('model', { length: 40 }).notNull(),
+  id: varchar('id', { length: 255 }).notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  grantId: varchar('grant_id', { length: 255 }),
+  uid: varchar('uid', { length: 255 }),
+  userCode: varchar('user_code', { length: 255 }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+  consumedAt: timestamp('consumed_at', { withTimezone: true }),
+}, (t) => [
+  primaryKey({ columns: [t.model, t.id] }),
+  index('oidc_payloads_grant_id_idx').on(t.grantId),
+  index('oidc_payloads_uid_idx').on(t.uid),
+  index('oidc_payloads_expires_at_idx').on(t.expiresAt),
+]);

@@ -1,0 +1,39 @@
+// The error catalogue: services throw AppError with a code from here; http/error-handler.ts
+// is the only place that turns one into a response.
+export const catalogue = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is invalid.' },
+  UNAUTHENTICATED: { status: 401, message: 'Sign in first.' },
+  FORBIDDEN: { status: 403, message: 'You lack the privilege for this.' },
+  CSRF_FAILED: { status: 403, message: 'The form has expired or did not come from this site. Reload the page and try again.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  RATE_LIMITED: { status: 429, message: 'Too many attempts. Wait a few minutes and try again.' },
+  USER_NOT_FOUND: { status: 404, message: 'No such user.' },
+  EMAIL_TAKEN: { status: 409, message: 'A user with that email already exists.' },
+  USERNAME_TAKEN: { status: 409, message: 'A user with that username already exists.' },
+  CLIENT_NOT_FOUND: { status: 404, message: 'No such application.' },
+  CLIENT_ID_TAKEN: { status: 409, message: 'That client id is already registered.' },
+  INVALID_CREDENTIALS: { status: 400, message: 'Please enter a correct email address and password. Note that both fields may be case-sensitive.' },
+  EMAIL_NOT_CONFIRMED: { status: 400, message: 'Please confirm your email before continuation.' },
+  SIGNING_KEY_MISSING: { status: 500, message: 'No signing key exists; run `djam creatersakey`.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof catalogue;
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly details?: Record<string, unknown>;
+
+  constructor(readonly code: ErrorCode, opts: { details?: Record<string, unknown>; message?: string; cause?: unknown } = {}) {
+    super(opts.message ?? catalogue[code].message, { cause: opts.cause });
+    this.status = catalogue[code].status;
+    this.details = opts.details;
+  }
+}
+
+/** PostgreSQL unique_violation, as raised by pg and PGlite alike. */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}

@@ -1,0 +1,21 @@
+// Cookie names and attributes shared by the pages. Names are the original's (§0.2) so that
+// nothing in front of the server (proxies, load balancers) needs reconfiguring.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export const SESSION_COOKIE = 'djam_sessionid';
+export const CSRF_COOKIE = 'XSRF-TOKEN';
+
+/** Secure cookies whenever the browser reached us over https (directly or via a trusted proxy). */
+export function isSecureRequest(request: FastifyRequest): boolean {
+  return request.protocol === 'https';
+}
+
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, maxAgeSeconds: number): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/', httpOnly: true, sameSite: 'lax', secure: isSecureRequest(request), maxAge: maxAgeSeconds,
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}

@@ -1,0 +1,35 @@
+// The only place that turns an error into a response: AppErrors become their status with
+// `{ error, message, details }`; schema failures VALIDATION_FAILED; anything else a 500 whose
+// cause is logged with the request id and never sent.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../errors.ts';
+import { html } from './views/html.ts';
+import { layout } from './views/layout.ts';
+
+function wantsHtml(accept: string | undefined): boolean {
+  return Boolean(accept?.includes('text/html'));
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof AppError) {
+      if (wantsHtml(request.headers.accept)) {
+        return reply.status(err.status).type('text/html').send(layout({ title: 'Request refused' }, html`<p class="error" role="alert">${err.message}</p>`));
+      }
+      return reply.status(err.status).send({ error: err.code, message: err.message, details: err.details });
+    }
+    if (err.validation) {
+      return reply.status(400).send({ error: 'VALIDATION_FAILED', message: 'The request is invalid.', details: { failures: err.validation } });
+    }
+    const status = err.statusCode ?? 500;
+    if (status < 500) return reply.status(status).send({ error: err.code ?? 'BAD_REQUEST', message: err.message });
+    request.log.error({ err }, 'request.failed');
+    return reply.status(500).send({ error: 'INTERNAL', message: 'Something went wrong on our side.' });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (wantsHtml(request.headers.accept)) {
+      return reply.status(404).type('text/html').send(layout({ title: 'Not found' }, html`<p>There is no page at this address.</p>`));
+    }
+    return reply.status(404).send({ error: 'NOT_FOUND', message: 'Not found.' });
+  });
+}

@@ -1,0 +1,34 @@
+// Resolves the signed-in user of a request from the `djam_sessionid` cookie, once per request
+// and only when a route asks (protocol endpoints never pay for it).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/client.ts';
+import type { SecretKeys } from '../crypto/keys.ts';
+import { findSession, type ActiveSession } from '../users/index.ts';
+import { SESSION_COOKIE } from './cookies.ts';
+
+const cache = new WeakMap<FastifyRequest, Promise<ActiveSession | undefined>>();
+
+export function loadSession(deps: { db: Db; keys: SecretKeys }, request: FastifyRequest): Promise<ActiveSession | undefined> {
+  let pending = cache.get(request);
+  if (!pending) {
+    const token = request.cookies[SESSION_COOKIE];
+    pending = token ? findSession(deps, token) : Promise.resolve(undefined);
+    cache.set(request, pending);
+  }
+  return pending;
+}
+
+/** The absolute login URL with `next` pointing back at this request (DJAM §6.1). */
+export function loginRedirectUrl(loginUrl: string, next: string): string {
+  return `${loginUrl}?next=${encodeURIComponent(next)}`;
+}
+
+/** Sends anonymous visitors to the login page; returns the session otherwise. */
+export async function requireSession(deps: { db: Db; keys: SecretKeys; loginUrl: string }, request: FastifyRequest, reply: FastifyReply) {
+  const session = await loadSession(deps, request);
+  if (!session) {
+    await reply.redirect(loginRedirectUrl(deps.loginUrl, request.url), 302);
+    return undefined;
+  }
+  return session;
+}

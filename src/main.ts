@@ -1,0 +1,37 @@
+// Process entry: config → database (migrated) → signing key → app → listen; signals.
+import { loadConfig, ConfigError } from './config.ts';
+import { buildApp } from './app.ts';
+import { openRuntime } from './runtime.ts';
+import { ensureSigningKey, loadSigningJwks } from './signing-keys/index.ts';
+import { deleteExpiredPayloads } from './oidc/index.ts';
+
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { keys, database } = await openRuntime(config);
+  const deps = { db: database.db, keys };
+  const createdKid = await ensureSigningKey(deps);
+  const { app } = await buildApp({ config, db: database.db, keys, jwks: await loadSigningJwks(deps) });
+  if (createdKid) app.log.info({ kid: createdKid }, 'signing_key.created');
+  const sweep = setInterval(() => void deleteExpiredPayloads(database.db).catch((err: unknown) => app.log.warn({ err }, 'sweep.failed')), SWEEP_INTERVAL_MS);
+  sweep.unref();
+  await app.listen({ host: config.DJAM_HOST, port: config.DJAM_PORT });
+  app.log.info(`DJAM listens on ${config.baseUrl} (storage: ${database.location}). Create the first admin with: npx djam createsuperuser`);
+
+  const stop = async (signal: string) => {
+    app.log.info({ signal }, 'shutdown.started');
+    clearInterval(sweep);
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error('DJAM failed to start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+// The provider's view of a user: `sub` is the user id as a string, and the claims are DJAM's
+// (§3.5), including `groups` as a list holding one list of team names, which relying parties
+// written for the original expect.
+import type { Account, AccountClaims, FindAccount } from 'oidc-provider';
+import type { Db } from '../db/client.ts';
+import { findUser, type User } from '../users/index.ts';
+import { listTeamNamesOfUser } from '../teams/index.ts';
+
+function dropEmpty(claims: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== '' && v !== null && v !== undefined));
+}
+
+async function claimsOf(db: Db, user: User, scope: string): Promise<AccountClaims> {
+  const scopes = new Set(scope.split(' '));
+  const groups = scopes.has('groups') ? [await listTeamNamesOfUser({ db }, user.id)] : undefined;
+  return { sub: String(user.id), ...dropEmpty({
+    given_name: user.firstName, family_name: user.lastName, nickname: user.username,
+    email: user.email, email_verified: user.emailConfirmed,
+    user_id: user.id, groups, legacy_user_id: user.legacyUserId,
+    is_admin: user.isSuperuser, is_staff: user.isStaff,
+  }) };
+}
+
+export function accountFinder(db: Db): FindAccount {
+  return async (_ctx, sub): Promise<Account | undefined> => {
+    const user = /^\d+$/.test(sub) ? await findUser({ db }, Number(sub)) : undefined;
+    if (!user || !user.isActive) return undefined;
+    return { accountId: sub, claims: (_use, scope) => claimsOf(db, user, scope) };
+  };
+}

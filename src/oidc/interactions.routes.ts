@@ -1,0 +1,77 @@
+// The provider's interactions: login is satisfied by the DJAM browser session (anonymous users
+// go to /accounts/login/ and come back), consent is a page with Authorize / Cancel.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { SecretKeys } from '../crypto/keys.ts';
+import { AppError } from '../errors.ts';
+import { csrfToken, verifyCsrf } from '../http/csrf.ts';
+import { loadSession, loginRedirectUrl } from '../http/session.ts';
+import { html } from '../http/views/html.ts';
+import { layout } from '../http/views/layout.ts';
+import { consentPage } from './views/consent.ts';
+
+export interface InteractionDeps { provider: Provider; config: Config; db: Db; keys: SecretKeys }
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+async function details(deps: InteractionDeps, request: FastifyRequest, reply: FastifyReply): Promise<Details | undefined> {
+  try {
+    return await deps.provider.interactionDetails(request.raw, reply.raw);
+  } catch (err) {
+    if (!(err instanceof errors.SessionNotFound) && !(err instanceof errors.InvalidRequest)) throw err;
+    await reply.status(400).type('text/html').send(layout({ title: 'Sign-in expired' }, html`
+      <p class="error" role="alert">This sign-in request has expired or was already completed. Go back to the application and start again.</p>`));
+    return undefined;
+  }
+}
+
+async function finish(deps: InteractionDeps, request: FastifyRequest, reply: FastifyReply, result: Record<string, unknown>) {
+  const to = await deps.provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: true });
+  return reply.redirect(to, 303);
+}
+
+async function grantConsent(deps: InteractionDeps, d: Details): Promise<string> {
+  const { Grant } = deps.provider;
+  const accountId = d.session!.accountId;
+  const clientId = String(d.params.client_id);
+  const grant = (d.grantId ? await Grant.find(d.grantId) : undefined) ?? new Grant({ accountId, clientId });
+  const missing = d.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
+  return grant.save();
+}
+
+export async function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): Promise<void> {
+  app.get<{ Params: { uid: string } }>('/interaction/:uid', async (request, reply) => {
+    const d = await details(deps, request, reply);
+    if (!d) return reply;
+    const session = await loadSession(deps, request);
+    if (!session) return reply.redirect(loginRedirectUrl(deps.config.loginUrl, request.url), 302);
+    if (d.prompt.name === 'login') return finish(deps, request, reply, { login: { accountId: String(session.user.id) } });
+    const client = await deps.provider.Client.find(String(d.params.client_id));
+    const scopes = (d.prompt.details as { missingOIDCScope?: string[] }).missingOIDCScope ?? [];
+    return reply.type('text/html').send(consentPage({
+      uid: d.uid, clientName: client?.clientName ?? String(d.params.client_id), scopes,
+      csrfToken: csrfToken(deps.keys, request, reply), user: session.user,
+    }));
+  });
+
+  app.post<{ Params: { uid: string } }>('/interaction/:uid/confirm', async (request, reply) => {
+    verifyCsrf(deps.keys, request);
+    const d = await details(deps, request, reply);
+    if (!d) return reply;
+    const session = await loadSession(deps, request);
+    // The consent must come from the user the provider session belongs to.
+    if (!session || d.prompt.name !== 'consent' || String(session.user.id) !== d.session?.accountId) throw new AppError('FORBIDDEN');
+    return finish(deps, request, reply, { consent: { grantId: await grantConsent(deps, d) } });
+  });
+
+  app.post<{ Params: { uid: string } }>('/interaction/:uid/abort', async (request, reply) => {
+    verifyCsrf(deps.keys, request);
+    if (!(await details(deps, request, reply))) return reply;
+    return finish(deps, request, reply, { error: 'access_denied', error_description: 'End-User aborted interaction' });
+  });
+}

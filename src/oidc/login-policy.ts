@@ -1,0 +1,44 @@
+// The DJAM browser session is the authentication: the provider's login prompt is satisfied by
+// it. A fresh provider session adopts the DJAM user right in the login check, loading the account
+// and grant the provider would have loaded, so a signed-in user gets the code in one redirect, as
+// with the original. A different account, or no DJAM session at all, goes through the
+// interaction, which sends anonymous users to the login page.
+import { interactionPolicy, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
+import { getRequestUser } from './request-user.ts';
+
+const { Check, base } = interactionPolicy;
+type GrantLoader = (ctx: KoaContextWithOIDC) => Promise<InstanceType<KoaContextWithOIDC['oidc']['provider']['Grant']> | undefined>;
+
+async function adopt(ctx: KoaContextWithOIDC, accountId: string, findAccount: FindAccount, loadGrant: GrantLoader): Promise<boolean> {
+  const { oidc } = ctx;
+  const session = oidc.session!;
+  // Synchronously first: the prompt's other checks (max_age, id_token_hint) read it concurrently.
+  session.accountId = accountId;
+  session.loginTs = Math.floor(Date.now() / 1000);
+  const account = await findAccount(ctx, accountId);
+  if (!account) return false;
+  oidc.entity('Account', account);
+  const clientId = oidc.client!.clientId;
+  const grant = (await loadGrant(ctx)) ?? new oidc.provider.Grant({ accountId, clientId });
+  session.ensureClientContainer(clientId);
+  if (grant.jti) session.grantIdFor(clientId, grant.jti);
+  oidc.entity('Grant', grant);
+  return true;
+}
+
+export function djamInteractionPolicy(findAccount: FindAccount, loadGrant: GrantLoader) {
+  const djamSession = new Check('no_session', 'End-User authentication is required', async (ctx: KoaContextWithOIDC) => {
+    const djamUser = getRequestUser(ctx.req);
+    const session = ctx.oidc.session!;
+    if (!djamUser) return Check.REQUEST_PROMPT;
+    if (session.accountId === djamUser) return Check.NO_NEED_TO_PROMPT;
+    if (session.accountId || ctx.oidc.route !== 'authorization') return Check.REQUEST_PROMPT;
+    return (await adopt(ctx, djamUser, findAccount, loadGrant)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+  });
+  const policy = base();
+  const login = policy.get('login')!;
+  const at = login.checks.findIndex((c) => c.reason === 'no_session');
+  login.checks.remove('no_session');
+  login.checks.add(djamSession, at);
+  return policy;
+}

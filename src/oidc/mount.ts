@@ -1,0 +1,102 @@
+// Mounts the provider at /openid as a raw route: its own scope has no body parsers, so the
+// request stream reaches Koa untouched. Fastify routes registered elsewhere under /openid/
+// (GeoServer, key API) are more specific and win over the wildcard.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type Provider from 'oidc-provider';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { SecretKeys } from '../crypto/keys.ts';
+import { loadSession, loginRedirectUrl } from '../http/session.ts';
+import { isLoginPrevented, LOGIN_PREVENTED_MESSAGE } from '../teams/index.ts';
+import { html } from '../http/views/html.ts';
+import { layout } from '../http/views/layout.ts';
+import { setRequestUser } from './request-user.ts';
+import { withDefaultAuthorizeScope, withDefaultTokenScope } from './default-scope.ts';
+
+export interface MountDeps { provider: Provider; config: Config; db: Db; keys: SecretKeys }
+const PREFIX = '/openid';
+
+function withoutPromptLogin(url: string): string {
+  const u = new URL(url, 'http://x');
+  const prompts = (u.searchParams.get('prompt') ?? '').split(' ').filter((p) => p && p !== 'login');
+  if (prompts.length) u.searchParams.set('prompt', prompts.join(' '));
+  else u.searchParams.delete('prompt');
+  return u.pathname + u.search;
+}
+
+/**
+ * DJAM's steps before the protocol (§3.3): anonymous visitors go to the login page with `next`
+ * carrying the authorize request; login prevention (§3.4) answers with its page. Returns false
+ * when it has answered.
+ */
+async function beforeAuthorize(deps: MountDeps, request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  const session = await loadSession(deps, request);
+  const query = request.query as Record<string, string | undefined>;
+  const path = request.url.split('?')[0];
+  if (path === `${PREFIX}/authorize` && request.method === 'GET') {
+    if (!session && !(query.prompt ?? '').split(' ').includes('none')) {
+      await reply.redirect(loginRedirectUrl(deps.config.loginUrl, withoutPromptLogin(request.url)), 302);
+      return false;
+    }
+    if (session && query.client_id && await isLoginPrevented(deps, query.client_id, session.user.id)) {
+      await reply.type('text/html').send(layout({ title: 'Sign-in not allowed', user: session.user }, html`<p class="error" role="alert">${LOGIN_PREVENTED_MESSAGE}</p>`));
+      return false;
+    }
+  }
+  if (session) setRequestUser(request.raw, String(session.user.id));
+  if (path === `${PREFIX}/authorize`) await withDefaultAuthorizeScope(scopeDeps(deps), request);
+  return true;
+}
+
+function forward(callback: ReturnType<Provider['callback']>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.hijack();
+  const raw = request.raw as IncomingMessage & { originalUrl?: string };
+  raw.originalUrl = raw.url;
+  raw.url = raw.url!.slice(PREFIX.length) || '/';
+  const res = reply.raw;
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'same-origin');
+  return new Promise((resolve) => {
+    res.once('finish', resolve);
+    res.once('close', resolve);
+    void callback(raw, res);
+  });
+}
+
+function scopeDeps(deps: MountDeps) {
+  return { db: deps.db, defaultScopes: deps.config.DJAM_DEFAULT_SCOPES.split(/\s+/).filter(Boolean) };
+}
+
+export async function mountProvider(app: FastifyInstance, deps: MountDeps): Promise<void> {
+  // The token endpoint's form body is read here so a scope-less client-credentials request can
+  // get its default scope; the provider then takes the parsed body (oidc-provider reads
+  // `req.body` when the stream was consumed upstream).
+  await app.register(async (scope) => {
+    const callback = deps.provider.callback();
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 56 * 1024 }, (_r, body, done) => done(null, body));
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    scope.post(`${PREFIX}/token`, async (request, reply) => {
+      if (typeof request.body === 'string') {
+        (request.raw as IncomingMessage & { body?: string }).body = await withDefaultTokenScope(scopeDeps(deps), request, request.body);
+      }
+      await forward(callback, request, reply);
+      return reply;
+    });
+  });
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    const callback = deps.provider.callback();
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const isAuthorize = request.url.startsWith(`${PREFIX}/authorize`);
+      if (isAuthorize && !(await beforeAuthorize(deps, request, reply))) return reply;
+      await forward(callback, request, reply);
+      return reply;
+    };
+    scope.all(PREFIX, handler);
+    scope.all(`${PREFIX}/*`, handler);
+  });
+}

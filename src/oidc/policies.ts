@@ -1,0 +1,36 @@
+// DJAM's rules inside the provider: who may introspect or revoke which token, and which
+// scopes a request that names none receives.
+import type { KoaContextWithOIDC } from 'oidc-provider';
+
+type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
+
+function djamScopes(client: Client): Set<string> {
+  const list = client.metadata()['urn:djam:scope'];
+  return new Set(typeof list === 'string' ? list.split(' ') : []);
+}
+
+/**
+ * DJAM §3.5: the caller authenticates with id and secret, and its scope list holds the literal
+ * `token_introspection` and the id of the client the token was issued to. Anything else gets
+ * `{"active": false}`.
+ */
+export async function introspectionAllowed(_ctx: KoaContextWithOIDC, client: Client, token: { clientId?: string }): Promise<boolean> {
+  if (client.clientAuthMethod === 'none') return false;
+  const scopes = djamScopes(client);
+  return scopes.has('token_introspection') && token.clientId !== undefined && scopes.has(token.clientId);
+}
+
+/** RFC 7009: a client revokes only its own tokens; others are answered 200 without effect. */
+export async function revocationAllowed(_ctx: KoaContextWithOIDC, client: Client, token: { clientId?: string }): Promise<boolean> {
+  return token.clientId === client.clientId;
+}
+
+/**
+ * A request without `scope` gets the configured defaults the client may use (the tutorial's
+ * `read write`), as Django OAuth Toolkit did; the provider then validates them as usual.
+ */
+export function defaultScopeFor(clientScope: string, defaults: string[]): string | undefined {
+  const allowed = new Set(clientScope.split(/\s+/));
+  const scope = defaults.filter((s) => allowed.has(s)).join(' ');
+  return scope || undefined;
+}

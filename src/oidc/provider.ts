@@ -1,0 +1,74 @@
+// The OpenID Connect provider (oidc-provider), configured for DJAM. Reads like a table of
+// contents: each value comes from its own small module.
+import Provider, { type Configuration } from 'oidc-provider';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { SecretKeys } from '../crypto/keys.ts';
+import type { SigningJwk } from '../signing-keys/index.ts';
+import { adapterFactory } from './adapter.ts';
+import { loadExistingGrant } from './auto-consent.ts';
+import { accountFinder } from './find-account.ts';
+import { introspectionAllowed, revocationAllowed } from './policies.ts';
+import { claimsByScope, plainScopes } from './scopes.ts';
+import { djamBridge } from './djam-bridge.ts';
+import { djamInteractionPolicy } from './login-policy.ts';
+import { logoutSource, postLogoutSuccessSource, renderError } from './views/provider-pages.ts';
+
+export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; jwks: SigningJwk[] }
+
+export const providerRoutes = {
+  authorization: '/authorize', token: '/token', userinfo: '/userinfo', end_session: '/end-session',
+  introspection: '/introspect', revocation: '/revoke', jwks: '/jwks',
+} as const;
+
+function features(deps: ProviderDeps): NonNullable<Configuration['features']> {
+  return {
+    devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
+    introspection: { enabled: true, allowedPolicy: introspectionAllowed },
+    revocation: { enabled: true, allowedPolicy: revocationAllowed },
+    rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+    userinfo: { enabled: true },
+    resourceIndicators: { enabled: false },
+  } as NonNullable<Configuration['features']>; // @types/oidc-provider picks a "disabled" union branch otherwise
+}
+
+function ttl(c: Config): Configuration['ttl'] {
+  return {
+    AccessToken: c.DJAM_ACCESS_TOKEN_TTL_SECONDS, ClientCredentials: c.DJAM_ACCESS_TOKEN_TTL_SECONDS,
+    AuthorizationCode: 600, IdToken: 600, Interaction: 3600,
+    RefreshToken: c.DJAM_REFRESH_TOKEN_TTL_SECONDS, Session: c.DJAM_SESSION_TTL_SECONDS,
+    Grant: 90 * 24 * 3600, // remembered consent, as the original's 90 days
+  };
+}
+
+export function createProvider(deps: ProviderDeps): Provider {
+  const { config } = deps;
+  const findAccount = accountFinder(deps.db);
+  const provider = new Provider(config.issuer, {
+    adapter: adapterFactory(deps),
+    findAccount,
+    jwks: { keys: deps.jwks },
+    claims: claimsByScope,
+    scopes: plainScopes,
+    conformIdTokenClaims: false,
+    features: features(deps),
+    routes: providerRoutes,
+    responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    enabledJWA: { idTokenSigningAlgValues: ['RS256', 'HS256'] },
+    cookies: { keys: deps.keys.cookies },
+    ttl: ttl(config),
+    extraClientMetadata: { properties: ['urn:djam:scope', 'urn:djam:require_consent'] },
+    interactions: { policy: djamInteractionPolicy(findAccount, loadExistingGrant), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    loadExistingGrant,
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((u) => URL.parse(u)?.origin === origin) ?? false,
+    renderError,
+  });
+  provider.proxy = config.DJAM_TRUST_PROXY;
+  provider.use(djamBridge(deps));
+  return provider;
+}

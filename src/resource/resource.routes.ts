@@ -1,0 +1,31 @@
+// The tutorial's protected sample resource: GET /resource with a Bearer access token issued by
+// this server answers who the token speaks for; anything else is a 401 with a Bearer challenge
+// (RFC 6750 §3).
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Db } from '../db/client.ts';
+import { findUser } from '../users/index.ts';
+
+function challenge(reply: FastifyReply, error?: string) {
+  const params = error ? `, error="${error}", error_description="The access token is missing, expired, revoked or malformed."` : '';
+  return reply.status(401).header('WWW-Authenticate', `Bearer realm="djam"${params}`)
+    .send({ error: error ?? 'unauthorized', message: 'A valid Bearer access token is required.' });
+}
+
+export async function resourceRoutes(app: FastifyInstance, deps: { provider: Provider; db: Db }): Promise<void> {
+  app.get('/resource', async (request, reply) => {
+    const match = /^Bearer\s+([\x21-\x7E]+)$/i.exec(request.headers.authorization ?? '');
+    if (!match) return challenge(reply);
+    const token = await deps.provider.AccessToken.find(match[1]) ?? await deps.provider.ClientCredentials.find(match[1]);
+    if (!token || token.isExpired) return challenge(reply, 'invalid_token');
+    const accountId = 'accountId' in token ? token.accountId : undefined;
+    const user = accountId ? await findUser(deps, Number(accountId)) : undefined;
+    if (accountId && !user?.isActive) return challenge(reply, 'invalid_token');
+    return {
+      message: user ? `Hello, ${user.email}!` : `Hello, client ${token.clientId}!`,
+      client_id: token.clientId,
+      scope: token.scope ?? '',
+      user: user ? { id: user.id, email: user.email, first_name: user.firstName, last_name: user.lastName } : null,
+    };
+  });
+}

@@ -1,0 +1,54 @@
+// Browser sessions (`djam_sessionid`). The cookie carries a random token; the table keeps only
+// its keyed hash, so a database dump holds no usable session. Each session also has a uuid that
+// the token endpoint hands to clients as `session_token` (DJAM §2.9, §3.3).
+import { randomBytes } from 'node:crypto';
+import { and, eq, gt, lt } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { sessions, users } from '../db/schema.ts';
+import { lookupHash, type SecretKeys } from '../crypto/keys.ts';
+import type { User } from './users.service.ts';
+
+interface Deps { db: Db; keys: SecretKeys }
+
+export interface NewSession { token: string; uuid: string; expiresAt: Date }
+export interface ActiveSession { uuid: string; user: User }
+
+export async function createSession(deps: Deps, userId: number, ttlSeconds: number): Promise<NewSession> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  const [row] = await deps.db.insert(sessions)
+    .values({ idHash: lookupHash(deps.keys, token), userId, expiresAt })
+    .returning({ uuid: sessions.uuid });
+  return { token, uuid: row.uuid, expiresAt };
+}
+
+/** The live session behind a cookie value, with its (active) user, in one query. */
+export async function findSession(deps: Deps, token: string): Promise<ActiveSession | undefined> {
+  if (!token || token.length > 100) return undefined;
+  const [row] = await deps.db.select({ uuid: sessions.uuid, user: users }).from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.idHash, lookupHash(deps.keys, token)), gt(sessions.expiresAt, new Date()), eq(users.isActive, true)))
+    .limit(1);
+  return row;
+}
+
+export async function deleteSession(deps: Deps, token: string): Promise<void> {
+  await deps.db.delete(sessions).where(eq(sessions.idHash, lookupHash(deps.keys, token)));
+}
+
+/** Remembers the authorization code issued during this session (DJAM §3.3 step 7). */
+export async function recordSessionCode(deps: Deps, token: string, code: string): Promise<void> {
+  await deps.db.update(sessions).set({ oidcCodeHash: lookupHash(deps.keys, code) })
+    .where(eq(sessions.idHash, lookupHash(deps.keys, token)));
+}
+
+/** The `session_token` for a code exchange: the uuid of the session the code was issued in. */
+export async function findSessionUuidByCode(deps: Deps, code: string): Promise<string | undefined> {
+  const [row] = await deps.db.select({ uuid: sessions.uuid }).from(sessions)
+    .where(eq(sessions.oidcCodeHash, lookupHash(deps.keys, code))).limit(1);
+  return row?.uuid;
+}
+
+export async function deleteExpiredSessions(deps: Deps): Promise<void> {
+  await deps.db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+}

@@ -1,0 +1,74 @@
+// Users: creation, look-up by e-mail (case-insensitive, as DJAM's login backend) and id.
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { users } from '../db/schema.ts';
+import { AppError, isUniqueViolation } from '../errors.ts';
+import { hashPassword } from './passwords.ts';
+
+export type User = typeof users.$inferSelect;
+
+export interface NewUser {
+  email: string;
+  password?: string;
+  /** An already-hashed password (Django or Argon2 format), kept verbatim. */
+  passwordHash?: string;
+  username?: string;
+  firstName?: string;
+  lastName?: string;
+  isStaff?: boolean;
+  isSuperuser?: boolean;
+  isActive?: boolean;
+  emailConfirmed?: boolean;
+  legacyUserId?: number | null;
+}
+
+/** Django's normalisation: the domain part is case-insensitive, the local part is kept. */
+export function normaliseEmail(email: string): string {
+  const trimmed = email.trim();
+  const at = trimmed.lastIndexOf('@');
+  return at < 0 ? trimmed : trimmed.slice(0, at) + trimmed.slice(at).toLowerCase();
+}
+
+export async function createUser(deps: { db: Db }, input: NewUser): Promise<User> {
+  const email = normaliseEmail(input.email);
+  const password = input.passwordHash ?? (input.password ? await hashPassword(input.password) : '');
+  try {
+    const [user] = await deps.db.insert(users).values({
+      email, password, username: input.username ?? email,
+      firstName: input.firstName ?? '', lastName: input.lastName ?? '',
+      isStaff: input.isStaff ?? false, isSuperuser: input.isSuperuser ?? false,
+      isActive: input.isActive ?? true, emailConfirmed: input.emailConfirmed ?? false,
+      legacyUserId: input.legacyUserId ?? null,
+    }).returning();
+    return user;
+  } catch (cause) {
+    if (!isUniqueViolation(cause)) throw cause;
+    const taken = await findUserByEmail(deps, email);
+    throw new AppError(taken ? 'EMAIL_TAKEN' : 'USERNAME_TAKEN', { cause });
+  }
+}
+
+export async function findUserByEmail(deps: { db: Db }, email: string): Promise<User | undefined> {
+  const [user] = await deps.db.select().from(users).where(sql`lower(${users.email}) = lower(${email.trim()})`).limit(1);
+  return user;
+}
+
+export async function findUser(deps: { db: Db }, id: number): Promise<User | undefined> {
+  if (!Number.isSafeInteger(id)) return undefined;
+  const [user] = await deps.db.select().from(users).where(eq(users.id, id)).limit(1);
+  return user;
+}
+
+export async function getUser(deps: { db: Db }, id: number): Promise<User> {
+  const user = await findUser(deps, id);
+  if (!user) throw new AppError('USER_NOT_FOUND', { details: { id } });
+  return user;
+}
+
+export async function setPasswordHash(deps: { db: Db }, userId: number, passwordHash: string): Promise<void> {
+  await deps.db.update(users).set({ password: passwordHash, updatedAt: new Date() }).where(eq(users.id, userId));
+}
+
+export async function setPassword(deps: { db: Db }, userId: number, password: string): Promise<void> {
+  await setPasswordHash(deps, userId, await hashPassword(password));
+}

@@ -1,0 +1,30 @@
+// Test data made through the services, as an administrator would make it.
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../src/db/client.ts';
+import type { SecretKeys } from '../../src/crypto/keys.ts';
+import { createClient, type ClientInput } from '../../src/clients/index.ts';
+import { addTeamMember, createTeam, setLoginPrevention } from '../../src/teams/index.ts';
+import { createUser, type NewUser } from '../../src/users/index.ts';
+
+export function factories(deps: { db: Db; keys: SecretKeys }) {
+  return {
+    async user(input: Partial<NewUser> = {}) {
+      const password = input.password ?? `pw-${randomBytes(6).toString('hex')}`;
+      const email = input.email ?? `user-${randomBytes(4).toString('hex')}@example.com`;
+      const user = await createUser(deps, { firstName: 'Test', lastName: 'User', emailConfirmed: true, ...input, email, password });
+      return { ...user, password };
+    },
+    async client(input: Partial<ClientInput> & { clientId?: string; clientSecret?: string } = {}) {
+      return createClient(deps, {
+        name: 'Test app', clientType: 'confidential', grantType: 'authorization_code',
+        redirectUris: ['http://localhost:8100/cb'], ...input,
+      });
+    },
+    async team(name: string, memberIds: number[] = []) {
+      const team = await createTeam(deps, name);
+      for (const id of memberIds) await addTeamMember(deps, team.id, id);
+      return team;
+    },
+    preventLogin: (clientRowId: number, teamIds: number[]) => setLoginPrevention(deps, clientRowId, teamIds),
+  };
+}

@@ -1,0 +1,66 @@
+// Starts the real server on 127.0.0.1 with a fresh database, for one test file.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { buildApp, type App } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { deriveKeys, type SecretKeys } from '../../src/crypto/keys.ts';
+import type { Database } from '../../src/db/client.ts';
+import { ensureSigningKey, loadSigningJwks } from '../../src/signing-keys/index.ts';
+import { Browser } from './cookie-jar.ts';
+import { factories } from './factories.ts';
+import { openTestDatabase } from './test-database.ts';
+
+export interface TestServer {
+  url: string;
+  config: Config;
+  keys: SecretKeys;
+  database: Database;
+  app: App;
+  make: ReturnType<typeof factories>;
+  browser(): Browser;
+  /** A browser already signed in as the given user. */
+  signIn(email: string, password: string): Promise<Browser>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+export async function startTestServer(t: TestContext | { after(fn: () => Promise<void>): void }, env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await openTestDatabase();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    SITEURL: `${url}/`, DJAM_SECRET_KEY: randomBytes(32).toString('hex'), DJAM_LOG_LEVEL: process.env.DJAM_TEST_LOG_LEVEL ?? 'silent',
+    DJAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'djam-test-')), ...env,
+  }, '/nonexistent/.env');
+  const keys = deriveKeys(config.DJAM_SECRET_KEY!);
+  const deps = { db: database.db, keys };
+  await ensureSigningKey(deps);
+  const app = await buildApp({ config, ...deps, jwks: await loadSigningJwks(deps) });
+  await app.app.listen({ host: '127.0.0.1', port });
+  t.after(async () => {
+    await app.app.close();
+    await database.close();
+  });
+  const make = factories({ db: database.db, keys });
+  const browser = () => new Browser(url);
+  return {
+    url, config, keys, database, app, make, browser,
+    async signIn(email, password) {
+      const b = browser();
+      const res = await b.submitForm('/accounts/login/', { username: email, password });
+      if (res.status !== 302) throw new Error(`sign-in of ${email} failed with ${res.status}`);
+      return b;
+    },
+  };
+}
