@@ -1,5 +1,6 @@
 // Process entry: config → database (migrated) → signing key → app → listen; signals.
 import { loadConfig, ConfigError } from './config.ts';
+import { DataDirInUseError } from './db/data-dir-lock.ts';
 import { buildApp } from './app.ts';
 import { openRuntime } from './runtime.ts';
 import { ensureSigningKey, loadSigningJwks } from './signing-keys/index.ts';
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const sweep = setInterval(() => void deleteExpiredPayloads(database.db).catch((err: unknown) => app.log.warn({ err }, 'sweep.failed')), SWEEP_INTERVAL_MS);
   sweep.unref();
   await app.listen({ host: config.DJAM_HOST, port: config.DJAM_PORT });
-  app.log.info(`DJAM listens on ${config.baseUrl} (storage: ${database.location}). Create the first admin with: npx djam createsuperuser`);
+  app.log.info(`DJAM listens on ${config.baseUrl} (storage: ${database.location}). Create the first admin with: npx djam createsuperuser${database.kind === 'pglite' ? ' (stop the server first: the embedded database belongs to one process)' : ''}`);
 
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'shutdown.started');
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof DataDirInUseError) console.error(err.message);
   else console.error('DJAM failed to start:', err);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 // `djam <command>`: the operator's tools. Each command lives in commands/<verb>-<noun>.ts.
 import { ConfigError } from '../config.ts';
 import { AppError } from '../errors.ts';
+import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { checkConfig } from './commands/check-config.ts';
 import { createClientCommand } from './commands/create-client.ts';
 import { createRsaKey } from './commands/create-rsa-key.ts';
@@ -35,9 +36,14 @@ async function run(argv: string[]): Promise<number> {
   return command.run(args);
 }
 
+/** A bad option or argument: the caller's mistake, reported as a usage error (exit 2). */
+function isUsageError(err: unknown): err is Error {
+  return err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS_');
+}
+
 run(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
-  if (err instanceof ConfigError || err instanceof AppError) process.stderr.write(`${err.message}\n${err instanceof AppError && err.details ? `${JSON.stringify(err.details)}\n` : ''}`);
-  else if (err instanceof Error && 'code' in err && err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') process.stderr.write(`${err.message}\n`);
+  if (err instanceof ConfigError || err instanceof AppError || err instanceof DataDirInUseError) process.stderr.write(`${err.message}\n${err instanceof AppError && err.details ? `${JSON.stringify(err.details)}\n` : ''}`);
+  else if (isUsageError(err)) process.stderr.write(`${err.message}\n\n${usage()}`);
   else process.stderr.write(`djam: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
+  process.exit(isUsageError(err) ? 2 : 1);
 });

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import * as schema from './schema.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -34,7 +35,14 @@ export async function openDb(settings: DbSettings): Promise<Database> {
   if (settings.DJAM_DB_HOST) return openPostgres(settings);
   const dir = resolve(settings.DJAM_DATA_DIR, 'db');
   mkdirSync(dir, { recursive: true });
-  return openPglite(await PGlite.create(dir), dir);
+  const release = lockDataDir(`${dir}.lock`, resolve(settings.DJAM_DATA_DIR));
+  try {
+    const database = openPglite(await PGlite.create(dir), dir);
+    return { ...database, close: () => database.close().finally(release) };
+  } catch (err) {
+    release();
+    throw err;
+  }
 }
 
 export function openPglite(client: PGlite, location = 'memory'): Database {

@@ -23,11 +23,21 @@ export function loginRedirectUrl(loginUrl: string, next: string): string {
   return `${loginUrl}?next=${encodeURIComponent(next)}`;
 }
 
+/**
+ * Where the login page should send the visitor back to: the path when the login page is on the
+ * same origin, else the absolute URL, or the visitor would land on the path of the other host
+ * (Django's redirect_to_login, DJAM §6.1).
+ */
+export function nextForLogin(loginUrl: string, request: FastifyRequest): string {
+  const origin = `${request.protocol}://${request.host}`;
+  return new URL(loginUrl).origin === origin ? request.url : `${origin}${request.url}`;
+}
+
 /** Sends anonymous visitors to the login page; returns the session otherwise. */
 export async function requireSession(deps: { db: Db; keys: SecretKeys; loginUrl: string }, request: FastifyRequest, reply: FastifyReply) {
   const session = await loadSession(deps, request);
   if (!session) {
-    await reply.redirect(loginRedirectUrl(deps.loginUrl, request.url), 302);
+    await reply.redirect(loginRedirectUrl(deps.loginUrl, nextForLogin(deps.loginUrl, request)), 302);
     return undefined;
   }
   return session;

@@ -3,16 +3,33 @@
 // (DJAM's require_consent=false, used by trusted first-party apps and GeoServer).
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
-export async function loadExistingGrant(ctx: KoaContextWithOIDC) {
+type Grant = InstanceType<KoaContextWithOIDC['oidc']['provider']['Grant']>;
+
+/** Adds what the request asks for to the grant; saves it only when something was missing. */
+async function grantRequested(ctx: KoaContextWithOIDC, grant: Grant): Promise<Grant> {
+  const { oidc } = ctx;
+  const held = new Set(grant.getOIDCScope().split(' '));
+  const scopes = [...oidc.requestParamScopes].filter((s) => !held.has(s));
+  const heldClaims = new Set(grant.getOIDCClaims());
+  const claims = [...(oidc.requestParamClaims ?? [])].filter((c) => !heldClaims.has(c));
+  if (!grant.jti || scopes.length || claims.length) {
+    if (scopes.length) grant.addOIDCScope(scopes.join(' '));
+    if (claims.length) grant.addOIDCClaims(claims);
+    await grant.save();
+  }
+  return grant;
+}
+
+export async function loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {
   const { oidc } = ctx;
   const client = oidc.client!;
   const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(client.clientId);
-  if (grantId) return oidc.provider.Grant.find(grantId);
-  if (client.metadata()['urn:djam:require_consent'] !== false || !oidc.session?.accountId) return undefined;
-  const grant = new oidc.provider.Grant({ clientId: client.clientId, accountId: oidc.session.accountId });
-  grant.addOIDCScope([...oidc.requestParamScopes].join(' '));
-  const claims = oidc.requestParamClaims;
-  if (claims?.size) grant.addOIDCClaims([...claims]);
-  await grant.save();
-  return grant;
+  // The session may still name a grant that is gone (destroyed on code reuse or with a revoked
+  // refresh token, or expired); a consent-free client then simply gets a new one.
+  const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+  const accountId = oidc.session?.accountId;
+  if (client.metadata()['urn:djam:require_consent'] !== false || !accountId) return existing;
+  // A consent-free client asking for more scopes than before is granted them too, rather than
+  // showing a consent page the client was registered to skip.
+  return grantRequested(ctx, existing ?? new oidc.provider.Grant({ clientId: client.clientId, accountId }));
 }

@@ -21,7 +21,7 @@ export const providerRoutes = {
   introspection: '/introspect', revocation: '/revoke', jwks: '/jwks',
 } as const;
 
-function features(deps: ProviderDeps): NonNullable<Configuration['features']> {
+function features(): NonNullable<Configuration['features']> {
   return {
     devInteractions: { enabled: false },
     clientCredentials: { enabled: true },
@@ -52,7 +52,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     claims: claimsByScope,
     scopes: plainScopes,
     conformIdTokenClaims: false,
-    features: features(deps),
+    features: features(),
     routes: providerRoutes,
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],

@@ -11,8 +11,10 @@ export const REQUIRED_VARIABLES = [
 export async function checkConfig(): Promise<number> {
   loadConfig();
   const missing = REQUIRED_VARIABLES.filter((name) => process.env[name] === undefined);
+  // One "ERRORS:" heading over the whole list, as Django's check prints it.
+  if (missing.length) process.stderr.write('ERRORS:\n');
   for (const name of missing) {
-    process.stderr.write(`ERRORS:\n?: (djam.config.E001) Environment configuration error: "${name}" not found in environment variables\n\tHINT: Please add "${name}" to your environment variables\n`);
+    process.stderr.write(`?: (djam.config.E001) Environment configuration error: "${name}" not found in environment variables\n\tHINT: Please add "${name}" to your environment variables\n`);
   }
   if (missing.length) {
     process.stderr.write(`\nSystem check identified ${missing.length} issue${missing.length === 1 ? '' : 's'}.\n`);

@@ -4,6 +4,14 @@ import { loadConfig } from '../../config.ts';
 import { openRuntime } from '../../runtime.ts';
 import { createClient } from '../../clients/index.ts';
 
+const USAGE = 'Usage: djam createclient --name N --grant-type client_credentials|authorization_code [--redirect-uri U]... [--public] [--scope S]... [--client-id ID --client-secret SECRET] [--skip-consent]\n';
+const GRANT_TYPES = ['client_credentials', 'authorization_code'] as const;
+type GrantType = (typeof GRANT_TYPES)[number];
+
+function isGrantType(value: string | undefined): value is GrantType {
+  return GRANT_TYPES.includes(value as GrantType);
+}
+
 export async function createClientCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: {
     name: { type: 'string' }, 'grant-type': { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true },
@@ -11,15 +19,17 @@ export async function createClientCommand(args: string[]): Promise<number> {
     scope: { type: 'string', multiple: true }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' },
     'skip-consent': { type: 'boolean' }, 'jwt-alg': { type: 'string' },
   } });
-  if (!values.name || !values['grant-type']) {
-    process.stderr.write('Usage: djam createclient --name N --grant-type client_credentials|authorization_code [--redirect-uri U]... [--public] [--scope S]... [--client-id ID --client-secret SECRET] [--skip-consent]\n');
+  const grantType = values['grant-type'];
+  // An unknown grant type is a usage error like a missing one, not a validation failure.
+  if (!values.name || !isGrantType(grantType)) {
+    process.stderr.write(USAGE);
     return 2;
   }
   const { database, keys } = await openRuntime(loadConfig());
   try {
     const scope = values.scope?.flatMap((s) => s.split(/\s+/)).filter(Boolean).join(' ');
     const { client, clientSecret } = await createClient({ db: database.db, keys }, {
-      name: values.name, grantType: values['grant-type'] as 'client_credentials', clientType: values.public ? 'public' : 'confidential',
+      name: values.name, grantType, clientType: values.public ? 'public' : 'confidential',
       redirectUris: values['redirect-uri'] ?? [], postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
       scope: scope || undefined, requireConsent: !values['skip-consent'], jwtAlg: values['jwt-alg'] as 'RS256' | undefined,
       clientId: values['client-id'], clientSecret: values['client-secret'],
