@@ -15,6 +15,7 @@ import { loginRoutes } from './accounts/login.routes.ts';
 import { accountRoutes } from './accounts/account.routes.ts';
 import { applicationRoutes } from './clients/applications.routes.ts';
 import { resourceRoutes } from './resource/resource.routes.ts';
+import { LastUsedRecorder } from './api-keys/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -55,5 +56,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(accountRoutes, deps);
   await app.register(applicationRoutes, deps);
   await app.register(resourceRoutes, { ...deps, provider });
+  // Capabilities of the privilege issue register below; `keyUsage` batches "last used" stamps.
+  const keyUsage = new LastUsedRecorder(deps.db);
+  app.addHook('onClose', () => keyUsage.flush());
+  void keyUsage;
   return { app, provider };
 }

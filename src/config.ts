@@ -41,6 +41,14 @@ export const settings = {
   DJAM_REFRESH_TOKEN_TTL_SECONDS: { kind: 'int', default: '1209600', doc: 'Refresh-token lifetime (14 days).' },
   DJAM_SESSION_TTL_SECONDS: { kind: 'int', default: '1209600', doc: 'Browser session lifetime (2 weeks, as the original).' },
   DJAM_LOGIN_RATE_LIMIT: { kind: 'int', default: '10', doc: 'Failed logins allowed per e-mail address and per client IP in 15 minutes.' },
+  DJAM_APIKEY_EXPIRE_DAYS: { kind: 'float', default: '30', doc: 'Lifetime in days of a new API key and of "renew" without a date (APIKEY_EXPIRE_DAYS is accepted too).' },
+  DJAM_SHORT_APIKEY_EXPIRE_DAYS: { kind: 'float', default: '3', doc: 'Days the old key keeps working after "rotate" with short_expiry.' },
+  DJAM_MAX_APIKEY_EXPIRE_DAYS: { kind: 'float', default: '180', doc: 'Latest expiry, in days from now, a client may request for a key.' },
+  DJAM_SHOW_API_KEYS_IN_DASHBOARD: { kind: 'bool', default: 'false', doc: "Show the user's active resource keys on the account page." },
+  DJAM_SHOW_UPSTREAM_SERVICES_IN_DASHBOARD: { kind: 'bool', default: 'false', doc: 'Show the proxied services the user may use on the account page.' },
+  DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION: { kind: 'bool', doc: 'GeoServer introspection endpoints answer 400 over plain HTTP. Default: on in prod, off otherwise.' },
+  DJAM_SECURE_PROXY_HEADER: { kind: 'string', doc: 'Header a trusted TLS-terminating proxy sets to "https" (e.g. X-Forwarded-Proto); such requests count as secure.' },
+  DJAM_KEY_CHECK_RATE_LIMIT: { kind: 'int', default: '30', doc: 'Failed key or credential checks allowed per client IP per minute on the GeoServer and key endpoints.' },
   DJAM_LOG_LEVEL: { kind: 'string', default: 'info', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], doc: 'Log level.' },
 } as const satisfies Record<string, Setting>;
 
@@ -49,8 +57,9 @@ type ValueOf<S extends Setting> = S['kind'] extends 'int' | 'float' ? number : S
   : S['kind'] extends 'list' ? string[] : string;
 type Raw = { [K in keyof Settings]: Settings[K] extends { default: string } ? ValueOf<Settings[K]> : ValueOf<Settings[K]> | undefined };
 
-export interface Config extends Omit<Raw, 'DJAM_PROJECT_ENVIRONMENT'> {
+export interface Config extends Omit<Raw, 'DJAM_PROJECT_ENVIRONMENT' | 'DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION'> {
   DJAM_PROJECT_ENVIRONMENT: Profile;
+  DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION: boolean;
   /** SITEURL without its trailing slash: the origin links are built from. */
   baseUrl: string;
   issuer: string;
@@ -105,6 +114,8 @@ function checkProfile(c: Config, problems: string[]): void {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, dotEnvPath = '.env'): Config {
   const merged = { ...readDotEnv(dotEnvPath), ...env };
+  // The original's README spells it without the prefix; the prefixed name wins.
+  merged.DJAM_APIKEY_EXPIRE_DAYS ??= merged.APIKEY_EXPIRE_DAYS;
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const [name, s] of Object.entries(settings) as [string, Setting][]) {
@@ -116,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!siteUrl.endsWith('/')) siteUrl += '/';
   out.SITEURL = siteUrl;
   const baseUrl = siteUrl.slice(0, -1);
+  out.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION ??= out.DJAM_PROJECT_ENVIRONMENT === 'prod';
   const config = { ...out, baseUrl, issuer: `${baseUrl}/openid`, loginUrl: `${baseUrl}/accounts/login/` } as Config;
   checkProfile(config, problems);
   if (problems.length) throw new ConfigError(problems);

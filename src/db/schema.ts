@@ -121,3 +121,57 @@ export const oidcPayloads = pgTable('oidc_payloads', {
   index('oidc_payloads_uid_idx').on(t.uid),
   index('oidc_payloads_expires_at_idx').on(t.expiresAt),
 ]);
+
+export const roles = pgTable('roles', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+/** Roles granted to a user directly. */
+export const userRoles = pgTable('user_roles', {
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  roleId: integer('role_id').notNull().references(() => roles.id, { onDelete: 'cascade' }),
+}, (t) => [primaryKey({ columns: [t.userId, t.roleId] }), index('user_roles_role_id_idx').on(t.roleId)]);
+
+/** Roles granted to every member of a team. */
+export const teamRoles = pgTable('team_roles', {
+  teamId: integer('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+  roleId: integer('role_id').notNull().references(() => roles.id, { onDelete: 'cascade' }),
+}, (t) => [primaryKey({ columns: [t.teamId, t.roleId] }), index('team_roles_role_id_idx').on(t.roleId)]);
+
+export const resources = pgTable('resources', {
+  id: serial('id').primaryKey(),
+  slug: varchar('slug', { length: 50 }).notNull().unique(),
+  url: text('url'),
+  description: text('description'),
+  /** 'Upstream Service' marks a resource the proxy forwards to `url`. */
+  type: varchar('type', { length: 100 }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const accessRules = pgTable('access_rules', {
+  id: serial('id').primaryKey(),
+  resourceId: integer('resource_id').notNull().references(() => resources.id, { onDelete: 'cascade' }),
+  roleId: integer('role_id').notNull().references(() => roles.id, { onDelete: 'cascade' }),
+  active: boolean('active').notNull().default(false),
+  createdAt: createdAt(),
+}, (t) => [index('access_rules_resource_id_idx').on(t.resourceId), index('access_rules_role_id_idx').on(t.roleId)]);
+
+/**
+ * API keys. The value is never stored in clear: `key_hash` (HMAC-SHA-256 of the canonical
+ * UUID) finds it in one indexed look-up, `key_sealed` (AES-256-GCM) gives it back to its owner.
+ */
+export const apiKeys = pgTable('api_keys', {
+  id: serial('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  keyHash: varchar('key_hash', { length: 64 }).notNull().unique(),
+  keySealed: text('key_sealed').notNull(),
+  scope: varchar('scope', { length: 50 }).notNull().default(''),
+  revoked: boolean('revoked').notNull().default(false),
+  expiry: timestamp('expiry', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+  lastModified: timestamp('last_modified', { withTimezone: true }),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+}, (t) => [index('api_keys_user_id_idx').on(t.userId)]);

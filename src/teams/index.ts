@@ -1,3 +1,11 @@
 export { LOGIN_PREVENTED_MESSAGE, isLoginPrevented, setLoginPrevention } from './login-preventions.service.ts';
-export { addTeamMember, createTeam, findTeamByName, listTeamNamesOfUser } from './teams.service.ts';
+export {
+  UPSTREAM_SERVICE, canUseResource, createAccessRule, createResource, findResourceBySlug, listUsableResources,
+} from './resources.service.ts';
+export type { AccessRule, NewResource, Resource } from './resources.service.ts';
+export { createRole, findRoleByName, grantRoleToTeam, grantRoleToUser, listEffectiveRoleNames, listRoles } from './roles.service.ts';
+export type { Role } from './roles.service.ts';
+export {
+  addTeamMember, createTeam, findTeam, findTeamByName, listTeamNamesOfUser, listTeams, listUsersWithTeams,
+} from './teams.service.ts';
 export type { Team } from './teams.service.ts';

@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/db/client.ts';
 import type { SecretKeys } from '../../src/crypto/keys.ts';
 import { createClient, type ClientInput } from '../../src/clients/index.ts';
-import { addTeamMember, createTeam, setLoginPrevention } from '../../src/teams/index.ts';
+import {
+  addTeamMember, createAccessRule, createResource, createRole, createTeam, grantRoleToTeam, grantRoleToUser, setLoginPrevention,
+  type NewResource,
+} from '../../src/teams/index.ts';
+import { createApiKey, daysFromNow, type ApiKeyScope } from '../../src/api-keys/index.ts';
 import { createUser, type NewUser } from '../../src/users/index.ts';
 
 export function factories(deps: { db: Db; keys: SecretKeys }) {
@@ -26,5 +30,16 @@ export function factories(deps: { db: Db; keys: SecretKeys }) {
       return team;
     },
     preventLogin: (clientRowId: number, teamIds: number[]) => setLoginPrevention(deps, clientRowId, teamIds),
+    /** An API key; `expiryDays` may be negative for an expired key. */
+    apiKey: (userId: number, scope: ApiKeyScope, opts: { revoked?: boolean; expiryDays?: number; value?: string } = {}) =>
+      createApiKey(deps, { userId, scope, revoked: opts.revoked, expiry: daysFromNow(opts.expiryDays ?? 30), value: opts.value }),
+    async role(name: string, grants: { userIds?: number[]; teamIds?: number[] } = {}) {
+      const role = await createRole(deps, name);
+      for (const id of grants.userIds ?? []) await grantRoleToUser(deps, role.id, id);
+      for (const id of grants.teamIds ?? []) await grantRoleToTeam(deps, role.id, id);
+      return role;
+    },
+    resource: (input: NewResource) => createResource(deps, input),
+    rule: (resourceId: number, roleId: number, active: boolean) => createAccessRule(deps, { resourceId, roleId, active }),
   };
 }

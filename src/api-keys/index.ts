@@ -1,0 +1,6 @@
+export {
+  createApiKey, daysFromNow, findApiKey, isKeyUsable, listKeysOfUser, revokeKeys, rotateKey, setKeyExpiry, setKeyRevoked,
+} from './api-keys.service.ts';
+export type { ApiKeyScope, FoundKey, ListedKey } from './api-keys.service.ts';
+export { canonicalKey, isCanonicalKey } from './key-format.ts';
+export { LastUsedRecorder } from './last-used.ts';
