@@ -16,6 +16,8 @@ import { accountRoutes } from './accounts/account.routes.ts';
 import { applicationRoutes } from './clients/applications.routes.ts';
 import { resourceRoutes } from './resource/resource.routes.ts';
 import { LastUsedRecorder } from './api-keys/index.ts';
+import { createMailer, mailJobHandlers, type Mailer } from './mail/index.ts';
+import { createQueue, type Queue } from './queue/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -23,9 +25,11 @@ export interface AppDeps {
   keys: SecretKeys;
   jwks: SigningJwk[];
   logger?: FastifyServerOptions['logger'];
+  /** Tests may pass their own mailer; by default SMTP or the outbox folder. */
+  mailer?: Mailer;
 }
 
-export interface App { app: FastifyInstance; provider: Provider }
+export interface App { app: FastifyInstance; provider: Provider; queue: Queue }
 
 export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   if (config.DJAM_LOG_LEVEL === 'silent') return false;
@@ -43,6 +47,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     rewriteUrl: (req) => rewriteProviderUrl(req.url ?? '/'),
     bodyLimit: 1024 * 1024,
   });
+  const mailer = deps.mailer ?? createMailer(config);
+  const queue = createQueue(config, deps.db, mailJobHandlers(mailer), app.log);
+  app.addHook('onReady', async () => queue.start());
+  app.addHook('onClose', async () => { await queue.stop(); mailer.close(); });
   const provider = createProvider(deps);
   provider.on('server_error', (_ctx, err) => app.log.error({ err }, 'oidc.server_error'));
   await app.register(cookie);
@@ -60,5 +68,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const keyUsage = new LastUsedRecorder(deps.db);
   app.addHook('onClose', () => keyUsage.flush());
   void keyUsage;
-  return { app, provider };
+  return { app, provider, queue };
 }

@@ -8,6 +8,7 @@ import { createRsaKey } from './commands/create-rsa-key.ts';
 import { createSuperuser } from './commands/create-superuser.ts';
 import { migrateDb } from './commands/migrate-db.ts';
 import { printConfig } from './commands/print-config.ts';
+import { runWorker } from './commands/run-worker.ts';
 
 const commands: Record<string, { run(args: string[]): Promise<number>; help: string }> = {
   migrate: { run: migrateDb, help: 'apply the database migrations' },
@@ -16,6 +17,7 @@ const commands: Record<string, { run(args: string[]): Promise<number>; help: str
   creatersakey: { run: createRsaKey, help: 'create a new RSA signing key (it signs from the next start; older keys stay published)' },
   check: { run: checkConfig, help: 'check that the deployment environment variables are set' },
   config: { run: printConfig, help: 'print the effective configuration, secrets masked' },
+  worker: { run: runWorker, help: 'run background jobs (consumes RabbitMQ when DJAM_RABBITMQ_HOST is set)' },
 };
 
 function usage(): string {

@@ -175,3 +175,22 @@ export const apiKeys = pgTable('api_keys', {
   lastModified: timestamp('last_modified', { withTimezone: true }),
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
 }, (t) => [index('api_keys_user_id_idx').on(t.userId)]);
+
+/**
+ * Durable background jobs (an outbox): written in the same transaction as the change that
+ * causes them, then run in-process or relayed to RabbitMQ. `dead` is the end after the last try.
+ */
+export const jobs = pgTable('jobs', {
+  id: serial('id').primaryKey(),
+  type: varchar('type', { length: 100 }).notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  /** pending → (relayed →) running → done | pending (retry) | dead */
+  status: varchar('status', { length: 20 }).notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  maxAttempts: integer('max_attempts').notNull().default(5),
+  runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('jobs_status_run_at_idx').on(t.status, t.runAt)]);

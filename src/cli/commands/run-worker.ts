@@ -1,0 +1,26 @@
+// `djam worker`: runs background jobs. With DJAM_RABBITMQ_HOST it consumes the durable queue
+// (run as many as you like); without, it runs due jobs from the database.
+import pino from 'pino';
+import { loadConfig } from '../../config.ts';
+import { openRuntime } from '../../runtime.ts';
+import { createMailer, mailJobHandlers } from '../../mail/index.ts';
+import { createWorker } from '../../queue/index.ts';
+
+export async function runWorker(): Promise<number> {
+  const config = loadConfig();
+  const log = pino({ level: config.DJAM_LOG_LEVEL });
+  const { database } = await openRuntime(config);
+  const mailer = createMailer(config);
+  const worker = createWorker(config, database.db, mailJobHandlers(mailer), log);
+  await worker.start();
+  log.info({ mail: mailer.describe, broker: config.DJAM_RABBITMQ_HOST ?? null }, 'worker.started');
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+  log.info('worker.stopping');
+  await worker.stop();
+  mailer.close();
+  await database.close();
+  return 0;
+}

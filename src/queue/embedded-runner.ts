@@ -1,0 +1,49 @@
+// The embedded backend: the server process itself runs due jobs from the database, one at a
+// time, waking on enqueue and polling once a second for retries and recovered jobs.
+import type { Db } from '../db/client.ts';
+import type { JobHandlers } from './handlers.ts';
+import { claimNext, type RetryPolicy } from './jobs.store.ts';
+import { runJob, type JobLog } from './run-job.ts';
+
+const POLL_MS = 1000;
+
+export class EmbeddedRunner {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly db: Db, private readonly handlers: JobHandlers, private readonly policy: RetryPolicy, private readonly log: JobLog) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Called after a job was committed, so it runs without waiting for the next poll. */
+  wake(): void {
+    if (!this.running && !this.stopped) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.running = this.drain().finally(() => { this.running = undefined; }); }, ms).unref();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (let job = await claimNext(this.db, 'running', this.policy.lockSeconds); job && !this.stopped;
+        job = await claimNext(this.db, 'running', this.policy.lockSeconds)) {
+        await runJob(this.db, this.handlers, job, this.policy, this.log);
+      }
+    } catch (err) {
+      this.log.warn({ error: err instanceof Error ? err.message : String(err) }, 'jobs.poll_failed');
+    }
+    if (!this.stopped) this.schedule(POLL_MS);
+  }
+
+  /** Lets the job in progress finish, then stops. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,6 @@
+export type { JobHandler, JobHandlers } from './handlers.ts';
+export { findJob } from './jobs.store.ts';
+export type { Job } from './jobs.store.ts';
+export { createQueue, createWorker } from './queue.ts';
+export type { Queue } from './queue.ts';
+export type { JobLog } from './run-job.ts';
