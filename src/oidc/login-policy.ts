@@ -27,7 +27,9 @@ async function adopt(ctx: KoaContextWithOIDC, accountId: string, findAccount: Fi
 }
 
 export function djamInteractionPolicy(findAccount: FindAccount, loadGrant: GrantLoader) {
-  const djamSession = new Check('no_session', 'End-User authentication is required', async (ctx: KoaContextWithOIDC) => {
+  // The error is named: a check added after the prompt was built does not inherit the prompt's
+  // `login_required` (prompt=none from an anonymous visitor, §3.3 step 4).
+  const djamSession = new Check('no_session', 'End-User authentication is required', 'login_required', async (ctx: KoaContextWithOIDC) => {
     const djamUser = getRequestUser(ctx.req);
     const session = ctx.oidc.session!;
     if (!djamUser) return Check.REQUEST_PROMPT;

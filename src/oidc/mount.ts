@@ -1,7 +1,7 @@
 // Mounts the provider at /openid as a raw route: its own scope has no body parsers, so the
 // request stream reaches Koa untouched. Fastify routes registered elsewhere under /openid/
 // (GeoServer, key API) are more specific and win over the wildcard.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { Config } from '../config.ts';
@@ -26,6 +26,17 @@ function withoutPromptLogin(url: string): string {
 }
 
 /**
+ * §3.3 validates the client and its redirect URI before sending anyone to the login page: a
+ * request naming neither a known client nor one of its redirect URIs is left to the provider,
+ * which answers with its error page whether the visitor is signed in or not.
+ */
+async function namesRegisteredClient(provider: Provider, query: Record<string, string | undefined>): Promise<boolean> {
+  const client = query.client_id ? await provider.Client.find(query.client_id) : undefined;
+  if (!client) return false;
+  return query.redirect_uri === undefined || client.redirectUriAllowed(query.redirect_uri);
+}
+
+/**
  * DJAM's steps before the protocol (§3.3): anonymous visitors go to the login page with `next`
  * carrying the authorize request; login prevention (§3.4) answers with its page. Returns false
  * when it has answered.
@@ -35,7 +46,7 @@ async function beforeAuthorize(deps: MountDeps, request: FastifyRequest, reply: 
   const query = request.query as Record<string, string | undefined>;
   const path = request.url.split('?')[0];
   if (path === `${PREFIX}/authorize` && request.method === 'GET') {
-    if (!session && !(query.prompt ?? '').split(' ').includes('none')) {
+    if (!session && !(query.prompt ?? '').split(' ').includes('none') && await namesRegisteredClient(deps.provider, query)) {
       await reply.redirect(loginRedirectUrl(deps.config.loginUrl, withoutPromptLogin(request.url)), 302);
       return false;
     }
@@ -78,6 +89,14 @@ export async function mountProvider(app: FastifyInstance, deps: MountDeps): Prom
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 56 * 1024 }, (_r, body, done) => done(null, body));
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    // A body Fastify refuses (over the limit, length mismatch) is answered as the provider
+    // answers it on its other endpoints: an OAuth error, not DJAM's generic error body.
+    scope.setErrorHandler((err: FastifyError, request, reply) => {
+      if ((err.statusCode ?? 500) >= 500) throw err;
+      request.log.info({ err }, 'oidc.token.body_refused');
+      return reply.status(400).header('cache-control', 'no-store')
+        .send({ error: 'invalid_request', error_description: 'failed to parse the request body' });
+    });
     scope.post(`${PREFIX}/token`, async (request, reply) => {
       if (typeof request.body === 'string') {
         (request.raw as IncomingMessage & { body?: string }).body = await withDefaultTokenScope(scopeDeps(deps), request, request.body);

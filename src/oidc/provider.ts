@@ -67,6 +67,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((u) => URL.parse(u)?.origin === origin) ?? false,
     renderError,
+    // §3.3: the original's userinfo also takes the token as `?access_token=`.
+    acceptQueryParamAccessTokens: true,
   });
   provider.proxy = config.DJAM_TRUST_PROXY;
   provider.use(djamBridge(deps));
