@@ -36,8 +36,10 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
     const body = (request.body ?? {}) as Record<string, unknown>;
     const email = typeof body.username === 'string' ? body.username.trim().slice(0, 254) : '';
     const password = typeof body.password === 'string' ? body.password.slice(0, 4096) : '';
+    // Outside the try: a forged or expired form is a 403 from the error handler (as Django's CSRF
+    // failure page), not a re-rendered form answering 200.
+    verifyCsrf(deps.keys, request);
     try {
-      verifyCsrf(deps.keys, request);
       const limitKeys = [`ip:${request.ip}`, `email:${email.toLowerCase()}`];
       if (limitKeys.some((k) => limiter.isBlocked(k))) throw new AppError('RATE_LIMITED');
       const user = await authenticate(deps, email, password, { requireConfirmedEmail: true }).catch((err: unknown) => {
