@@ -15,7 +15,9 @@ import { loginRoutes } from './accounts/login.routes.ts';
 import { accountRoutes } from './accounts/account.routes.ts';
 import { applicationRoutes } from './clients/applications.routes.ts';
 import { resourceRoutes } from './resource/resource.routes.ts';
+import { proxyRoutes } from './proxy/index.ts';
 import { LastUsedRecorder } from './api-keys/index.ts';
+import { keyApiRoutes } from './api-keys/key-api.routes.ts';
 import { createMailer, mailJobHandlers, type Mailer } from './mail/index.ts';
 import { createQueue, type Queue } from './queue/index.ts';
 
@@ -31,11 +33,20 @@ export interface AppDeps {
 
 export interface App { app: FastifyInstance; provider: Provider; queue: Queue }
 
+// Secrets a client may put in a query string (userinfo's access_token, GeoServer's authkey,
+// credential checks) never reach the log.
+const SECRET_PARAMS = /([?&](?:access_token|authkey|p|code|token|refresh_token|client_secret|activation_code)=)[^&]*/gi;
+
+function redactUrl(url: string): string {
+  return url.replace(SECRET_PARAMS, '$1[redacted]');
+}
+
 export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   if (config.DJAM_LOG_LEVEL === 'silent') return false;
   return {
     level: config.DJAM_LOG_LEVEL,
     redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.client_secret'],
+    serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }) },
   };
 }
 
@@ -64,9 +75,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(accountRoutes, deps);
   await app.register(applicationRoutes, deps);
   await app.register(resourceRoutes, { ...deps, provider });
+  await app.register(proxyRoutes, { ...deps, provider });
   // Capabilities of the privilege issue register below; `keyUsage` batches "last used" stamps.
   const keyUsage = new LastUsedRecorder(deps.db);
   app.addHook('onClose', () => keyUsage.flush());
-  void keyUsage;
+  await app.register(keyApiRoutes, { ...deps, keyUsage });
   return { app, provider, queue };
 }

@@ -54,6 +54,7 @@ export const settings = {
   DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION: { kind: 'bool', doc: 'GeoServer introspection endpoints answer 400 over plain HTTP. Default: on in prod, off otherwise.' },
   DJAM_SECURE_PROXY_HEADER: { kind: 'string', doc: 'Header a trusted TLS-terminating proxy sets to "https" (e.g. X-Forwarded-Proto); such requests count as secure.' },
   DJAM_KEY_CHECK_RATE_LIMIT: { kind: 'int', default: '30', doc: 'Failed key or credential checks allowed per client IP per minute on the GeoServer and key endpoints.' },
+  DJAM_PROXY_TIMEOUT_MS: { kind: 'int', default: '30000', doc: 'How long the proxy waits for an upstream to answer (504 after), and for each body chunk.' },
   DJAM_LOG_LEVEL: { kind: 'string', default: 'info', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], doc: 'Log level.' },
 } as const satisfies Record<string, Setting>;
 

@@ -52,9 +52,13 @@ export async function findResourceBySlug(deps: { db: Db }, slug: string): Promis
   return row;
 }
 
+/**
+ * The proxy's rule (§8.2): an ACTIVE access rule must name the resource, with one of the user's
+ * effective roles; a superuser passes any active rule, but a resource without one stays closed.
+ */
 export async function canUseResource(deps: { db: Db }, user: { id: number; isSuperuser: boolean }, resourceId: number): Promise<boolean> {
-  if (user.isSuperuser) return true;
+  const roleMatch = user.isSuperuser ? sql`true` : sql`${accessRules.roleId} in ${effectiveRoleIds(user.id)}`;
   const [row] = await deps.db.select({ id: accessRules.id }).from(accessRules)
-    .where(and(eq(accessRules.resourceId, resourceId), eq(accessRules.active, true), sql`${accessRules.roleId} in ${effectiveRoleIds(user.id)}`)).limit(1);
+    .where(and(eq(accessRules.resourceId, resourceId), eq(accessRules.active, true), roleMatch)).limit(1);
   return Boolean(row);
 }

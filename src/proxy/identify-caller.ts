@@ -1,0 +1,56 @@
+// Who is calling the proxy (§8.1, first match wins): an Authorization header (Basic e-mail +
+// password, or a Bearer access token of this server), then `?authkey=` with a VALID resource
+// key (the original accepted any key), then the browser session.
+import type { FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Db } from '../db/client.ts';
+import type { SecretKeys } from '../crypto/keys.ts';
+import { AppError } from '../errors.ts';
+import { findApiKey, isKeyUsable } from '../api-keys/index.ts';
+import { authenticate, findUser, type User } from '../users/index.ts';
+import { loadSession } from '../http/session.ts';
+
+export type CallerVia = 'basic' | 'bearer' | 'authkey' | 'session';
+export type Caller = { user: User; via: CallerVia } | 'rejected' | 'anonymous';
+export interface CallerDeps { db: Db; keys: SecretKeys; provider: Provider; authkeyAllowed: boolean }
+
+async function fromBasic(deps: CallerDeps, encoded: string): Promise<Caller> {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  if (i < 0) return 'rejected';
+  try {
+    return { user: await authenticate(deps, decoded.slice(0, i), decoded.slice(i + 1), { requireConfirmedEmail: false }), via: 'basic' };
+  } catch (err) {
+    if (err instanceof AppError) return 'rejected';
+    throw err;
+  }
+}
+
+async function fromBearer(deps: CallerDeps, token: string): Promise<Caller> {
+  const found = await deps.provider.AccessToken.find(token);
+  if (!found || found.isExpired || !found.accountId) return 'rejected';
+  const user = await findUser(deps, Number(found.accountId));
+  return user?.isActive ? { user, via: 'bearer' } : 'rejected';
+}
+
+async function fromAuthkey(deps: CallerDeps, value: string): Promise<Caller> {
+  if (!deps.authkeyAllowed) return 'rejected';
+  const key = await findApiKey(deps, value);
+  if (!key || !isKeyUsable(key, 'resource') || !key.owner.isActive) return 'rejected';
+  const user = await findUser(deps, key.userId);
+  return user ? { user, via: 'authkey' } : 'rejected';
+}
+
+export async function identifyCaller(deps: CallerDeps, request: FastifyRequest): Promise<Caller> {
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const basic = /^\s*basic\s+(\S+)\s*$/i.exec(authorization);
+    if (basic) return fromBasic(deps, basic[1]);
+    const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization);
+    return bearer ? fromBearer(deps, bearer[1]) : 'rejected';
+  }
+  const session = await loadSession(deps, request);
+  const authkey = (request.query as Record<string, unknown>).authkey;
+  if (authkey !== undefined && !session) return fromAuthkey(deps, String(authkey));
+  return session ? { user: session.user, via: 'session' } : 'anonymous';
+}
