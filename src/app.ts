@@ -10,14 +10,22 @@ import type { SecretKeys } from './crypto/keys.ts';
 import type { SigningJwk } from './signing-keys/index.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
+import { registerAllowedHosts } from './http/allowed-hosts.ts';
 import { createProvider, interactionRoutes, mountProvider, providerSessionEnder, rewriteProviderUrl } from './oidc/index.ts';
 import { loginRoutes } from './accounts/login.routes.ts';
-import { accountRoutes } from './accounts/account.routes.ts';
+import { selfServiceRoutes } from './accounts/accounts.routes.ts';
 import { applicationRoutes } from './clients/applications.routes.ts';
 import { resourceRoutes } from './resource/resource.routes.ts';
 import { proxyRoutes } from './proxy/index.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { opsRoutes } from './ops/ops.routes.ts';
+import { readinessChecker } from './ops/readiness.ts';
+import { randomUUID } from 'node:crypto';
 import { LastUsedRecorder } from './api-keys/index.ts';
 import { keyApiRoutes } from './api-keys/key-api.routes.ts';
+import { geoserverRoutes } from './geoserver/geoserver.routes.ts';
+import { groupsRoutes } from './teams/groups.routes.ts';
+import { usersExportRoutes } from './users/users-export.routes.ts';
 import { createMailer, mailJobHandlers, type Mailer } from './mail/index.ts';
 import { createQueue, type Queue } from './queue/index.ts';
 
@@ -57,22 +65,36 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: config.DJAM_TRUST_PROXY,
     rewriteUrl: (req) => rewriteProviderUrl(req.url ?? '/'),
     bodyLimit: 1024 * 1024,
+    // An incoming X-Request-Id (from the proxy in front) is kept when it looks sane.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    },
   });
+  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id); });
+  const metrics = createMetrics(deps.db);
+  metrics.instrument(app);
   const mailer = deps.mailer ?? createMailer(config);
   const queue = createQueue(config, deps.db, mailJobHandlers(mailer), app.log);
   app.addHook('onReady', async () => queue.start());
   app.addHook('onClose', async () => { await queue.stop(); mailer.close(); });
   const provider = createProvider(deps);
   provider.on('server_error', (_ctx, err) => app.log.error({ err }, 'oidc.server_error'));
+  provider.on('grant.success', (ctx) => metrics.tokenIssued(String(ctx.oidc.params?.grant_type ?? 'unknown')));
+  await app.register(opsRoutes, {
+    metrics, metricsToken: config.DJAM_METRICS_TOKEN,
+    readiness: readinessChecker(deps.db, config.DJAM_RABBITMQ_HOST ? () => queue.probe() : undefined),
+  });
   await app.register(cookie);
   await app.register(formbody);
+  registerAllowedHosts(app, config);
   registerSecurityHeaders(app, { hsts: config.baseUrl.startsWith('https://') });
   registerErrorHandler(app);
-  app.get('/healthz', async () => ({ status: 'ok' }));
   await mountProvider(app, { ...deps, provider });
   await app.register(interactionRoutes, { ...deps, provider });
   await app.register(loginRoutes, { ...deps, onLogout: providerSessionEnder(provider) });
-  await app.register(accountRoutes, deps);
+  await app.register(selfServiceRoutes, { ...deps, queue });
   await app.register(applicationRoutes, deps);
   await app.register(resourceRoutes, { ...deps, provider });
   await app.register(proxyRoutes, { ...deps, provider });
@@ -80,5 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const keyUsage = new LastUsedRecorder(deps.db);
   app.addHook('onClose', () => keyUsage.flush());
   await app.register(keyApiRoutes, { ...deps, keyUsage });
+  await app.register(geoserverRoutes, { ...deps, provider, keyUsage });
+  await app.register(groupsRoutes, deps);
+  await app.register(usersExportRoutes, deps);
   return { app, provider, queue };
 }

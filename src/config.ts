@@ -46,6 +46,12 @@ export const settings = {
   DJAM_REFRESH_TOKEN_TTL_SECONDS: { kind: 'int', default: '1209600', doc: 'Refresh-token lifetime (14 days).' },
   DJAM_SESSION_TTL_SECONDS: { kind: 'int', default: '1209600', doc: 'Browser session lifetime (2 weeks, as the original).' },
   DJAM_LOGIN_RATE_LIMIT: { kind: 'int', default: '10', doc: 'Failed logins allowed per e-mail address and per client IP in 15 minutes.' },
+  DJAM_ACCOUNT_MAIL_RATE_LIMIT: { kind: 'int', default: '3', doc: 'Registration, activation-resend and password-reset requests allowed per e-mail address in 15 minutes.' },
+  DJAM_ACCOUNT_IP_RATE_LIMIT: { kind: 'int', default: '20', doc: 'Registration, activation-resend and password-reset requests allowed per client IP in 15 minutes.' },
+  RECAPTCHA_PUBLIC_KEY: { kind: 'string', doc: 'reCAPTCHA v3 site key. With RECAPTCHA_PRIVATE_KEY it turns the captcha on for registration and password reset; unset: no captcha.' },
+  RECAPTCHA_PRIVATE_KEY: { kind: 'string', secret: true, doc: 'reCAPTCHA v3 secret key, used to verify tokens server-side.' },
+  RECAPTCHA_REQUIRED_SCORE: { kind: 'float', default: '0.5', doc: 'Lowest reCAPTCHA v3 score (0 to 1) accepted.' },
+  DJAM_RECAPTCHA_VERIFY_URL: { kind: 'string', default: 'https://www.google.com/recaptcha/api/siteverify', doc: 'reCAPTCHA verification endpoint (e.g. the www.recaptcha.net mirror).' },
   DJAM_APIKEY_EXPIRE_DAYS: { kind: 'float', default: '30', doc: 'Lifetime in days of a new API key and of "renew" without a date (APIKEY_EXPIRE_DAYS is accepted too).' },
   DJAM_SHORT_APIKEY_EXPIRE_DAYS: { kind: 'float', default: '3', doc: 'Days the old key keeps working after "rotate" with short_expiry.' },
   DJAM_MAX_APIKEY_EXPIRE_DAYS: { kind: 'float', default: '180', doc: 'Latest expiry, in days from now, a client may request for a key.' },
@@ -55,6 +61,8 @@ export const settings = {
   DJAM_SECURE_PROXY_HEADER: { kind: 'string', doc: 'Header a trusted TLS-terminating proxy sets to "https" (e.g. X-Forwarded-Proto); such requests count as secure.' },
   DJAM_KEY_CHECK_RATE_LIMIT: { kind: 'int', default: '30', doc: 'Failed key or credential checks allowed per client IP per minute on the GeoServer and key endpoints.' },
   DJAM_PROXY_TIMEOUT_MS: { kind: 'int', default: '30000', doc: 'How long the proxy waits for an upstream to answer (504 after), and for each body chunk.' },
+  DJAM_METRICS_TOKEN: { kind: 'string', secret: true, doc: 'Bearer token that opens /metrics to remote scrapers; unset: loopback callers only.' },
+  DJAM_SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: '20000', doc: 'On SIGTERM, how long in-flight requests and running jobs may take before the process exits anyway.' },
   DJAM_LOG_LEVEL: { kind: 'string', default: 'info', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], doc: 'Log level.' },
 } as const satisfies Record<string, Setting>;
 
@@ -118,6 +126,13 @@ function checkProfile(c: Config, problems: string[]): void {
   if (!c.SITEURL.startsWith('https://')) problems.push('SITEURL must be an https URL in prod');
 }
 
+function checkCaptcha(c: Config, problems: string[]): void {
+  if (Boolean(c.RECAPTCHA_PUBLIC_KEY) !== Boolean(c.RECAPTCHA_PRIVATE_KEY)) {
+    problems.push('RECAPTCHA_PUBLIC_KEY and RECAPTCHA_PRIVATE_KEY must be set together');
+  }
+  if (!(c.RECAPTCHA_REQUIRED_SCORE >= 0 && c.RECAPTCHA_REQUIRED_SCORE <= 1)) problems.push('RECAPTCHA_REQUIRED_SCORE must be between 0 and 1');
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env, dotEnvPath = '.env'): Config {
   const merged = { ...readDotEnv(dotEnvPath), ...env };
   // The original's README spells it without the prefix; the prefixed name wins.
@@ -136,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   out.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION ??= out.DJAM_PROJECT_ENVIRONMENT === 'prod';
   const config = { ...out, baseUrl, issuer: `${baseUrl}/openid`, loginUrl: `${baseUrl}/accounts/login/` } as Config;
   checkProfile(config, problems);
+  checkCaptcha(config, problems);
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
 }

@@ -14,7 +14,12 @@ export const catalogue = {
   CLIENT_ID_TAKEN: { status: 409, message: 'That client id is already registered.' },
   INVALID_CREDENTIALS: { status: 400, message: 'Please enter a correct email address and password. Note that both fields may be case-sensitive.' },
   EMAIL_NOT_CONFIRMED: { status: 400, message: 'Please confirm your email before continuation.' },
+  CAPTCHA_FAILED: { status: 400, message: 'Error verifying reCAPTCHA, please try again.' },
   SIGNING_KEY_MISSING: { status: 500, message: 'No signing key exists; run `djam creatersakey`.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported media type in request.' },
+  APIKEY_EXPIRY_INVALID: { status: 403, message: 'Invalid format or expiration date.' },
+  APIKEY_RESOURCE_KEY_REFUSED: { status: 403, message: 'No access permissions or invalid resource key' },
+  APIKEY_REVOKED_INVALID: { status: 400, message: 'Invalid revoked value.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof catalogue;
@@ -28,6 +33,15 @@ export class AppError extends Error {
     this.status = catalogue[code].status;
     this.details = opts.details;
   }
+}
+
+/** The constraint a PostgreSQL unique_violation names (pg and PGlite alike), if `err` is one. */
+export function uniqueViolationConstraint(err: unknown): string | undefined {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const { code, constraint } = e as { code?: unknown; constraint?: unknown };
+    if (code === '23505') return typeof constraint === 'string' ? constraint : '';
+  }
+  return undefined;
 }
 
 /** PostgreSQL unique_violation, as raised by pg and PGlite alike. */

@@ -20,11 +20,15 @@ async function main(): Promise<void> {
   await app.listen({ host: config.DJAM_HOST, port: config.DJAM_PORT });
   app.log.info(`DJAM listens on ${config.baseUrl} (storage: ${database.location}). Create the first admin with: npx djam createsuperuser${database.kind === 'pglite' ? ' (stop the server first: the embedded database belongs to one process)' : ''}`);
 
+  // SIGTERM: stop accepting, let in-flight requests and the running job finish (app.close waits
+  // for both), close the database, exit 0; a deadline guards against a request that never ends.
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'shutdown.started');
+    setTimeout(() => { app.log.error('shutdown.deadline_exceeded'); process.exit(1); }, config.DJAM_SHUTDOWN_TIMEOUT_MS).unref();
     clearInterval(sweep);
     await app.close();
     await database.close();
+    app.log.info('shutdown.done');
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

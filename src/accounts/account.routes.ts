@@ -1,24 +1,86 @@
-// The account page (DJAM §6.9): the signed-in user's own profile; another user's id is 403.
+// The account page (DJAM §6.9): the signed-in user's own profile (another user's id is 403, a
+// non-numeric one 404), the profile form, and the Resources section with its API-key actions.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
-import type { SecretKeys } from '../crypto/keys.ts';
+import { listUsableResources } from '../teams/index.ts';
 import { AppError } from '../errors.ts';
-import { csrfToken } from '../http/csrf.ts';
+import { csrfToken, verifyCsrf } from '../http/csrf.ts';
 import { requireSession } from '../http/session.ts';
-import { accountPage } from './views/account.ts';
+import type { User } from '../users/index.ts';
+import type { AccountDeps } from './accounts.deps.ts';
+import { applyKeyAction, listActiveResourceKeys, type KeyAction } from './account-keys.service.ts';
+import { fieldErrorsOf, readField } from './form-input.ts';
+import { updateProfile, type ProfileForm } from './profile.service.ts';
+import { accountPage, KEY_NOTICES, PROFILE_UPDATED, type AccountView } from './views/account.ts';
 
-export async function accountRoutes(app: FastifyInstance, deps: { config: Config; db: Db; keys: SecretKeys }): Promise<void> {
-  const sessionDeps = { ...deps, loginUrl: deps.config.loginUrl };
-  const show = async (request: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) => {
+type AccountRequest = FastifyRequest<{ Params: { id?: string }; Querystring: Record<string, unknown> }>;
+type KeyRequest = FastifyRequest<{ Params: { keyId?: string; action?: string } }>;
+const PAGE_KEY_ACTIONS: readonly string[] = ['renew', 'rotate', 'revoke'];
+
+/** The account id of the path must be the caller's own. */
+function checkOwnId(user: User, id: string | undefined): void {
+  if (id === undefined) return;
+  if (!/^\d{1,15}$/.test(id)) throw new AppError('NOT_FOUND');
+  if (Number(id) !== user.id) throw new AppError('FORBIDDEN');
+}
+
+function readProfile(body: unknown): ProfileForm {
+  const text = (name: string) => readField(body, name);
+  return { first_name: text('first_name'), last_name: text('last_name'), email: text('email'), secondary_email: text('secondary_email') };
+}
+
+export async function accountRoutes(app: FastifyInstance, deps: AccountDeps): Promise<void> {
+  const { config } = deps;
+  const sessionDeps = { ...deps, loginUrl: config.loginUrl };
+  const render = async (request: FastifyRequest, reply: FastifyReply, user: User, v: Partial<AccountView> = {}) => {
+    const origin = `${request.protocol}://${request.host}`;
+    const services = config.DJAM_SHOW_UPSTREAM_SERVICES_IN_DASHBOARD
+      ? (await listUsableResources(deps, user)).map((r) => ({ slug: r.slug, description: r.description, url: `${origin}/service/${r.slug}` }))
+      : undefined;
+    const keys = config.DJAM_SHOW_API_KEYS_IN_DASHBOARD ? await listActiveResourceKeys(deps, user.id) : undefined;
+    return reply.type('text/html').send(accountPage({ user, csrfToken: csrfToken(deps.keys, request, reply), services, keys, ...v }));
+  };
+
+  const show = async (request: AccountRequest, reply: FastifyReply) => {
     const session = await requireSession(sessionDeps, request, reply);
     if (!session) return reply;
-    const { id } = request.params;
-    if (id !== undefined && !/^\d+$/.test(id)) throw new AppError('NOT_FOUND');
-    if (id !== undefined && Number(id) !== session.user.id) throw new AppError('FORBIDDEN');
-    return reply.type('text/html').send(accountPage(session.user, csrfToken(deps.keys, request, reply)));
+    checkOwnId(session.user, request.params.id);
+    const done = request.query.keys;
+    const notice = typeof done === 'string' && Object.hasOwn(KEY_NOTICES, done) ? KEY_NOTICES[done as KeyAction] : undefined;
+    return render(request, reply, session.user, { notice, showFixError: request.query.fix_error === '1' });
   };
   app.get('/user/account/', show);
   app.get('/user/account/:id/', show);
   app.get('/user/account/edit/:id/', show);
+
+  app.post('/user/account/edit/:id/', async (request: AccountRequest, reply) => {
+    const session = await requireSession(sessionDeps, request, reply);
+    if (!session) return reply;
+    checkOwnId(session.user, request.params.id);
+    verifyCsrf(deps.keys, request);
+    const values = readProfile(request.body);
+    try {
+      const saved = await updateProfile(deps, session.user, values);
+      request.log.info({ userId: saved.id, emailChanged: saved.email !== session.user.email }, 'account.profile_updated');
+      return render(request, reply, saved, { notice: PROFILE_UPDATED });
+    } catch (err) {
+      const errors = fieldErrorsOf(err);
+      if (!errors) throw err;
+      const showFixError = !values.first_name || !values.last_name || !values.email;
+      return render(request, reply, session.user, { values, errors, showFixError });
+    }
+  });
+
+  const keyAction = async (request: KeyRequest, reply: FastifyReply) => {
+    if (!config.DJAM_SHOW_API_KEYS_IN_DASHBOARD) throw new AppError('NOT_FOUND');
+    const session = await requireSession(sessionDeps, request, reply);
+    if (!session) return reply;
+    verifyCsrf(deps.keys, request);
+    const { keyId, action = 'create' } = request.params;
+    if (keyId !== undefined && (!/^\d{1,15}$/.test(keyId) || !PAGE_KEY_ACTIONS.includes(action))) throw new AppError('NOT_FOUND');
+    await applyKeyAction(deps, session.user.id, action as KeyAction, keyId === undefined ? undefined : Number(keyId));
+    request.log.info({ userId: session.user.id, keyId, action }, 'account.api_key_changed');
+    return reply.redirect(`/user/account/${session.user.id}/?keys=${action}#api-keys`, 302);
+  };
+  app.post('/user/account/keys/', keyAction);
+  app.post('/user/account/keys/:keyId/:action/', keyAction);
 }

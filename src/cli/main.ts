@@ -6,9 +6,11 @@ import { checkConfig } from './commands/check-config.ts';
 import { createClientCommand } from './commands/create-client.ts';
 import { createRsaKey } from './commands/create-rsa-key.ts';
 import { createSuperuser } from './commands/create-superuser.ts';
+import { importDjamCommand } from './commands/import-djam.ts';
 import { migrateDb } from './commands/migrate-db.ts';
 import { printConfig } from './commands/print-config.ts';
 import { runWorker } from './commands/run-worker.ts';
+import { uploadUsers } from './commands/upload-users.ts';
 
 const commands: Record<string, { run(args: string[]): Promise<number>; help: string }> = {
   migrate: { run: migrateDb, help: 'apply the database migrations' },
@@ -18,6 +20,8 @@ const commands: Record<string, { run(args: string[]): Promise<number>; help: str
   check: { run: checkConfig, help: 'check that the deployment environment variables are set' },
   config: { run: printConfig, help: 'print the effective configuration, secrets masked' },
   worker: { run: runWorker, help: 'run background jobs (consumes RabbitMQ when DJAM_RABBITMQ_HOST is set)' },
+  'import-djam': { run: importDjamCommand, help: 'import an original DJAM database (--from postgres://user:pass@host:5432/djam [--dry-run])' },
+  'upload-users': { run: uploadUsers, help: 'import users with Django password hashes from a JSON array (--data users.json)' },
 };
 
 function usage(): string {

@@ -9,6 +9,8 @@ export interface SecretKeys {
   lookup: Buffer;
   /** HMAC key that signs CSRF tokens. */
   csrf: Buffer;
+  /** HMAC key of the stateless tokens sent by e-mail (password-reset links). */
+  tokens: Buffer;
   /** Keys oidc-provider signs its cookies with (identical on every node). */
   cookies: string[];
 }
@@ -22,6 +24,7 @@ export function deriveKeys(secret: string): SecretKeys {
     encryption: derive(secret, 'encryption/v1'),
     lookup: derive(secret, 'lookup/v1'),
     csrf: derive(secret, 'csrf/v1'),
+    tokens: derive(secret, 'email-tokens/v1'),
     cookies: [derive(secret, 'oidc-cookies/v1').toString('base64url')],
   };
 }

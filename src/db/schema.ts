@@ -31,6 +31,16 @@ export const users = pgTable('users', {
   uniqueIndex('users_uuid_key').on(t.uuid),
 ]);
 
+/**
+ * The pending e-mail confirmation of a user (DJAM §2.2): one code per user, replaced whenever a new
+ * activation link is sent and deleted on success. Only a keyed hash of the code is stored.
+ */
+export const userActivationCodes = pgTable('user_activation_codes', {
+  userId: integer('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  codeHash: varchar('code_hash', { length: 64 }).notNull(),
+  createdAt: createdAt(),
+});
+
 /** Browser sessions behind the `djam_sessionid` cookie; the cookie value is stored only as a keyed hash. */
 export const sessions = pgTable('sessions', {
   idHash: varchar('id_hash', { length: 64 }).primaryKey(),

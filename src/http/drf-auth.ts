@@ -30,7 +30,7 @@ export async function authenticateDrf(deps: { db: Db; keys: SecretKeys }, reques
   if (!basic) return { kind: 'anonymous' };
   if (basic === 'malformed') return { kind: 'bad-credentials' };
   try {
-    return { kind: 'user', user: await authenticate(deps, basic.email, basic.password, { requireConfirmedEmail: false }) };
+    return { kind: 'user', user: await authenticate(deps, basic.email, basic.password, { requireConfirmedEmail: false, recordLogin: false }) };
   } catch (err) {
     if (err instanceof AppError) return { kind: 'bad-credentials' };
     throw err;

@@ -1,15 +1,23 @@
-// Security headers on every response (§0.2 plus a CSP for our own pages).
+// Security headers on every response (§0.2 plus a CSP for our own pages). Routes that pass on
+// another service's pages (the proxy) set `config.foreignContent`: those pages keep the headers
+// their service chose, we only fill in the ones it left out, and never impose our CSP.
 import type { FastifyInstance } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig { foreignContent?: boolean }
+}
 
 const CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 export function registerSecurityHeaders(app: FastifyInstance, opts: { hsts: boolean }): void {
-  app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('X-Frame-Options', 'DENY');
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'same-origin');
+  app.addHook('onSend', async (request, reply, payload) => {
+    const foreign = request.routeOptions.config.foreignContent === true;
+    const set = (name: string, value: string) => (foreign && reply.hasHeader(name) ? reply : reply.header(name, value));
+    set('X-Frame-Options', 'DENY');
+    set('X-Content-Type-Options', 'nosniff');
+    set('Referrer-Policy', 'same-origin');
     const type = String(reply.getHeader('content-type') ?? '');
-    if (type.startsWith('text/html') && !reply.hasHeader('content-security-policy')) reply.header('Content-Security-Policy', CSP);
+    if (!foreign && type.startsWith('text/html') && !reply.hasHeader('content-security-policy')) reply.header('Content-Security-Policy', CSP);
     if (opts.hsts) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     return payload;
   });

@@ -15,9 +15,14 @@ function djamScopes(client: Client): Set<string> {
  * `{"active": false}`.
  */
 export async function introspectionAllowed(_ctx: KoaContextWithOIDC, client: Client, token: { clientId?: string }): Promise<boolean> {
+  return mayIntrospect(client, token.clientId);
+}
+
+/** The rule above without the provider's context, for GeoServer's introspection (§4.4). */
+export function mayIntrospect(client: Client, tokenClientId: string | undefined): boolean {
   if (client.clientAuthMethod === 'none') return false;
   const scopes = djamScopes(client);
-  return scopes.has('token_introspection') && token.clientId !== undefined && scopes.has(token.clientId);
+  return scopes.has('token_introspection') && tokenClientId !== undefined && scopes.has(tokenClientId);
 }
 
 /** RFC 7009: a client revokes only its own tokens; others are answered 200 without effect. */

@@ -7,58 +7,68 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import type { SigningJwk } from '../signing-keys/index.ts';
-import { canUseResource, findResourceBySlug, listTeamNamesOfUser, UPSTREAM_SERVICE } from '../teams/index.ts';
-import { CSRF_COOKIE } from '../http/cookies.ts';
-import { safeEqual } from '../crypto/keys.ts';
+import { canUseResource, findResourceBySlug, listTeamNamesOfUser, UPSTREAM_SERVICE, type Resource } from '../teams/index.ts';
+import { verifyCsrf } from '../http/csrf.ts';
 import { isSecureRequest } from '../http/secure-request.ts';
 import { identifyCaller, type CallerVia } from './identify-caller.ts';
 import { createIdentitySigner, type IdentitySigner } from './identity-token.ts';
 import { cachedSigner } from './identity-cache.ts';
 import { forwardedQuery, rewriteLocation, upstreamRequestHeaders } from './forwarding.ts';
+import { subPathOf } from './sub-path.ts';
+import type { User } from '../users/index.ts';
 
 export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; jwks: SigningJwk[] }
+type ProxyRequest = FastifyRequest<{ Params: { slug: string } }>;
 
 export const PROXY_FORBIDDEN = 'The user does not have enough permissions to see the page';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-function forbidden(reply: FastifyReply, text = PROXY_FORBIDDEN) {
-  return reply.status(403).type('text/html; charset=utf-8').send(text);
-}
-
-/** §8.3: cookie-authenticated unsafe requests need the CSRF header (the body is streamed, not parsed). */
-function csrfOk(request: FastifyRequest, via: CallerVia): boolean {
-  if (via !== 'session' || !UNSAFE.has(request.method)) return true;
-  const cookie = request.cookies[CSRF_COOKIE];
-  const header = request.headers['x-csrftoken'];
-  return typeof header === 'string' && Boolean(cookie) && safeEqual(header, cookie!);
+function answer(reply: FastifyReply, status: number, text: string, type = 'text/plain; charset=utf-8') {
+  return reply.status(status).type(type).send(text);
 }
 
 function upstreamError(reply: FastifyReply, error: Error & { statusCode?: number }) {
   const timeout = error.statusCode === 504 || /timeout/i.test(error.message);
-  return reply.status(timeout ? 504 : 502).type('text/plain; charset=utf-8')
-    .send(timeout ? 'The upstream service did not answer in time.' : 'The upstream service is unavailable.');
+  return timeout ? answer(reply, 504, 'The upstream service did not answer in time.') : answer(reply, 502, 'The upstream service is unavailable.');
 }
 
-async function forward(deps: ProxyDeps, signer: IdentitySigner, request: FastifyRequest<{ Params: { slug: string; '*'?: string } }>, reply: FastifyReply) {
-  const caller = await identifyCaller({ ...deps, authkeyAllowed: !deps.config.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION
-    || isSecureRequest(request, deps.config.DJAM_SECURE_PROXY_HEADER) }, request);
-  if (caller === 'rejected' || caller === 'anonymous') return forbidden(reply);
-  if (!csrfOk(request, caller.via)) return forbidden(reply, 'CSRF verification failed. Send the XSRF-TOKEN cookie value in an X-CSRFToken header.');
+/** §8.1 + §8.2: the caller and the resource they may use; undefined once a refusal is sent. */
+async function authorise(deps: ProxyDeps, request: ProxyRequest, reply: FastifyReply): Promise<{ caller: { user: User; via: CallerVia }; resource: Resource } | undefined> {
+  const authkeyAllowed = !deps.config.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION || isSecureRequest(request, deps.config.DJAM_SECURE_PROXY_HEADER);
+  const caller = await identifyCaller({ ...deps, authkeyAllowed }, request);
+  if (caller === 'rejected' || caller === 'anonymous') return void answer(reply, 403, PROXY_FORBIDDEN, 'text/html; charset=utf-8');
+  // §8.3: cookie-authenticated unsafe requests need the signed CSRF cookie echoed in X-CSRFToken
+  // (the body is streamed, never parsed, so a form field cannot carry it).
+  if (caller.via === 'session' && UNSAFE.has(request.method)) verifyCsrf(deps.keys, request);
   const resource = /^[-\w]{1,50}$/.test(request.params.slug) ? await findResourceBySlug(deps, request.params.slug) : undefined;
-  if (!resource || !(await canUseResource(deps, caller.user, resource.id))) return reply.status(404).type('text/html; charset=utf-8').send('Not Found');
+  if (!resource || !(await canUseResource(deps, caller.user, resource.id))) return void answer(reply, 404, 'Not Found', 'text/html; charset=utf-8');
+  return { caller, resource };
+}
+
+async function forward(deps: ProxyDeps, signer: IdentitySigner, request: ProxyRequest, reply: FastifyReply) {
+  const allowed = await authorise(deps, request, reply);
+  if (!allowed) return reply;
+  const { caller, resource } = allowed;
   if (resource.type !== UPSTREAM_SERVICE) return reply.status(204).send();
   const upstream = URL.parse(resource.url ?? '');
-  if (!upstream) return reply.status(502).type('text/plain; charset=utf-8').send('The upstream service has no valid URL configured.');
-  const rest = request.params['*'];
-  const path = rest ? `${upstream.pathname.replace(/\/$/, '')}/${rest}` : upstream.pathname;
+  if (!upstream) return answer(reply, 502, 'The upstream service has no valid URL configured.');
+  const rest = subPathOf(request.url);
+  if (rest === false) return answer(reply, 400, 'The path is not valid.');
+  const target = new URL(`${upstream.origin}${rest === undefined ? upstream.pathname : upstream.pathname.replace(/\/$/, '') + rest}`);
   const identity = await signer.sign(caller.user, upstream.origin, await listTeamNamesOfUser(deps, caller.user.id));
+  return send(reply, request, target, upstream, resource, { via: caller.via, identity });
+}
+
+function send(reply: FastifyReply, request: ProxyRequest, target: URL, upstream: URL, resource: Resource, who: { via: CallerVia; identity: string }) {
   const ownOrigin = `${request.protocol}://${request.host}`;
-  const ctx = { consumedAuthorization: caller.via === 'basic' || caller.via === 'bearer', identity, clientIp: request.ip, proto: request.protocol, host: request.host };
-  return reply.from(`${upstream.origin}${path}`, {
-    queryString: () => forwardedQuery(request.raw.url ?? '', upstream.search),
+  const ctx = { consumedAuthorization: who.via === 'basic' || who.via === 'bearer', identity: who.identity, clientIp: request.ip, proto: request.protocol, host: request.host };
+  return reply.from(target.href, {
+    queryString: () => forwardedQuery(request.url, upstream.search),
     rewriteRequestHeaders: (_req, headers) => upstreamRequestHeaders(headers, ctx),
     rewriteHeaders: (headers) => (typeof headers.location === 'string'
-      ? { ...headers, location: rewriteLocation(headers.location, upstream, resource.slug, ownOrigin) } : headers),
+      ? { ...headers, location: rewriteLocation(headers.location, target, upstream, resource.slug, ownOrigin) } : headers),
+    // §8.3: the upstream's answer is passed back as it is; reply-from would retry a GET's 503 ten times.
+    retryDelay: () => null,
     onError: (r, { error }) => upstreamError(r as FastifyReply, error),
   });
 }
@@ -71,8 +81,10 @@ export async function proxyRoutes(app: FastifyInstance, deps: ProxyDeps): Promis
     // Request bodies are handed to the upstream as the incoming stream.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { bodyLimit: Number.MAX_SAFE_INTEGER }, (_request, payload, done) => done(null, payload));
-    const handler = (request: FastifyRequest<{ Params: { slug: string; '*'?: string } }>, reply: FastifyReply) => forward(deps, signer, request, reply);
-    scope.all('/service/:slug', handler);
-    scope.all('/service/:slug/*', handler);
+    const handler = (request: ProxyRequest, reply: FastifyReply) => forward(deps, signer, request, reply);
+    // The upstream's pages keep their own framing and content policies (see http/security-headers.ts).
+    const options = { config: { foreignContent: true } };
+    scope.all('/service/:slug', options, handler);
+    scope.all('/service/:slug/*', options, handler);
   });
 }

@@ -13,6 +13,8 @@ export interface Queue {
   enqueue(db: Db, type: string, payload: Record<string, unknown>): Promise<number>;
   start(): void;
   stop(): Promise<void>;
+  /** Readiness of the backend: the broker is reachable (always true when embedded). */
+  probe(): Promise<boolean>;
 }
 
 export function retryPolicy(config: Config): RetryPolicy {
@@ -38,6 +40,7 @@ export function createQueue(config: Config, db: Db, handlers: JobHandlers, log: 
     },
     start: () => backend.start(),
     stop: () => backend.stop(),
+    probe: () => (backend instanceof Relay ? backend.probe() : Promise.resolve(true)),
   };
 }
 

@@ -71,6 +71,11 @@ export class Relay {
     if (!this.stopped) this.schedule(POLL_MS);
   }
 
+  /** For readiness: can the relay reach the broker now? */
+  async probe(): Promise<boolean> {
+    return this.ensureChannel().then(() => true, () => false);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -91,9 +96,13 @@ export class Consumer {
 
   async start(): Promise<void> {
     try {
-      this.connection = await connect(this.settings);
-      this.connection.on('close', () => this.reconnectLater());
-      const channel = await this.connection.createChannel();
+      const connection = await connect(this.settings);
+      this.connection = connection;
+      // Only the live connection's loss reconnects, and only one retry is ever pending: a set-up
+      // failure (queue not declarable) reports both here and in the catch, and two retries would
+      // double the connections at every failure (1, 2, 4, ... consumers in one worker).
+      connection.on('close', () => { if (this.connection === connection) this.reconnectLater(); });
+      const channel = await connection.createChannel();
       await channel.assertQueue(this.settings.queue, { durable: true });
       await channel.prefetch(1);
       await channel.consume(this.settings.queue, (msg) => { if (msg) this.track(this.handle(channel, msg)); });
@@ -106,7 +115,7 @@ export class Consumer {
 
   private reconnectLater(): void {
     this.connection = undefined;
-    if (!this.stopped) this.retry = setTimeout(() => void this.start(), 2000);
+    if (!this.stopped && !this.retry) this.retry = setTimeout(() => { this.retry = undefined; void this.start(); }, 2000);
   }
 
   private track(p: Promise<void>): void {

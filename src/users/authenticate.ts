@@ -8,7 +8,14 @@ import { AppError } from '../errors.ts';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { findUserByEmail, type User } from './users.service.ts';
 
-export interface AuthOptions { requireConfirmedEmail: boolean }
+export interface AuthOptions {
+  requireConfirmedEmail: boolean;
+  /**
+   * Stamp `last_login` (default). Django does so only on login(); DRF's per-request Basic
+   * authentication leaves it alone, and the users export filters on it (§7).
+   */
+  recordLogin?: boolean;
+}
 
 export async function authenticate(deps: { db: Db }, email: string, password: string, opts: AuthOptions): Promise<User> {
   const user = email ? await findUserByEmail(deps, email) : undefined;
@@ -18,8 +25,9 @@ export async function authenticate(deps: { db: Db }, email: string, password: st
   }
   if (!(await verifyPassword(password, user.password))) throw new AppError('INVALID_CREDENTIALS');
   if (opts.requireConfirmedEmail && !user.emailConfirmed) throw new AppError('EMAIL_NOT_CONFIRMED', { details: { userId: user.id } });
-  const now = new Date();
+  const login = (opts.recordLogin ?? true) ? { lastLogin: new Date() } : {};
   const upgrade = needsRehash(user.password) ? { password: await hashPassword(password) } : {};
-  await deps.db.update(users).set({ lastLogin: now, ...upgrade }).where(eq(users.id, user.id));
-  return { ...user, lastLogin: now, ...upgrade };
+  const change = { ...login, ...upgrade };
+  if (Object.keys(change).length) await deps.db.update(users).set(change).where(eq(users.id, user.id));
+  return { ...user, ...change };
 }

@@ -1,6 +1,6 @@
 // Password hashing: Argon2id (OWASP parameters) for every new hash; the Django formats of the
-// original (`pbkdf2_sha256$`, `pbkdf2_sha1$`, `sha1$`) still verify so imported users keep
-// their password, and needsRehash() tells the caller to upgrade them on the next login.
+// original (`pbkdf2_sha256$`, `pbkdf2_sha1$`, `sha1$`, `argon2$`) still verify so imported users
+// keep their password, and needsRehash() tells the caller to upgrade them on the next login.
 import { hash, verify } from '@node-rs/argon2';
 import { createHash, pbkdf2, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -37,6 +37,8 @@ function verifyDjangoSha1(password: string, encoded: string): boolean {
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   try {
     if (encoded.startsWith('$argon2')) return await verify(encoded, password);
+    // Django's Argon2PasswordHasher stores 'argon2' + the PHC string of argon2-cffi.
+    if (encoded.startsWith('argon2$argon2')) return await verify(encoded.slice('argon2'.length), password);
     if (encoded.startsWith('pbkdf2_sha256$')) return await verifyDjangoPbkdf2(password, encoded, 'sha256');
     if (encoded.startsWith('pbkdf2_sha1$')) return await verifyDjangoPbkdf2(password, encoded, 'sha1');
     if (encoded.startsWith('sha1$')) return verifyDjangoSha1(password, encoded);
@@ -44,6 +46,17 @@ export async function verifyPassword(password: string, encoded: string): Promise
     // A malformed stored hash is a failed match, not a server error.
   }
   return false;
+}
+
+const KNOWN_HASH_FORMATS = [
+  /^sha1\$[^$]*\$[0-9a-f]{40}$/,
+  /^pbkdf2_sha(?:256|1)\$[1-9]\d*\$[^$]+\$[A-Za-z0-9+/]+={0,2}$/,
+  /^(?:argon2)?\$argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/,
+];
+
+/** True for a well-formed hash verifyPassword() can check (Django's formats or Argon2). */
+export function isSupportedPasswordHash(encoded: string): boolean {
+  return KNOWN_HASH_FORMATS.some((format) => format.test(encoded));
 }
 
 export function needsRehash(encoded: string): boolean {

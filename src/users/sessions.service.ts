@@ -2,7 +2,7 @@
 // its keyed hash, so a database dump holds no usable session. Each session also has a uuid that
 // the token endpoint hands to clients as `session_token` (DJAM §2.9, §3.3).
 import { randomBytes } from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { sessions, users } from '../db/schema.ts';
 import { lookupHash, type SecretKeys } from '../crypto/keys.ts';
@@ -34,6 +34,12 @@ export async function findSession(deps: Deps, token: string): Promise<ActiveSess
 
 export async function deleteSession(deps: Deps, token: string): Promise<void> {
   await deps.db.delete(sessions).where(eq(sessions.idHash, lookupHash(deps.keys, token)));
+}
+
+/** Ends every session of a user (after a password reset), or every other one (after a change). */
+export async function deleteSessionsOfUser(deps: Deps, userId: number, opts: { exceptToken?: string } = {}): Promise<void> {
+  const keep = opts.exceptToken ? ne(sessions.idHash, lookupHash(deps.keys, opts.exceptToken)) : undefined;
+  await deps.db.delete(sessions).where(and(eq(sessions.userId, userId), keep));
 }
 
 /** Remembers the authorization code issued during this session (DJAM §3.3 step 7). */

@@ -2,7 +2,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { users } from '../db/schema.ts';
-import { AppError, isUniqueViolation } from '../errors.ts';
+import { AppError, uniqueViolationConstraint } from '../errors.ts';
 import { hashPassword } from './passwords.ts';
 
 export type User = typeof users.$inferSelect;
@@ -15,6 +15,7 @@ export interface NewUser {
   username?: string;
   firstName?: string;
   lastName?: string;
+  secondaryEmail?: string | null;
   isStaff?: boolean;
   isSuperuser?: boolean;
   isActive?: boolean;
@@ -35,21 +36,51 @@ export async function createUser(deps: { db: Db }, input: NewUser): Promise<User
   try {
     const [user] = await deps.db.insert(users).values({
       email, password, username: input.username ?? email,
-      firstName: input.firstName ?? '', lastName: input.lastName ?? '',
+      firstName: input.firstName ?? '', lastName: input.lastName ?? '', secondaryEmail: input.secondaryEmail ?? null,
       isStaff: input.isStaff ?? false, isSuperuser: input.isSuperuser ?? false,
       isActive: input.isActive ?? true, emailConfirmed: input.emailConfirmed ?? false,
       legacyUserId: input.legacyUserId ?? null,
     }).returning();
     return user;
   } catch (cause) {
-    if (!isUniqueViolation(cause)) throw cause;
-    const taken = await findUserByEmail(deps, email);
-    throw new AppError(taken ? 'EMAIL_TAKEN' : 'USERNAME_TAKEN', { cause });
+    throw takenError(cause);
+  }
+}
+
+/**
+ * The AppError of a clash on a unique column, told apart by the constraint's name rather than by
+ * another query, which would fail inside the caller's (now aborted) transaction.
+ */
+function takenError(cause: unknown): unknown {
+  const constraint = uniqueViolationConstraint(cause);
+  if (constraint === 'users_email_lower_key') return new AppError('EMAIL_TAKEN', { cause });
+  if (constraint === 'users_username_key') return new AppError('USERNAME_TAKEN', { cause });
+  return cause;
+}
+
+export interface ProfileChange { firstName: string; lastName: string; email: string; secondaryEmail: string | null }
+
+/** Saves the profile; the username follows the (normalised) e-mail, as the original's User.clean(). */
+export async function updateUserProfile(deps: { db: Db }, userId: number, change: ProfileChange): Promise<User> {
+  const email = normaliseEmail(change.email);
+  try {
+    const [user] = await deps.db.update(users)
+      .set({ ...change, email, username: email, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
+    if (!user) throw new AppError('USER_NOT_FOUND', { details: { id: userId } });
+    return user;
+  } catch (cause) {
+    throw takenError(cause);
   }
 }
 
 export async function findUserByEmail(deps: { db: Db }, email: string): Promise<User | undefined> {
   const [user] = await deps.db.select().from(users).where(sql`lower(${users.email}) = lower(${email.trim()})`).limit(1);
+  return user;
+}
+
+/** Exact, case-sensitive match on `username`, as GeoServer's credential check asks (§4.2). */
+export async function findUserByUsername(deps: { db: Db }, username: string): Promise<User | undefined> {
+  const [user] = await deps.db.select().from(users).where(eq(users.username, username)).limit(1);
   return user;
 }
 

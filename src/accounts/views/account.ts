@@ -1,14 +1,78 @@
-import { html } from '../../http/views/html.ts';
-import { layout } from '../../http/views/layout.ts';
+// The account page (DJAM §6.9): the profile form and, when the dashboard flags are on, the
+// Resources section with the usable upstream services and the user's active API keys.
+import { html, type SafeHtml } from '../../http/views/html.ts';
+import { layout, message } from '../../http/views/layout.ts';
 import type { User } from '../../users/index.ts';
+import type { KeyAction } from '../account-keys.service.ts';
+import type { FieldErrors } from '../form-input.ts';
+import type { ProfileForm } from '../profile.service.ts';
+import { csrfInput, field, formAlert } from './fields.ts';
 
-export function accountPage(user: User, csrfToken: string): string {
-  return layout({ title: 'Your account', user, csrfToken }, html`
-    <table>
-      <tr><th scope="row">Email</th><td>${user.email}</td></tr>
-      <tr><th scope="row">First name</th><td>${user.firstName}</td></tr>
-      <tr><th scope="row">Last name</th><td>${user.lastName}</td></tr>
-      <tr><th scope="row">Email confirmed</th><td>${user.emailConfirmed ? 'yes' : 'no'}</td></tr>
-    </table>
-    <p><a class="button" href="/o/applications/">Your OAuth applications</a></p>`);
+export interface ServiceLink { slug: string; description: string | null; url: string }
+export interface KeyView { id: number; key: string; expiry: Date }
+
+export interface AccountView {
+  user: User;
+  csrfToken: string;
+  values?: ProfileForm;
+  errors?: FieldErrors;
+  notice?: string;
+  showFixError?: boolean;
+  /** undefined: that part of the Resources section is off. */
+  services?: ServiceLink[];
+  keys?: KeyView[];
+}
+
+export const FIX_ERROR = 'User data cannot be empty! Fill the form and try again!';
+export const PROFILE_UPDATED = 'Information successfully updated!';
+export const KEY_NOTICES: Record<KeyAction, string> = {
+  create: 'A new API key was created.',
+  renew: 'The API key was renewed.',
+  rotate: 'The API key was replaced by a new one; the old key no longer works.',
+  revoke: 'The API key was revoked.',
+};
+
+const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+function profileForm(v: AccountView): SafeHtml {
+  const errors = v.errors ?? {};
+  const values = v.values ?? { first_name: v.user.firstName, last_name: v.user.lastName, email: v.user.email, secondary_email: v.user.secondaryEmail ?? '' };
+  return html`<section aria-labelledby="account-info"><h2 id="account-info">Account info</h2>
+    ${v.showFixError ? message('error', FIX_ERROR) : formAlert(errors)}
+    <form method="post" action="/user/account/edit/${v.user.id}/" novalidate>
+      ${csrfInput(v.csrfToken)}
+      ${field({ name: 'first_name', label: 'First name', value: values.first_name, required: true, maxlength: 150, autocomplete: 'given-name' }, errors)}
+      ${field({ name: 'last_name', label: 'Last name', value: values.last_name, required: true, maxlength: 150, autocomplete: 'family-name' }, errors)}
+      ${field({ name: 'email', label: 'Email', type: 'email', value: values.email, required: true, maxlength: 254, autocomplete: 'email' }, errors)}
+      ${field({ name: 'secondary_email', label: 'Secondary email', type: 'email', value: values.secondary_email, maxlength: 254 }, errors)}
+      <div class="actions"><button type="submit">Save</button><a href="/accounts/password_change/">Change password</a></div>
+    </form></section>`;
+}
+
+function servicesPart(services: ServiceLink[]): SafeHtml {
+  return html`<h3>Upstream services</h3>
+    ${services.length ? html`<ul>${services.map((s) => html`<li><a href="${s.url}">${s.slug}</a>${s.description ? ` - ${s.description}` : ''}</li>`)}</ul>`
+      : html`<p>There aren't available upstream services.</p>`}`;
+}
+
+function keyForm(csrfToken: string, keyId: number, action: KeyAction, label: string, cls = 'secondary'): SafeHtml {
+  return html`<form method="post" action="/user/account/keys/${keyId}/${action}/" class="inline">${csrfInput(csrfToken)}<button type="submit" class="${cls}">${label}</button></form>`;
+}
+
+function keysPart(keys: KeyView[], csrfToken: string): SafeHtml {
+  const rows = keys.map((k) => html`<li><code>${k.key}</code> expires <time datetime="${k.expiry.toISOString()}">${utc(k.expiry)}</time>
+    <div class="actions">${keyForm(csrfToken, k.id, 'renew', 'Renew')}${keyForm(csrfToken, k.id, 'rotate', 'Rotate')}${keyForm(csrfToken, k.id, 'revoke', 'Revoke', 'danger')}</div></li>`);
+  return html`<h3 id="api-keys">API keys</h3>
+    ${keys.length ? html`<ul class="keys">${rows}</ul>` : html`<p>There aren't API Key configured.</p>`}
+    <form method="post" action="/user/account/keys/">${csrfInput(csrfToken)}<button type="submit">Create a new API key</button></form>`;
+}
+
+export function accountPage(v: AccountView): string {
+  const resources = v.services || v.keys ? html`<section aria-labelledby="resources"><h2 id="resources">Resources</h2>
+    ${v.services ? servicesPart(v.services) : ''}${v.keys ? keysPart(v.keys, v.csrfToken) : ''}</section>` : '';
+  return layout({ title: 'Your account', user: v.user, csrfToken: v.csrfToken }, html`
+    ${message('notice', v.notice)}
+    ${profileForm(v)}
+    ${resources}
+    <p><a class="button secondary" href="/o/applications/">Your OAuth applications</a></p>`);
 }

@@ -1,10 +1,10 @@
 import { html, raw, type SafeHtml } from '../../http/views/html.ts';
 import { layout, message } from '../../http/views/layout.ts';
 
-export interface LoginView { action: string; csrfToken: string; email?: string; error?: SafeHtml | string; notice?: string }
+export interface LoginView { action: string; csrfToken: string; email?: string; error?: SafeHtml | string; notice?: string; title?: string }
 
 export function loginPage(v: LoginView): string {
-  return layout({ title: 'Sign in' }, html`
+  return layout({ title: v.title ?? 'Sign in' }, html`
     ${message('notice', v.notice)}
     ${message('error', v.error)}
     <form method="post" action="${v.action}" novalidate>
@@ -14,7 +14,8 @@ export function loginPage(v: LoginView): string {
       <label for="id_password">Password</label>
       <input type="password" id="id_password" name="password" autocomplete="current-password" required maxlength="4096">
       <button type="submit">Sign in</button>
-    </form>`);
+    </form>
+    <p><a href="/accounts/password_reset/">Forgotten your password?</a> · <a href="/user/register/">Create an account</a></p>`);
 }
 
 export const notConfirmedMessage = raw(

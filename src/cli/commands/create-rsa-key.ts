@@ -1,11 +1,18 @@
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import { openRuntime } from '../../runtime.ts';
-import { createRsaSigningKey } from '../../signing-keys/index.ts';
+import { createRsaSigningKey, ensureSigningKey } from '../../signing-keys/index.ts';
 
-export async function createRsaKey(): Promise<number> {
+/** `creatersakey` adds a key that signs from the next start; `--if-missing` only when none exists. */
+export async function createRsaKey(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'if-missing': { type: 'boolean' } } });
   const { database, keys } = await openRuntime(loadConfig());
-  const kid = await createRsaSigningKey({ db: database.db, keys });
-  process.stdout.write(`RSA key successfully created with kid: ${kid}\n`);
-  await database.close();
+  try {
+    const deps = { db: database.db, keys };
+    const kid = values['if-missing'] ? await ensureSigningKey(deps) : await createRsaSigningKey(deps);
+    process.stdout.write(kid ? `RSA key successfully created with kid: ${kid}\n` : 'A signing key exists already; none created.\n');
+  } finally {
+    await database.close();
+  }
   return 0;
 }

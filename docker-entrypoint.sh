@@ -1,0 +1,14 @@
+#!/bin/sh
+# Container entry point: migrate, create a signing key only when none exists, then run the
+# server (default) or, with `worker`, the background-job worker. Any other command runs as is.
+set -eu
+cd "$(dirname "$0")"
+
+node bin/djam.js migrate
+node bin/djam.js creatersakey --if-missing
+
+case "${1:-server}" in
+  server) exec node --import tsx src/main.ts ;;
+  worker) exec node bin/djam.js worker ;;
+  *) exec "$@" ;;
+esac

@@ -1,0 +1,35 @@
+// Password reset by e-mailed link (DJAM §6.7). Asking for a link answers the same whether or not
+// the address has an account (a deliberate change from the original's "No user found with
+// email" message, which told anyone which addresses are registered, §12 item 8).
+import { queueMail } from '../mail/index.ts';
+import { findUser, findUserByEmail, type User } from '../users/index.ts';
+import { siteName, type AccountDeps } from './accounts.deps.ts';
+import { readField, requireEmailField, throwIfInvalid, type FieldErrors } from './form-input.ts';
+import { checkNewPassword, storeNewPassword } from './new-password.ts';
+import { decodeUid, encodeUid, isResetTokenValid, makeResetToken } from './password-reset-token.ts';
+import { passwordResetMail } from './views/emails.ts';
+
+/** Queues a reset link for an active user with a usable password; does nothing otherwise. Throws VALIDATION_FAILED for a malformed address. */
+export async function requestPasswordReset(deps: AccountDeps, email: string): Promise<void> {
+  requireEmailField(email);
+  const user = await findUserByEmail(deps, email);
+  if (!user || !user.isActive || !user.password) return;
+  const url = `${deps.config.baseUrl}/accounts/reset/${encodeUid(user.id)}/${makeResetToken(deps.keys, user)}/`;
+  await queueMail(deps, deps.db, { to: user.email, ...passwordResetMail(siteName(deps.config), user.username, url) });
+}
+
+/** The user a reset link is for, when the link is still good. */
+export async function findUserOfResetLink(deps: AccountDeps, uidb64: string, token: string): Promise<User | undefined> {
+  const id = decodeUid(uidb64);
+  const user = id === undefined ? undefined : await findUser(deps, id);
+  return user && user.isActive && isResetTokenValid(deps.keys, user, token) ? user : undefined;
+}
+
+/** Sets the new password from the reset form; every session of the user ends. */
+export async function resetPassword(deps: AccountDeps, user: User, body: unknown): Promise<void> {
+  const errors: FieldErrors = {};
+  const values: [string, string] = [readField(body, 'new_password1', { strip: false }), readField(body, 'new_password2', { strip: false })];
+  checkNewPassword(deps, errors, user, values);
+  throwIfInvalid(errors);
+  await storeNewPassword(deps, user, values[0]);
+}

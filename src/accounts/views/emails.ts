@@ -1,0 +1,64 @@
+// The account e-mails (DJAM §6.8): same triggers, recipients and subjects as the original, each
+// as plain text and HTML. Wording is ours; no placeholder branding or invented support address.
+import type { MailMessage } from '../../mail/index.ts';
+import { html, type SafeHtml } from '../../http/views/html.ts';
+
+type Mail = Omit<MailMessage, 'to'>;
+interface Person { firstName: string; lastName: string }
+
+function frame(heading: string, body: SafeHtml): string {
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${heading}</title></head>
+<body style="margin:0;padding:24px;background:#f5f7fa;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2933">
+<div style="max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:24px">
+<h1 style="font-size:22px;margin-top:0">${heading}</h1>
+${body}
+<p style="color:#52606d;font-size:13px;margin-top:32px">This message was sent by DJAM. Please do not reply to it.</p>
+</div></body></html>`.value;
+}
+
+function button(href: string, label: string): SafeHtml {
+  return html`<p style="margin:28px 0"><a href="${href}" style="background:#2f6fb3;color:#fff;padding:12px 20px;border-radius:4px;text-decoration:none;font-weight:600">${label}</a></p>
+<p style="font-size:13px;color:#52606d">If the button does not work, copy this address into your browser:<br><span style="word-break:break-all">${href}</span></p>`;
+}
+
+const dear = (p: Person) => `Dear ${`${p.firstName} ${p.lastName}`.trim() || 'user'},`;
+
+export function activationMail(activationUrl: string): Mail {
+  return {
+    subject: 'Activate your Account',
+    text: `Welcome to DJAM!\n\nThank you for joining. Please confirm your e-mail address by opening this link within 12 hours:\n\n${activationUrl}\n\nIf you did not create an account, you can ignore this e-mail.\n`,
+    html: frame('Welcome to DJAM!', html`<p>Thank you for joining. Please confirm your e-mail address within 12 hours.</p>
+${button(activationUrl, 'Verify email')}
+<p>If you did not create an account, you can ignore this e-mail.</p>`),
+  };
+}
+
+export function passwordResetMail(site: string, username: string, resetUrl: string): Mail {
+  return {
+    subject: `Password reset on ${site}`,
+    text: `Someone (hopefully you, ${username}) asked to reset the password of your account on ${site}.\n\nTo choose a new password, open this link within 3 days:\n\n${resetUrl}\n\nYour username, in case you have forgotten it: ${username}\n\nIf you did not ask for this, ignore this e-mail: your password stays as it is.\n`,
+    html: frame('Password reset', html`<p>Someone (hopefully you, <strong>${username}</strong>) asked to reset the password of your account on ${site}.</p>
+${button(resetUrl, 'Reset password')}
+<p>Your username, in case you have forgotten it: <strong>${username}</strong></p>
+<p>If you did not ask for this, ignore this e-mail: your password stays as it is.</p>`),
+  };
+}
+
+export function passwordChangedMail(site: string, person: Person): Mail {
+  return {
+    subject: `Password change on ${site}`,
+    text: `${dear(person)}\n\nThe password of your account on ${site} was changed.\n\nIf you did not do this, reset your password at once and contact your administrator.\n`,
+    html: frame('Password changed', html`<p>${dear(person)}</p><p>The password of your account on ${site} was changed.</p>
+<p>If you did not do this, reset your password at once and contact your administrator.</p>`),
+  };
+}
+
+export function emailChangedMail(site: string, person: Person, newEmail: string): Mail {
+  return {
+    subject: `Email change on ${site}`,
+    text: `${dear(person)}\n\nThe e-mail address of your account on ${site} was changed to ${newEmail}. This address will no longer receive messages about the account.\n\nIf you did not do this, contact your administrator at once.\n`,
+    html: frame('Email address changed', html`<p>${dear(person)}</p><p>The e-mail address of your account on ${site} was changed to <strong>${newEmail}</strong>. This address will no longer receive messages about the account.</p>
+<p>If you did not do this, contact your administrator at once.</p>`),
+  };
+}

@@ -1,0 +1,65 @@
+// `djam import-djam --from postgres://… [--dry-run]`: moves an original DJAM (Django) database
+// into this server (src/import). The summary goes to stdout, progress to stderr on a terminal;
+// bad input is one sentence on stderr and exit 1, as is any unresolved conflict.
+import { parseArgs } from 'node:util';
+import { loadConfig, ConfigError } from '../../config.ts';
+import { DataDirInUseError } from '../../db/data-dir-lock.ts';
+import { openRuntime, type Runtime } from '../../runtime.ts';
+import { formatReport, importDjam, ImportError, readSource, unresolvedCount, type ImportReport } from '../../import/index.ts';
+
+const USAGE = 'Usage: djam import-djam --from postgres://user:password@host:5432/djam [--dry-run]\n';
+
+/** The innermost cause: the database's own message, never a query text with its (secret) parameters. */
+function rootCause(err: unknown): { message: string; code?: string } {
+  let e = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  if (!(e instanceof Error)) return { message: String(e) };
+  return { message: e.message || e.name, code: (e as { code?: string }).code };
+}
+
+function printProgress(table: string, done: number, total: number): void {
+  process.stderr.write(`\r\x1b[K${table}: ${done}/${total}${done === total ? '\n' : ''}`);
+}
+
+async function openTarget(dryRun: boolean): Promise<Runtime> {
+  try {
+    // A dry run writes nothing, not even migrations.
+    return await openRuntime(loadConfig(), { migrate: !dryRun });
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof DataDirInUseError) throw err;
+    throw new ImportError(`Cannot open this server's database: ${rootCause(err).message}.`);
+  }
+}
+
+async function runImport(runtime: Runtime, source: Awaited<ReturnType<typeof readSource>>, dryRun: boolean): Promise<ImportReport> {
+  try {
+    const progress = process.stderr.isTTY ? printProgress : undefined;
+    return await importDjam({ db: runtime.database.db, keys: runtime.keys }, source, { dryRun, progress });
+  } catch (err) {
+    const cause = rootCause(err);
+    if (cause.code === '42P01') throw new ImportError("This server's database has no tables yet: run `djam migrate` first.");
+    throw new ImportError(`The import failed and this server's database was left as it was: ${cause.message}.`);
+  } finally {
+    await runtime.database.close();
+  }
+}
+
+export async function importDjamCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { from: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+  if (!values.from) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const dryRun = values['dry-run'] ?? false;
+  try {
+    if (process.stderr.isTTY) process.stderr.write('Reading the original database…\n');
+    const source = await readSource(values.from);
+    const report = await runImport(await openTarget(dryRun), source, dryRun);
+    process.stdout.write(formatReport(report));
+    return unresolvedCount(report) ? 1 : 0;
+  } catch (err) {
+    if (!(err instanceof ImportError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,15 @@
+// §4.1: which user, and which teams, a GeoServer AuthKey stands for. One indexed query per check.
+import type { Db } from '../db/client.ts';
+import type { SecretKeys } from '../crypto/keys.ts';
+import { findApiKey, isKeyUsable } from '../api-keys/index.ts';
+
+export interface AuthKeyOwner { keyId: number; username: string; groups: [string] }
+
+/** The owner of a valid resource key (§2.8) whose account is active, else undefined. */
+export async function introspectAuthKey(deps: { db: Db; keys: SecretKeys }, value: unknown, now = new Date()): Promise<AuthKeyOwner | undefined> {
+  const key = await findApiKey(deps, value);
+  if (!key || !isKeyUsable(key, 'resource', now) || !key.owner.isActive) return undefined;
+  // GeoServer's roles regex captures only the first string of the array, so every team name
+  // travels in one comma-joined string (the original's PR #55); no teams is [""].
+  return { keyId: key.id, username: key.owner.username, groups: [key.owner.teams.join(',')] };
+}

@@ -1,0 +1,37 @@
+// §4.2: GeoServer checks HTTP-Basic credentials it received against DJAM, sending the username
+// and password Base64-encoded in the query string.
+import type { Db } from '../db/client.ts';
+import { findUserByUsername, verifyPassword } from '../users/index.ts';
+import { listTeamNamesOfUser } from '../teams/index.ts';
+
+export type CredentialCheck =
+  | { outcome: 'valid'; username: string; groups: string[] }
+  | { outcome: 'malformed' | 'unknown-user' | 'wrong-password' };
+
+/**
+ * Python's lenient `b64decode(...).decode('ascii')`: characters outside the alphabet are
+ * skipped, but the padding must come out right and every decoded byte must be ASCII.
+ */
+export function decodeBase64Ascii(value: string | undefined): string | undefined {
+  if (!value || value.length > 4096 || /[^\x00-\x7f]/.test(value)) return undefined;
+  const data = value.replace(/[^A-Za-z0-9+/=]/g, '');
+  if (data.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) return undefined;
+  const bytes = Buffer.from(data, 'base64');
+  if (bytes.length === 0 || bytes.some((b) => b > 0x7f)) return undefined;
+  return bytes.toString('latin1');
+}
+
+/**
+ * Username matched exactly and case-sensitively, as the original. Divergence asked by the
+ * contract: an inactive user is refused like a wrong password (the original let them through).
+ */
+export async function checkCredentials(deps: { db: Db }, encodedUser: string | undefined, encodedPassword: string | undefined): Promise<CredentialCheck> {
+  const username = decodeBase64Ascii(encodedUser);
+  const password = decodeBase64Ascii(encodedPassword);
+  if (username === undefined || password === undefined) return { outcome: 'malformed' };
+  const user = await findUserByUsername(deps, username);
+  if (!user) return { outcome: 'unknown-user' };
+  const isValid = user.isActive && Boolean(user.password) && await verifyPassword(password, user.password);
+  if (!isValid) return { outcome: 'wrong-password' };
+  return { outcome: 'valid', username: user.username, groups: await listTeamNamesOfUser(deps, user.id) };
+}

@@ -1,0 +1,64 @@
+// GET /openid/authkey/introspect/ (§4.1) and GET /openid/credentials/introspect/ (§4.2): DRF
+// views with the JSON renderer only. The order of the checks decides the status GeoServer sees:
+// renderer (406), then DRF authentication (403 on bad Basic), then the key or credentials.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticateDrf, DRF, drfDetail, type DrfAuth } from '../http/drf-auth.ts';
+import { JSON_ONLY, negotiate } from '../http/drf-negotiation.ts';
+import { appendSlash, ignoreRequestBodies, refuseOtherMethods } from '../http/drf-views.ts';
+import { queryParam } from '../http/query-param.ts';
+import { introspectAuthKey } from './authkey.service.ts';
+import { checkCredentials } from './credentials.service.ts';
+import { breaksSecureRule, NO_IDENTITY, throttled } from './geoserver.guards.ts';
+import type { GeoServerRouteDeps } from './geoserver.routes.ts';
+
+const AUTHKEY_URL = '/openid/authkey/introspect/';
+const CREDENTIALS_URL = '/openid/credentials/introspect/';
+
+/** DRF's refusal of an invalid key: the text depends on who the request authenticated as. */
+function invalidKeyDetail(auth: DrfAuth): string {
+  if (auth.kind === 'bad-credentials') return DRF.badBasic;
+  return auth.kind === 'user' ? 'Invalid resource key' : DRF.notProvided;
+}
+
+export async function introspectionRoutes(app: FastifyInstance, deps: GeoServerRouteDeps): Promise<void> {
+  const { limiter } = deps;
+  ignoreRequestBodies(app);
+  const fail = (request: FastifyRequest) => limiter.recordFailure(request.ip);
+
+  // Django's APPEND_SLASH; GeoServer configurations copied without the slash keep working.
+  appendSlash(app, AUTHKEY_URL.slice(0, -1));
+  appendSlash(app, CREDENTIALS_URL.slice(0, -1));
+
+  app.get(AUTHKEY_URL, async (request, reply) => {
+    if (!(await negotiate(request, reply, JSON_ONLY))) return reply;
+    if (limiter.isBlocked(request.ip)) return throttled(reply);
+    const owner = await introspectAuthKey(deps, queryParam(request, 'authkey'));
+    const auth = await authenticateDrf(deps, request);
+    if (!owner || auth.kind === 'bad-credentials') {
+      fail(request);
+      return drfDetail(reply, 403, invalidKeyDetail(auth));
+    }
+    // §4.6: checked after the key, as the original did.
+    if (breaksSecureRule(deps.config, request)) return reply.status(400).send(NO_IDENTITY);
+    deps.keyUsage.record(owner.keyId);
+    return { username: owner.username, groups: owner.groups };
+  });
+  refuseOtherMethods(app, AUTHKEY_URL, { name: 'Authkey Introspection', formats: JSON_ONLY });
+
+  app.get(CREDENTIALS_URL, async (request, reply) => {
+    if (!(await negotiate(request, reply, JSON_ONLY))) return reply;
+    if (limiter.isBlocked(request.ip)) return throttled(reply);
+    if ((await authenticateDrf(deps, request)).kind === 'bad-credentials') {
+      fail(request);
+      return drfDetail(reply, 403, DRF.badBasic);
+    }
+    if (breaksSecureRule(deps.config, request)) return reply.status(400).send(NO_IDENTITY);
+    const result = await checkCredentials(deps, queryParam(request, 'u'), queryParam(request, 'p'));
+    if (result.outcome === 'valid') return { username: result.username, groups: result.groups };
+    if (result.outcome !== 'malformed') fail(request);
+    return reply.status(STATUS_OF[result.outcome]).send(NO_IDENTITY);
+  });
+  refuseOtherMethods(app, CREDENTIALS_URL, { name: 'Credentials Introspection', formats: JSON_ONLY });
+}
+
+const STATUS_OF = { malformed: 400, 'unknown-user': 404, 'wrong-password': 401 } as const;

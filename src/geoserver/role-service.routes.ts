@@ -1,0 +1,67 @@
+// GeoServer's REST role service (§4.3): teams as roles, the admin role, and users with their
+// teams. Paths without a trailing slash, as GeoServer is configured (with one: 404).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticateDrf, DRF, drfDetail, type DrfAuth } from '../http/drf-auth.ts';
+import { DEFAULT_FORMATS, negotiate, type Format } from '../http/drf-negotiation.ts';
+import { ignoreRequestBodies, refuseOtherMethods } from '../http/drf-views.ts';
+import { CSV_CONTENT_TYPE } from '../http/csv.ts';
+import { listTeams, listUsersWithTeams } from '../teams/index.ts';
+import { throttled } from './geoserver.guards.ts';
+import type { GeoServerRouteDeps } from './geoserver.routes.ts';
+import { findManagementKeyHolder } from './management-key.service.ts';
+
+const BASE = '/api/privilege/geoserver';
+const API_KEY = /^apikey\s+(\S+)\s*$/i;
+const THROTTLED = Symbol('throttled');
+
+/** DRF's CSV renderer writes nothing for a body that is not a list; these bodies never are. */
+function render(reply: FastifyReply, format: Format, body: Record<string, unknown>) {
+  return format === 'csv' ? reply.type(CSV_CONTENT_TYPE).send('') : reply.send(body);
+}
+
+/**
+ * Staff by session cookie or Basic, as DRF's IsAdminUser; failing those, a management key of a
+ * staff user in `Authorization: apiKey <key>`. Returns the refusal's `detail`, or undefined.
+ */
+async function staffRefusal(deps: GeoServerRouteDeps, request: FastifyRequest, auth: DrfAuth): Promise<string | typeof THROTTLED | undefined> {
+  if (auth.kind === 'user') return auth.user.isStaff ? undefined : DRF.forbidden;
+  const key = API_KEY.exec(request.headers.authorization ?? '')?.[1];
+  if (!key) return DRF.notProvided;
+  if (deps.limiter.isBlocked(request.ip)) return THROTTLED;
+  const holder = await findManagementKeyHolder(deps, key);
+  // An unusable key reads as no credentials: the original ignored this header altogether.
+  if (!holder) {
+    deps.limiter.recordFailure(request.ip);
+    return DRF.notProvided;
+  }
+  if (!holder.isStaff) return DRF.forbidden;
+  deps.keyUsage.record(holder.keyId);
+  return undefined;
+}
+
+export async function roleServiceRoutes(app: FastifyInstance, deps: GeoServerRouteDeps): Promise<void> {
+  ignoreRequestBodies(app);
+  const view = (path: string, name: string, handler: (request: FastifyRequest, reply: FastifyReply, ctx: { format: Format; auth: DrfAuth }) => Promise<unknown>) => {
+    app.get(`${BASE}/${path}`, async (request, reply) => {
+      const format = await negotiate(request, reply, DEFAULT_FORMATS);
+      if (!format) return reply;
+      // DRF authenticates on every view: wrong Basic credentials are refused even where none are needed.
+      const auth = await authenticateDrf(deps, request);
+      if (auth.kind === 'bad-credentials') return drfDetail(reply, 403, DRF.badBasic);
+      return handler(request, reply, { format, auth });
+    });
+    refuseOtherMethods(app, `${BASE}/${path}`, { name, formats: DEFAULT_FORMATS });
+  };
+
+  view('roles', 'Roles Geoserver', async (_request, reply, { format }) =>
+    render(reply, format, { groups: (await listTeams(deps)).map((t) => t.name) }));
+
+  view('adminRole', 'Admin Role Geoserver', async (_request, reply, { format }) => render(reply, format, { adminRole: 'admin' }));
+
+  view('users', 'Users Geoserver', async (request, reply, { format, auth }) => {
+    const refusal = await staffRefusal(deps, request, auth);
+    if (refusal === THROTTLED) return throttled(reply);
+    if (refusal) return drfDetail(reply, 403, refusal);
+    return render(reply, format, { users: await listUsersWithTeams(deps) });
+  });
+}

@@ -1,0 +1,58 @@
+// POST /openid/introspect/geoserver/ (§4.4): a plain Django view in the original, so no DRF
+// negotiation or authentication; form fields only, any failure `{"active": false}`.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { breaksSecureRule, throttled } from './geoserver.guards.ts';
+import type { GeoServerRouteDeps } from './geoserver.routes.ts';
+import { introspectForGeoServer, type IntrospectionRequest } from './token-introspection.service.ts';
+
+const URL = '/openid/introspect/geoserver/';
+
+function noStore(reply: FastifyReply): FastifyReply {
+  return reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+}
+
+/** RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and Base64-encoded. */
+function formDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replaceAll('+', ' '));
+  } catch {
+    return s;
+  }
+}
+
+/** HTTP Basic client credentials win over form fields, as django-oidc-provider reads them. */
+function introspectionRequest(request: FastifyRequest): IntrospectionRequest {
+  const form = (request.body ?? {}) as Record<string, string | undefined>;
+  const basic = /^basic\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  const decoded = basic ? Buffer.from(basic[1], 'base64').toString('utf8') : undefined;
+  const colon = decoded?.indexOf(':') ?? -1;
+  if (decoded !== undefined && colon >= 0) {
+    return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)), token: form.token };
+  }
+  return { clientId: form.client_id, clientSecret: form.client_secret, token: form.token };
+}
+
+export async function tokenIntrospectionRoutes(app: FastifyInstance, deps: GeoServerRouteDeps): Promise<void> {
+  // Only url-encoded forms carry fields (Django's request.POST); any other body is ignored
+  // rather than refused, so a client sending JSON learns `{"active": false}`, not a 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+
+  app.post(URL, async (request, reply) => {
+    noStore(reply);
+    if (breaksSecureRule(deps.config, request)) return reply.status(400).send({ error: 'HTTPS required' });
+    if (deps.limiter.isBlocked(request.ip)) return throttled(reply);
+    const result = await introspectForGeoServer(deps, introspectionRequest(request));
+    if (!result.active) {
+      // Only wrong client credentials count: GeoServer relays its users' stale tokens all day.
+      if (result.clientAuthFailed) deps.limiter.recordFailure(request.ip);
+      return { active: false };
+    }
+    return result.body;
+  });
+  // Django's View answers a method it lacks with an empty 405 naming the allowed ones.
+  app.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: URL, handler: (_request, reply) => reply.status(405).header('allow', 'POST, OPTIONS').send() });
+  app.options(URL, (_request, reply) => reply.header('allow', 'POST, OPTIONS').send());
+}

@@ -1,0 +1,31 @@
+// DJAM §12 item 6: failed key and credential checks are limited per client IP
+// (DJAM_KEY_CHECK_RATE_LIMIT per minute); past the limit every check from that IP is 429.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { b64, call, startGeoServerFixture, type GeoServerFixture } from './geoserver.fixture.ts';
+
+let F: GeoServerFixture;
+const cleanups: Array<() => Promise<void>> = [];
+after(async () => { for (const fn of cleanups) await fn(); });
+before(async () => { F = await startGeoServerFixture(cleanups, { DJAM_KEY_CHECK_RATE_LIMIT: '3' }); });
+
+test('after the allowed failures, key, credential and token checks from the IP are throttled', async () => {
+  assert.equal((await call(F.B, `/openid/authkey/introspect/?authkey=${F.keys.AR}`)).status, 200);
+  assert.equal((await call(F.B, `/openid/authkey/introspect/?authkey=${randomUUID()}`)).status, 403);
+  assert.equal((await call(F.B, `/openid/credentials/introspect/?u=${b64('alice@example.com')}&p=${b64('wrong')}`)).status, 401);
+  const badClient = await call(F.B, '/openid/introspect/geoserver/', {
+    method: 'POST', body: new URLSearchParams({ token: 'x', client_id: 'gsclient', client_secret: 'wrong' }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  assert.deepEqual(badClient.body, { active: false });
+
+  const throttled = await call(F.B, `/openid/authkey/introspect/?authkey=${F.keys.AR}`);
+  assert.equal(throttled.status, 429);
+  assert.deepEqual(throttled.body, { detail: 'Request was throttled.' });
+  assert.ok(Number(throttled.headers.get('retry-after')) > 0);
+  assert.equal((await call(F.B, `/openid/credentials/introspect/?u=${b64('alice@example.com')}&p=${b64('alicepass')}`)).status, 429);
+  assert.equal((await call(F.B, '/api/privilege/geoserver/users', { headers: { authorization: `apiKey ${F.keys.DM}` } })).status, 429);
+  // Endpoints that check no secret are not limited.
+  assert.equal((await call(F.B, '/api/privilege/geoserver/roles')).status, 200);
+});

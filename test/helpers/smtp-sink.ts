@@ -1,0 +1,68 @@
+// A real SMTP server on 127.0.0.1 (smtp-server) that keeps every message it accepts, parsed by
+// mailparser: the process edge the mail tests talk to. `hangNext` makes the next DATA never
+// answer, as a stuck mail server would.
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface SmtpSink {
+  port: number;
+  readonly messages: ParsedMail[];
+  /** Resolves once `count` messages arrived; rejects after `timeoutMs`. */
+  waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
+  /** The next message's DATA is read but never acknowledged; resolves when that DATA begins. */
+  hangNext(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSmtpSink(port = 0): Promise<SmtpSink> {
+  const messages: ParsedMail[] = [];
+  const waiters = new Set<() => void>();
+  let hang: (() => void) | undefined;
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS'], authOptional: true, logger: false,
+    onData(stream, _session, callback) {
+      const hung = hang;
+      hang = undefined;
+      if (hung) {
+        stream.resume();
+        hung();
+        return; // never calls back: the client waits until it gives up or dies
+      }
+      simpleParser(stream).then((mail) => {
+        messages.push(mail);
+        for (const wake of waiters) wake();
+        callback();
+      }, (err: Error) => callback(err));
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    port: (server.server.address() as { port: number }).port,
+    messages,
+    waitFor(count, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (messages.length < count) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(messages);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`expected ${count} messages, got ${messages.length} in ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    hangNext: () => new Promise<void>((resolve) => { hang = resolve; }),
+    close: () => new Promise<void>((resolve) => {
+      // Hung connections would keep close() waiting for its grace period: end them now.
+      for (const connection of server.connections) connection.close();
+      server.close(() => resolve());
+    }),
+  };
+}
