@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountDeps } from './accounts.deps.ts';
 import { accountRoutes } from './account.routes.ts';
+import { activationRoutes } from './activation.routes.ts';
 import { passwordChangeRoutes } from './password-change.routes.ts';
 import { passwordResetRoutes } from './password-reset.routes.ts';
 import { registrationRoutes } from './registration.routes.ts';
@@ -12,6 +13,7 @@ import { CAPTCHA_SCRIPT, CAPTCHA_SCRIPT_PATH } from './views/captcha.ts';
 export async function selfServiceRoutes(app: FastifyInstance, deps: AccountDeps): Promise<void> {
   const limits = new MailFormLimits(deps.config);
   await app.register(registrationRoutes, { ...deps, limits });
+  await app.register(activationRoutes, { ...deps, limits });
   await app.register(passwordResetRoutes, { ...deps, limits });
   await app.register(passwordChangeRoutes, deps);
   await app.register(accountRoutes, deps);

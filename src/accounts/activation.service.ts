@@ -12,7 +12,7 @@ import { activationMail } from './views/emails.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const CODE_LENGTH = 25;
-export const ACTIVATION_CODE_TTL_MS = 12 * 3600 * 1000;
+const ACTIVATION_CODE_TTL_MS = 12 * 3600 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isUuid(value: string): boolean {
@@ -53,7 +53,7 @@ export function confirmEmail(deps: AccountDeps, uuid: string, code: string, now 
   });
 }
 
-export type Resend = 'unknown-user' | 'already-confirmed' | 'sent';
+type Resend = 'unknown-user' | 'already-confirmed' | 'sent';
 
 /** A fresh code and e-mail for an unconfirmed user (§6.6); inactive users count as unknown. */
 export async function resendActivation(deps: AccountDeps, email: string): Promise<Resend> {

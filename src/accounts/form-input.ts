@@ -9,9 +9,9 @@ type Body = Record<string, unknown>;
 /** Longest password accepted: enough for any passphrase, short enough that hashing stays cheap. */
 export const MAX_PASSWORD_LENGTH = 4096;
 
-export const REQUIRED = 'This field is required.';
-export const INVALID_EMAIL = 'Enter a valid email address.';
-export const PASSWORD_MISMATCH = 'The two password fields didn’t match.';
+const REQUIRED = 'This field is required.';
+const INVALID_EMAIL = 'Enter a valid email address.';
+const PASSWORD_MISMATCH = 'The two password fields didn’t match.';
 
 /** A submitted text value; a repeated or missing field reads as empty. Django strips text fields, not passwords. */
 export function readField(body: unknown, name: string, opts: { strip?: boolean } = {}): string {
@@ -43,7 +43,7 @@ export function checkText(errors: FieldErrors, field: string, value: string, max
 const LOCAL_PART = /^[-!#$%&'*+/=?^_`{}|~0-9A-Z]+(\.[-!#$%&'*+/=?^_`{}|~0-9A-Z]+)*$/i;
 const DOMAIN = /^((?:[A-Z0-9](?:[A-Z0-9-]{0,61}[A-Z0-9])?\.)+[A-Z0-9-]{2,63}|localhost)$/i;
 
-export function isValidEmail(value: string): boolean {
+function isValidEmail(value: string): boolean {
   const at = value.lastIndexOf('@');
   if (at < 1 || value.length > 254) return false;
   const domain = value.slice(at + 1);

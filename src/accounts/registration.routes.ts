@@ -1,28 +1,14 @@
-// Sign-up, e-mail confirmation and activation resend pages (DJAM §6.4–6.6).
+// The sign-up page and the page that follows it (DJAM §6.4).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, catalogue } from '../errors.ts';
+import { catalogue } from '../errors.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';
-import { raw, type SafeHtml } from '../http/views/html.ts';
 import type { AccountDeps } from './accounts.deps.ts';
-import { confirmEmail, isUuid, resendActivation, type Confirmation } from './activation.service.ts';
 import { captchaSiteKey, checkCaptcha } from './captcha.service.ts';
 import { fieldErrorsOf, readField } from './form-input.ts';
 import { registerUser, type RegistrationForm } from './registration.service.ts';
 import type { MailFormLimits } from './request-limits.ts';
 import { CAPTCHA_CSP } from './views/captcha.ts';
-import { loginPage } from './views/login.ts';
 import { activationSentPage, registerPage, type RegisterView } from './views/register.ts';
-import { resendPage, type ResendView } from './views/resend.ts';
-
-const RESEND_LINK = '<br><a href="/user/resend_activation_email/">Resend an activation email</a>.';
-const CONFIRMATION: Record<Confirmation, { error?: SafeHtml | string; notice?: string }> = {
-  'unknown-user': { error: 'Whoops.. Something went wrong.' },
-  'already-confirmed': { error: 'Whoops.. Your email is already confirmed.' },
-  'bad-code': { error: raw(`Whoops.. Something went wrong.${RESEND_LINK}`) },
-  expired: { error: raw(`Whoops... Your activation code has expired.${RESEND_LINK}`) },
-  confirmed: { notice: 'Congrats! You have successfully activated your account :) From now on you can log in.' },
-};
-const ALREADY_CONFIRMED = raw('Your email is already confirmed.<br> No need for resending activation email :)');
 
 function readRegistration(body: unknown): RegistrationForm {
   const text = (name: string) => readField(body, name);
@@ -40,9 +26,6 @@ export async function registrationRoutes(app: FastifyInstance, deps: AccountDeps
     if (siteKey) reply.header('content-security-policy', CAPTCHA_CSP);
     return html(reply, registerPage({ csrfToken: csrfToken(deps.keys, request, reply), siteKey, ...v }), status);
   };
-  const resendForm = (request: FastifyRequest, reply: FastifyReply, v: Partial<ResendView> = {}, status = 200) =>
-    html(reply, resendPage({ csrfToken: csrfToken(deps.keys, request, reply), ...v }), status);
-
   app.get('/register', async (_request, reply) => reply.redirect('/user/register/', 302));
   app.get('/user/register/', async (request, reply) => registerForm(request, reply));
   app.post('/user/register/', async (request, reply) => {
@@ -50,7 +33,7 @@ export async function registrationRoutes(app: FastifyInstance, deps: AccountDeps
     const values = readRegistration(request.body);
     if (!deps.limits.allow(request.ip, values.email)) return registerForm(request, reply, { values, formError: catalogue.RATE_LIMITED.message }, 429);
     try {
-      // The captcha first: without it, a script could learn which addresses are registered.
+      // The captcha first: a script must not even learn from the form which addresses are taken.
       await checkCaptcha({ config: deps.config, log: request.log }, readField(request.body, 'captcha'), request.ip);
       const user = await registerUser(deps, values);
       request.log.info({ userId: user.id }, 'registration.created');
@@ -62,29 +45,4 @@ export async function registrationRoutes(app: FastifyInstance, deps: AccountDeps
     }
   });
   app.get('/user/activation_msg_sent/', async (_request, reply) => html(reply, activationSentPage()));
-
-  app.get<{ Params: { uuid: string }; Querystring: Record<string, unknown> }>('/user/:uuid/email_confirmation/', async (request, reply) => {
-    if (!isUuid(request.params.uuid)) throw new AppError('NOT_FOUND');
-    const code = typeof request.query.activation_code === 'string' ? request.query.activation_code : '';
-    const outcome = await confirmEmail(deps, request.params.uuid, code);
-    request.log.info({ outcome }, 'registration.email_confirmation');
-    return html(reply, loginPage({ title: 'Email confirmation', action: '/accounts/login/', csrfToken: csrfToken(deps.keys, request, reply), ...CONFIRMATION[outcome] }));
-  });
-
-  app.get('/user/resend_activation_email/', async (request, reply) => resendForm(request, reply));
-  app.post('/user/resend_activation_email/', async (request, reply) => {
-    verifyCsrf(deps.keys, request);
-    const email = readField(request.body, 'email');
-    if (!deps.limits.allow(request.ip, email)) return resendForm(request, reply, { email, formError: catalogue.RATE_LIMITED.message }, 429);
-    try {
-      const outcome = await resendActivation(deps, email);
-      if (outcome === 'sent') return reply.redirect('/user/activation_msg_sent/', 302);
-      if (outcome === 'already-confirmed') return resendForm(request, reply, { email, notice: ALREADY_CONFIRMED });
-      return resendForm(request, reply, { email, errors: { email: ['No user found with that email!'] } });
-    } catch (err) {
-      const errors = fieldErrorsOf(err);
-      if (!errors) throw err;
-      return resendForm(request, reply, { email, errors });
-    }
-  });
 }

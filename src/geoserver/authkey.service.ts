@@ -3,7 +3,7 @@ import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { findApiKey, isKeyUsable } from '../api-keys/index.ts';
 
-export interface AuthKeyOwner { keyId: number; username: string; groups: [string] }
+interface AuthKeyOwner { keyId: number; username: string; groups: [string] }
 
 /** The owner of a valid resource key (§2.8) whose account is active, else undefined. */
 export async function introspectAuthKey(deps: { db: Db; keys: SecretKeys }, value: unknown, now = new Date()): Promise<AuthKeyOwner | undefined> {

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts';
 import { findUserByUsername, verifyPassword } from '../users/index.ts';
 import { listTeamNamesOfUser } from '../teams/index.ts';
 
-export type CredentialCheck =
+type CredentialCheck =
   | { outcome: 'valid'; username: string; groups: string[] }
   | { outcome: 'malformed' | 'unknown-user' | 'wrong-password' };
 
@@ -12,8 +12,8 @@ export type CredentialCheck =
  * Python's lenient `b64decode(...).decode('ascii')`: characters outside the alphabet are
  * skipped, but the padding must come out right and every decoded byte must be ASCII.
  */
-export function decodeBase64Ascii(value: string | undefined): string | undefined {
-  if (!value || value.length > 4096 || /[^\x00-\x7f]/.test(value)) return undefined;
+function decodeBase64Ascii(value: string | undefined): string | undefined {
+  if (!value || value.length > 4096 || [...value].some((c) => c.charCodeAt(0) > 0x7f)) return undefined;
   const data = value.replace(/[^A-Za-z0-9+/=]/g, '');
   if (data.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) return undefined;
   const bytes = Buffer.from(data, 'base64');

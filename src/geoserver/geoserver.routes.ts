@@ -12,7 +12,7 @@ import { introspectionRoutes } from './introspection.routes.ts';
 import { roleServiceRoutes } from './role-service.routes.ts';
 import { tokenIntrospectionRoutes } from './token-introspection.routes.ts';
 
-export interface GeoServerDeps {
+interface GeoServerDeps {
   config: Config; db: Db; keys: SecretKeys; provider: Provider;
   /** Batches "last used" stamps of the keys that passed a check. */
   keyUsage: LastUsedRecorder;

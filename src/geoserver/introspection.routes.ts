@@ -13,6 +13,8 @@ import type { GeoServerRouteDeps } from './geoserver.routes.ts';
 
 const AUTHKEY_URL = '/openid/authkey/introspect/';
 const CREDENTIALS_URL = '/openid/credentials/introspect/';
+// §4.2's statuses; unknown user and wrong password stay distinct, as GeoServer setups expect.
+const STATUS_OF = { malformed: 400, 'unknown-user': 404, 'wrong-password': 401 } as const;
 
 /** DRF's refusal of an invalid key: the text depends on who the request authenticated as. */
 function invalidKeyDetail(auth: DrfAuth): string {
@@ -23,7 +25,10 @@ function invalidKeyDetail(auth: DrfAuth): string {
 export async function introspectionRoutes(app: FastifyInstance, deps: GeoServerRouteDeps): Promise<void> {
   const { limiter } = deps;
   ignoreRequestBodies(app);
-  const fail = (request: FastifyRequest) => limiter.recordFailure(request.ip);
+  const fail = (request: FastifyRequest, event: string) => {
+    limiter.recordFailure(request.ip);
+    request.log.info({ ip: request.ip }, event);
+  };
 
   // Django's APPEND_SLASH; GeoServer configurations copied without the slash keep working.
   appendSlash(app, AUTHKEY_URL.slice(0, -1));
@@ -35,7 +40,7 @@ export async function introspectionRoutes(app: FastifyInstance, deps: GeoServerR
     const owner = await introspectAuthKey(deps, queryParam(request, 'authkey'));
     const auth = await authenticateDrf(deps, request);
     if (!owner || auth.kind === 'bad-credentials') {
-      fail(request);
+      fail(request, 'geoserver.authkey_refused');
       return drfDetail(reply, 403, invalidKeyDetail(auth));
     }
     // §4.6: checked after the key, as the original did.
@@ -49,16 +54,14 @@ export async function introspectionRoutes(app: FastifyInstance, deps: GeoServerR
     if (!(await negotiate(request, reply, JSON_ONLY))) return reply;
     if (limiter.isBlocked(request.ip)) return throttled(reply);
     if ((await authenticateDrf(deps, request)).kind === 'bad-credentials') {
-      fail(request);
+      fail(request, 'geoserver.basic_refused');
       return drfDetail(reply, 403, DRF.badBasic);
     }
     if (breaksSecureRule(deps.config, request)) return reply.status(400).send(NO_IDENTITY);
     const result = await checkCredentials(deps, queryParam(request, 'u'), queryParam(request, 'p'));
     if (result.outcome === 'valid') return { username: result.username, groups: result.groups };
-    if (result.outcome !== 'malformed') fail(request);
+    if (result.outcome !== 'malformed') fail(request, `geoserver.credentials_${result.outcome}`);
     return reply.status(STATUS_OF[result.outcome]).send(NO_IDENTITY);
   });
   refuseOtherMethods(app, CREDENTIALS_URL, { name: 'Credentials Introspection', formats: JSON_ONLY });
 }
-
-const STATUS_OF = { malformed: 400, 'unknown-user': 404, 'wrong-password': 401 } as const;

@@ -5,7 +5,7 @@ import { breaksSecureRule, throttled } from './geoserver.guards.ts';
 import type { GeoServerRouteDeps } from './geoserver.routes.ts';
 import { introspectForGeoServer, type IntrospectionRequest } from './token-introspection.service.ts';
 
-const URL = '/openid/introspect/geoserver/';
+const INTROSPECT_URL = '/openid/introspect/geoserver/';
 
 function noStore(reply: FastifyReply): FastifyReply {
   return reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
@@ -40,7 +40,7 @@ export async function tokenIntrospectionRoutes(app: FastifyInstance, deps: GeoSe
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 
-  app.post(URL, async (request, reply) => {
+  app.post(INTROSPECT_URL, async (request, reply) => {
     noStore(reply);
     if (breaksSecureRule(deps.config, request)) return reply.status(400).send({ error: 'HTTPS required' });
     if (deps.limiter.isBlocked(request.ip)) return throttled(reply);
@@ -53,6 +53,6 @@ export async function tokenIntrospectionRoutes(app: FastifyInstance, deps: GeoSe
     return result.body;
   });
   // Django's View answers a method it lacks with an empty 405 naming the allowed ones.
-  app.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: URL, handler: (_request, reply) => reply.status(405).header('allow', 'POST, OPTIONS').send() });
-  app.options(URL, (_request, reply) => reply.header('allow', 'POST, OPTIONS').send());
+  app.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: INTROSPECT_URL, handler: (_request, reply) => reply.status(405).header('allow', 'POST, OPTIONS').send() });
+  app.options(INTROSPECT_URL, (_request, reply) => reply.header('allow', 'POST, OPTIONS').send());
 }

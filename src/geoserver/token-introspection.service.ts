@@ -9,7 +9,7 @@ import { findUser } from '../users/index.ts';
 
 export interface IntrospectionRequest { clientId?: string; clientSecret?: string; token?: string }
 
-export type GeoServerIntrospection =
+type GeoServerIntrospection =
   | { active: false; clientAuthFailed: boolean }
   | { active: true; body: Record<string, unknown> };
 

@@ -11,7 +11,7 @@ export function methodNotAllowed(reply: FastifyReply, method: string) {
   return reply.status(405).header('allow', READ_METHODS).send({ detail: `Method "${method}" not allowed.` });
 }
 
-export interface ReadOnlyView {
+interface ReadOnlyView {
   /** The view's name in the OPTIONS metadata, as DRF derives it from the class name. */
   name: string;
   formats: readonly Format[];

@@ -62,7 +62,6 @@ export async function importApiKeys(ctx: ImportContext): Promise<void> {
       lastModified: src.lastModified, createdAt: ctx.now,
     };
   });
-  await insertInChunks(rows, (chunk) => ctx.db.insert(apiKeys).values(chunk));
+  await insertInChunks(ctx, 'api keys', rows, (chunk) => ctx.db.insert(apiKeys).values(chunk));
   ctx.report.tallies['api keys'].imported += rows.length;
-  ctx.progress('api keys', ctx.source.apiKeys.length, ctx.source.apiKeys.length);
 }

@@ -4,7 +4,7 @@
 // client_credentials. (The original accepted client_credentials from any client with scopes;
 // a code client here keeps only the code flow, as clients registered here do.)
 import { loginPreventions, loginPreventionTeams, oauthClients } from '../db/schema.ts';
-import { seal } from '../crypto/keys.ts';
+import { seal, unseal } from '../crypto/keys.ts';
 import { conflict, insertInChunks, type ImportContext } from './import-context.ts';
 import { mapLinks, newPairs } from './import-links.ts';
 import type { SourceClient } from './source.types.ts';
@@ -29,7 +29,9 @@ function grantsOf(ctx: ImportContext, src: SourceClient): { grantTypes: string[]
 }
 
 export async function importClients(ctx: ImportContext): Promise<void> {
-  const byClientId = new Map((await ctx.db.select({ id: oauthClients.id, clientId: oauthClients.clientId }).from(oauthClients)).map((c) => [c.clientId, c.id]));
+  const here = await ctx.db.select({ id: oauthClients.id, clientId: oauthClients.clientId, sealed: oauthClients.clientSecretSealed }).from(oauthClients);
+  const byClientId = new Map(here.map((c) => [c.clientId, c.id]));
+  const secretHere = new Map(here.map((c) => [c.clientId, c.sealed === null ? null : unseal(ctx.keys, c.sealed)]));
   const rows: Array<typeof oauthClients.$inferInsert> = [];
   for (const src of ctx.source.clients) {
     const ownerId = src.ownerId === null ? null : ctx.map.users.get(src.ownerId) ?? null;
@@ -37,6 +39,10 @@ export async function importClients(ctx: ImportContext): Promise<void> {
     const known = byClientId.get(src.clientId);
     if (known !== undefined) {
       ctx.map.clients.set(src.id, known);
+      const secret = secretHere.get(src.clientId);
+      if (src.clientType === 'confidential' && src.clientSecret && secret !== undefined && secret !== src.clientSecret) {
+        conflict(ctx, { table: 'clients', row: label(src), resolved: false, reason: 'this client id exists here with another secret; the original\'s secret does not authenticate it' });
+      }
       continue;
     }
     const id = ctx.ids.next('oauth_clients');
@@ -50,10 +56,9 @@ export async function importClients(ctx: ImportContext): Promise<void> {
       createdAt: src.dateCreated ?? ctx.now, updatedAt: ctx.now,
     });
   }
-  await insertInChunks(rows, (chunk) => ctx.db.insert(oauthClients).values(chunk));
+  await insertInChunks(ctx, 'clients', rows, (chunk) => ctx.db.insert(oauthClients).values(chunk));
   ctx.report.tallies.clients.imported += rows.length;
   ctx.report.tallies.clients.unchanged += ctx.source.clients.length - rows.length;
-  ctx.progress('clients', ctx.source.clients.length, ctx.source.clients.length);
 }
 
 export async function importLoginPreventions(ctx: ImportContext): Promise<void> {
@@ -70,7 +75,7 @@ export async function importLoginPreventions(ctx: ImportContext): Promise<void> 
     }
     preventionIds.set(src.id, id);
   }
-  await insertInChunks(rows, (chunk) => ctx.db.insert(loginPreventions).values(chunk));
+  await insertInChunks(ctx, 'login preventions', rows, (chunk) => ctx.db.insert(loginPreventions).values(chunk));
   ctx.report.tallies['login preventions'].imported += rows.length;
   ctx.report.tallies['login preventions'].unchanged += ctx.source.preventions.length - rows.length;
 
@@ -78,8 +83,7 @@ export async function importLoginPreventions(ctx: ImportContext): Promise<void> 
   const pairs = mapLinks(ctx, links, 'login prevention teams', { map: preventionIds, name: 'prevention' }, { map: ctx.map.teams, name: 'team' });
   const existing = await ctx.db.select({ a: loginPreventionTeams.preventionId, b: loginPreventionTeams.teamId }).from(loginPreventionTeams);
   const { fresh, known } = newPairs(pairs, existing.map((r) => [r.a, r.b]));
-  await insertInChunks(fresh, (chunk) => ctx.db.insert(loginPreventionTeams).values(chunk.map(([preventionId, teamId]) => ({ preventionId, teamId }))));
+  await insertInChunks(ctx, 'login prevention teams', fresh, (chunk) => ctx.db.insert(loginPreventionTeams).values(chunk.map(([preventionId, teamId]) => ({ preventionId, teamId }))));
   ctx.report.tallies['login prevention teams'].imported += fresh.length;
   ctx.report.tallies['login prevention teams'].unchanged += known;
-  ctx.progress('login preventions', ctx.source.preventions.length, ctx.source.preventions.length);
 }

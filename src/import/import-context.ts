@@ -25,7 +25,7 @@ export function conflict(ctx: ImportContext, c: Conflict): void {
 }
 
 /** Tables whose serial ids the import assigns itself (see IdAllocator). */
-export const SERIAL_TABLES = [
+const SERIAL_TABLES = [
   'users', 'teams', 'roles', 'resources', 'access_rules', 'oauth_clients', 'login_preventions', 'api_keys', 'signing_keys',
 ] as const;
 type SerialTable = (typeof SERIAL_TABLES)[number];
@@ -76,7 +76,15 @@ export class IdAllocator {
   }
 }
 
-/** Runs `insert` on `rows` in slices, keeping every statement well under PostgreSQL's parameter limit. */
-export async function insertInChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>, size = 500): Promise<void> {
-  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+/**
+ * Writes `rows` in slices, keeping each statement well under PostgreSQL's parameter limit, and
+ * reports progress per slice ("<table>: written/total").
+ */
+export async function insertInChunks<T>(ctx: ImportContext, table: ImportTable, rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  const size = 500;
+  for (let i = 0; i < rows.length; i += size) {
+    await insert(rows.slice(i, i + size));
+    ctx.progress(table, Math.min(i + size, rows.length), rows.length);
+  }
+  if (!rows.length) ctx.progress(table, 0, 0);
 }

@@ -4,7 +4,7 @@ import { conflict, type ImportContext } from './import-context.ts';
 import type { ImportTable } from './import-report.ts';
 import type { SourceLink } from './source.types.ts';
 
-export interface LinkSide { map: Map<number, number>; name: string }
+interface LinkSide { map: Map<number, number>; name: string }
 
 /** Pairs of our ids for links whose both ends were imported; the others are reported. */
 export function mapLinks(

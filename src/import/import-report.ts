@@ -1,7 +1,7 @@
 // What an import did, table by table, and how it is printed for the operator.
 
 /** The tables of the summary, in the order the import visits them. */
-export const IMPORT_TABLES = [
+const IMPORT_TABLES = [
   'users', 'teams', 'team members', 'roles', 'user roles', 'team roles', 'resources', 'access rules',
   'clients', 'login preventions', 'login prevention teams', 'api keys', 'signing keys',
 ] as const;
@@ -14,7 +14,7 @@ export type ImportTable = (typeof IMPORT_TABLES)[number];
  */
 export interface Conflict { table: ImportTable; row: string; reason: string; resolved: boolean }
 
-export interface TableTally { imported: number; unchanged: number }
+interface TableTally { imported: number; unchanged: number }
 
 export interface ImportReport {
   source: string;
@@ -28,7 +28,7 @@ export function emptyReport(source: string, dryRun: boolean): ImportReport {
   return { source, dryRun, tallies, conflicts: [] };
 }
 
-export function importedCount(report: ImportReport): number {
+function importedCount(report: ImportReport): number {
   return Object.values(report.tallies).reduce((n, t) => n + t.imported, 0);
 }
 

@@ -16,10 +16,9 @@ export async function importResources(ctx: ImportContext): Promise<void> {
     }
     ctx.map.resources.set(src.id, id);
   }
-  await insertInChunks(rows, (chunk) => ctx.db.insert(resources).values(chunk));
+  await insertInChunks(ctx, 'resources', rows, (chunk) => ctx.db.insert(resources).values(chunk));
   ctx.report.tallies.resources.imported += rows.length;
   ctx.report.tallies.resources.unchanged += ctx.source.resources.length - rows.length;
-  ctx.progress('resources', ctx.source.resources.length, ctx.source.resources.length);
 }
 
 export async function importAccessRules(ctx: ImportContext): Promise<void> {
@@ -44,7 +43,6 @@ export async function importAccessRules(ctx: ImportContext): Promise<void> {
       rows.push({ id: ctx.ids.next('access_rules'), resourceId, roleId, active: src.active, createdAt: ctx.now });
     }
   }
-  await insertInChunks(rows, (chunk) => ctx.db.insert(accessRules).values(chunk));
+  await insertInChunks(ctx, 'access rules', rows, (chunk) => ctx.db.insert(accessRules).values(chunk));
   ctx.report.tallies['access rules'].imported += rows.length;
-  ctx.progress('access rules', ctx.source.accessRules.length, ctx.source.accessRules.length);
 }

@@ -15,10 +15,9 @@ export async function importRoles(ctx: ImportContext): Promise<void> {
     }
     ctx.map.roles.set(src.id, id);
   }
-  await insertInChunks(rows, (chunk) => ctx.db.insert(roles).values(chunk));
+  await insertInChunks(ctx, 'roles', rows, (chunk) => ctx.db.insert(roles).values(chunk));
   ctx.report.tallies.roles.imported += rows.length;
   ctx.report.tallies.roles.unchanged += ctx.source.roles.length - rows.length;
-  ctx.progress('roles', ctx.source.roles.length, ctx.source.roles.length);
 }
 
 export async function importRoleGrants(ctx: ImportContext): Promise<void> {
@@ -26,15 +25,14 @@ export async function importRoleGrants(ctx: ImportContext): Promise<void> {
   const toUsers = mapLinks(ctx, ctx.source.userRoles, 'user roles', { map: ctx.map.users, name: 'user' }, role);
   const existingUsers = await ctx.db.select({ a: userRoles.userId, b: userRoles.roleId }).from(userRoles);
   const users = newPairs(toUsers, existingUsers.map((r) => [r.a, r.b]));
-  await insertInChunks(users.fresh, (chunk) => ctx.db.insert(userRoles).values(chunk.map(([userId, roleId]) => ({ userId, roleId }))));
+  await insertInChunks(ctx, 'user roles', users.fresh, (chunk) => ctx.db.insert(userRoles).values(chunk.map(([userId, roleId]) => ({ userId, roleId }))));
   ctx.report.tallies['user roles'].imported += users.fresh.length;
   ctx.report.tallies['user roles'].unchanged += users.known;
 
   const toTeams = mapLinks(ctx, ctx.source.teamRoles, 'team roles', { map: ctx.map.teams, name: 'team' }, role);
   const existingTeams = await ctx.db.select({ a: teamRoles.teamId, b: teamRoles.roleId }).from(teamRoles);
   const teams = newPairs(toTeams, existingTeams.map((r) => [r.a, r.b]));
-  await insertInChunks(teams.fresh, (chunk) => ctx.db.insert(teamRoles).values(chunk.map(([teamId, roleId]) => ({ teamId, roleId }))));
+  await insertInChunks(ctx, 'team roles', teams.fresh, (chunk) => ctx.db.insert(teamRoles).values(chunk.map(([teamId, roleId]) => ({ teamId, roleId }))));
   ctx.report.tallies['team roles'].imported += teams.fresh.length;
   ctx.report.tallies['team roles'].unchanged += teams.known;
-  ctx.progress('team roles', toTeams.length, toTeams.length);
 }

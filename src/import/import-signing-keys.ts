@@ -39,7 +39,6 @@ export async function importSigningKeys(ctx: ImportContext): Promise<void> {
       createdAt: ctx.now, retiredAt: kid === signer ? null : ctx.now,
     });
   }
-  await insertInChunks(rows, (chunk) => ctx.db.insert(signingKeys).values(chunk));
+  await insertInChunks(ctx, 'signing keys', rows, (chunk) => ctx.db.insert(signingKeys).values(chunk));
   ctx.report.tallies['signing keys'].imported += rows.length;
-  ctx.progress('signing keys', ctx.source.rsaKeys.length, ctx.source.rsaKeys.length);
 }

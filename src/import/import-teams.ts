@@ -21,17 +21,15 @@ export async function importTeams(ctx: ImportContext): Promise<void> {
     ctx.map.teams.set(src.id, id);
     return { id, name: src.name, createdAt: ctx.now, updatedAt: ctx.now };
   });
-  await insertInChunks(rows, (chunk) => ctx.db.insert(teams).values(chunk));
+  await insertInChunks(ctx, 'teams', rows, (chunk) => ctx.db.insert(teams).values(chunk));
   ctx.report.tallies.teams.imported += rows.length;
-  ctx.progress('teams', ctx.source.teams.length, ctx.source.teams.length);
 }
 
 export async function importMemberships(ctx: ImportContext): Promise<void> {
   const pairs = mapLinks(ctx, ctx.source.memberships, 'team members', { map: ctx.map.users, name: 'user' }, { map: ctx.map.teams, name: 'team' });
   const existing = await ctx.db.select({ userId: teamMembers.userId, teamId: teamMembers.teamId }).from(teamMembers);
   const { fresh, known } = newPairs(pairs, existing.map((m) => [m.userId, m.teamId]));
-  await insertInChunks(fresh, (chunk) => ctx.db.insert(teamMembers).values(chunk.map(([userId, teamId]) => ({ userId, teamId, createdAt: ctx.now }))));
+  await insertInChunks(ctx, 'team members', fresh, (chunk) => ctx.db.insert(teamMembers).values(chunk.map(([userId, teamId]) => ({ userId, teamId, createdAt: ctx.now }))));
   ctx.report.tallies['team members'].imported += fresh.length;
   ctx.report.tallies['team members'].unchanged += known;
-  ctx.progress('team members', pairs.length, pairs.length);
 }

@@ -8,7 +8,9 @@ import { users } from '../db/schema.ts';
 import { conflict, insertInChunks, type ImportContext } from './import-context.ts';
 import type { SourceUser } from './source.types.ts';
 
-interface Here { id: number; email: string; username: string; legacyUserId: number | null; isActive: boolean; isStaff: boolean; isSuperuser: boolean }
+interface Here {
+  id: number; email: string; username: string; uuid: string; legacyUserId: number | null; isActive: boolean; isStaff: boolean; isSuperuser: boolean;
+}
 interface Planned { src: SourceUser; keepId: boolean }
 
 const FLAGS = ['isActive', 'isStaff', 'isSuperuser'] as const;
@@ -65,10 +67,10 @@ function reportNewId(ctx: ImportContext, src: SourceUser, id: number): void {
 
 export async function importUsers(ctx: ImportContext): Promise<void> {
   const here = await ctx.db.select({
-    id: users.id, email: users.email, username: users.username, legacyUserId: users.legacyUserId,
+    id: users.id, email: users.email, username: users.username, uuid: users.uuid, legacyUserId: users.legacyUserId,
     isActive: users.isActive, isStaff: users.isStaff, isSuperuser: users.isSuperuser,
   }).from(users);
-  const uuids = new Set((await ctx.db.select({ uuid: users.uuid }).from(users)).map((u) => u.uuid));
+  const uuids = new Set(here.map((u) => u.uuid));
   const planned = planUsers(ctx, here);
   // Original ids first, so the new ids handed out next continue above all of them.
   for (const p of planned) if (p.keepId) ctx.ids.keep('users', p.src.id);
@@ -84,7 +86,6 @@ export async function importUsers(ctx: ImportContext): Promise<void> {
       legacyUserId: keepId || src.legacyUserId !== null ? src.legacyUserId : src.id,
     };
   });
-  await insertInChunks(rows, (chunk) => ctx.db.insert(users).values(chunk));
+  await insertInChunks(ctx, 'users', rows, (chunk) => ctx.db.insert(users).values(chunk));
   ctx.report.tallies.users.imported += rows.length;
-  ctx.progress('users', ctx.source.users.length, ctx.source.users.length);
 }

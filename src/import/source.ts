@@ -2,10 +2,8 @@
 // transaction: the original is never written, and every table comes from the same snapshot
 // even while the old server keeps running.
 import pg from 'pg';
+import { ImportError } from './import-error.ts';
 import type { SourceSnapshot } from './source.types.ts';
-
-/** A problem the operator fixes (bad --from, unreachable database, failed import): one sentence, shown as is. */
-export class ImportError extends Error {}
 
 const DJAM_TABLES = [
   'user_management_user', 'auth_group', 'privilege_manager_team', 'user_management_user_team', 'authorizations_role',
@@ -45,7 +43,7 @@ const QUERIES = {
 } as const satisfies Record<Exclude<keyof SourceSnapshot, 'location'>, string>;
 
 /** `host:port/database` of a postgres:// URL; the password never appears in a message. */
-export function parseSourceUrl(url: string): { location: string } {
+function parseSourceUrl(url: string): { location: string } {
   const parsed = URL.parse(url);
   if (!parsed || !['postgres:', 'postgresql:'].includes(parsed.protocol) || !parsed.hostname) {
     throw new ImportError('--from must be a PostgreSQL URL such as postgres://user:password@host:5432/djam.');

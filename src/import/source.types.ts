@@ -7,10 +7,10 @@ export interface SourceUser {
   uuid: string; isStaff: boolean; isActive: boolean; dateJoined: Date; legacyUserId: number | null;
 }
 
-export interface SourceTeam { id: number; name: string }
-export interface SourceRole { id: number; name: string }
-export interface SourceResource { id: number; slug: string; url: string | null; description: string | null; type: string | null }
-export interface SourceAccessRule { id: number; resourceId: number; roleId: number; active: boolean }
+interface SourceTeam { id: number; name: string }
+interface SourceRole { id: number; name: string }
+interface SourceResource { id: number; slug: string; url: string | null; description: string | null; type: string | null }
+interface SourceAccessRule { id: number; resourceId: number; roleId: number; active: boolean }
 
 /** A row of a Django many-to-many table, named by its two sides. */
 export interface SourceLink { left: number; right: number }
@@ -23,13 +23,13 @@ export interface SourceClient {
   responseTypes: string[];
 }
 
-export interface SourcePrevention { id: number; clientId: number; teamIds: number[] }
+interface SourcePrevention { id: number; clientId: number; teamIds: number[] }
 
 export interface SourceApiKey {
   id: number; userId: number; key: string; revoked: boolean; lastModified: Date | null; expiry: Date; scope: string;
 }
 
-export interface SourceRsaKey { id: number; pem: string }
+interface SourceRsaKey { id: number; pem: string }
 
 /** Everything the import brings over, read in one read-only snapshot of the original database. */
 export interface SourceSnapshot {

@@ -19,7 +19,10 @@ async function fromBasic(deps: CallerDeps, encoded: string): Promise<Caller> {
   const i = decoded.indexOf(':');
   if (i < 0) return 'rejected';
   try {
-    return { user: await authenticate(deps, decoded.slice(0, i), decoded.slice(i + 1), { requireConfirmedEmail: false }), via: 'basic' };
+    // Credentials on a request are no sign-in (Django's authenticate() leaves last_login alone, only
+    // login() sets it): the users export filters on it, and a busy client must not write per call.
+    const user = await authenticate(deps, decoded.slice(0, i), decoded.slice(i + 1), { requireConfirmedEmail: false, recordLogin: false });
+    return { user, via: 'basic' };
   } catch (err) {
     if (err instanceof AppError) return 'rejected';
     throw err;

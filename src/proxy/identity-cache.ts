@@ -10,7 +10,8 @@ export function cachedSigner(signer: IdentitySigner): IdentitySigner {
   const cache = new Map<string, { token: string; expiresMs: number }>();
   return {
     async sign(user: User, audience: string, teams: string[]) {
-      const key = `${user.id}\n${audience}\n${teams.join(',')}\n${user.email}`;
+      // Every claim the token carries is in the key: a changed user gets a fresh token at once.
+      const key = JSON.stringify([user.id, audience, teams, user.email, user.username, user.isStaff, user.isSuperuser]);
       const hit = cache.get(key);
       if (hit && hit.expiresMs > Date.now()) return hit.token;
       const token = await signer.sign(user, audience, teams);

@@ -10,15 +10,15 @@ import type { SigningJwk } from '../signing-keys/index.ts';
 import { canUseResource, findResourceBySlug, listTeamNamesOfUser, UPSTREAM_SERVICE, type Resource } from '../teams/index.ts';
 import { verifyCsrf } from '../http/csrf.ts';
 import { isSecureRequest } from '../http/secure-request.ts';
-import { identifyCaller, type CallerVia } from './identify-caller.ts';
+import { identifyCaller, type Caller, type CallerVia } from './identify-caller.ts';
 import { createIdentitySigner, type IdentitySigner } from './identity-token.ts';
 import { cachedSigner } from './identity-cache.ts';
 import { forwardedQuery, rewriteLocation, upstreamRequestHeaders } from './forwarding.ts';
 import { subPathOf } from './sub-path.ts';
-import type { User } from '../users/index.ts';
 
 export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; jwks: SigningJwk[] }
 type ProxyRequest = FastifyRequest<{ Params: { slug: string } }>;
+type Identified = Exclude<Caller, 'rejected' | 'anonymous'>;
 
 export const PROXY_FORBIDDEN = 'The user does not have enough permissions to see the page';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -33,7 +33,7 @@ function upstreamError(reply: FastifyReply, error: Error & { statusCode?: number
 }
 
 /** §8.1 + §8.2: the caller and the resource they may use; undefined once a refusal is sent. */
-async function authorise(deps: ProxyDeps, request: ProxyRequest, reply: FastifyReply): Promise<{ caller: { user: User; via: CallerVia }; resource: Resource } | undefined> {
+async function authorise(deps: ProxyDeps, request: ProxyRequest, reply: FastifyReply): Promise<{ caller: Identified; resource: Resource } | undefined> {
   const authkeyAllowed = !deps.config.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION || isSecureRequest(request, deps.config.DJAM_SECURE_PROXY_HEADER);
   const caller = await identifyCaller({ ...deps, authkeyAllowed }, request);
   if (caller === 'rejected' || caller === 'anonymous') return void answer(reply, 403, PROXY_FORBIDDEN, 'text/html; charset=utf-8');
@@ -54,7 +54,8 @@ async function forward(deps: ProxyDeps, signer: IdentitySigner, request: ProxyRe
   if (!upstream) return answer(reply, 502, 'The upstream service has no valid URL configured.');
   const rest = subPathOf(request.url);
   if (rest === false) return answer(reply, 400, 'The path is not valid.');
-  const target = new URL(`${upstream.origin}${rest === undefined ? upstream.pathname : upstream.pathname.replace(/\/$/, '') + rest}`);
+  const path = rest === undefined ? upstream.pathname : `${upstream.pathname.replace(/\/$/, '')}${rest}`;
+  const target = new URL(`${upstream.origin}${path}`);
   const identity = await signer.sign(caller.user, upstream.origin, await listTeamNamesOfUser(deps, caller.user.id));
   return send(reply, request, target, upstream, resource, { via: caller.via, identity });
 }
@@ -65,8 +66,11 @@ function send(reply: FastifyReply, request: ProxyRequest, target: URL, upstream:
   return reply.from(target.href, {
     queryString: () => forwardedQuery(request.url, upstream.search),
     rewriteRequestHeaders: (_req, headers) => upstreamRequestHeaders(headers, ctx),
-    rewriteHeaders: (headers) => (typeof headers.location === 'string'
-      ? { ...headers, location: rewriteLocation(headers.location, target, upstream, resource.slug, ownOrigin) } : headers),
+    rewriteHeaders: (headers) => {
+      reply.foreignContent = true; // the upstream's page keeps its own security headers
+      return typeof headers.location === 'string'
+        ? { ...headers, location: rewriteLocation(headers.location, target, upstream, resource.slug, ownOrigin) } : headers;
+    },
     // §8.3: the upstream's answer is passed back as it is; reply-from would retry a GET's 503 ten times.
     retryDelay: () => null,
     onError: (r, { error }) => upstreamError(r as FastifyReply, error),
@@ -82,9 +86,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: ProxyDeps): Promis
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { bodyLimit: Number.MAX_SAFE_INTEGER }, (_request, payload, done) => done(null, payload));
     const handler = (request: ProxyRequest, reply: FastifyReply) => forward(deps, signer, request, reply);
-    // The upstream's pages keep their own framing and content policies (see http/security-headers.ts).
-    const options = { config: { foreignContent: true } };
-    scope.all('/service/:slug', options, handler);
-    scope.all('/service/:slug/*', options, handler);
+    scope.all('/service/:slug', handler);
+    scope.all('/service/:slug/*', handler);
   });
 }

@@ -7,6 +7,5 @@ export {
 } from './users.service.ts';
 export type { NewUser, ProfileChange, User } from './users.service.ts';
 export { passwordProblems } from './password-rules.ts';
-export type { PasswordOwner } from './password-rules.ts';
 export { importLegacyUsers, importSkipReasons } from './users-import.service.ts';
 export type { ImportReport } from './users-import.service.ts';

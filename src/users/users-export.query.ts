@@ -2,15 +2,15 @@
 // them: bad datetimes are a 400 naming the parameter; bad page sizes fall back to the default.
 import type { UserExportFilters } from './users-export.service.ts';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 1000;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 1000;
 
 const DATE_FILTERS = { older: 'older', older_equal: 'olderEqual', newer: 'newer', newer_equal: 'newerEqual' } as const;
 // Django's parse_datetime (datetime.fromisoformat, then its own pattern); a bare date is midnight.
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d*)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /** A datetime in any ISO-8601 spelling Django accepts; without an offset it is UTC (TIME_ZONE). */
-export function parseIsoDateTime(value: string): Date | undefined {
+function parseIsoDateTime(value: string): Date | undefined {
   const m = ISO.exec(value.trim());
   if (!m) return undefined;
   const [y, mo, d, h = 0, mi = 0, s = 0] = m.slice(1, 7).map((x) => (x === undefined ? undefined : Number(x))) as number[];
@@ -32,7 +32,7 @@ function integer(value: string | undefined): number | undefined {
 
 const BOOLEANS: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
 
-export type ExportQuery =
+type ExportQuery =
   | { ok: true; filters: UserExportFilters; page: number | 'last'; pageSize: number }
   | { ok: false; errors: Record<string, string[]> };
 

@@ -30,12 +30,13 @@ function serialise(u: ExportedUser) {
 
 /** DRF's page links: this URL with `page` replaced (removed for page 1), parameters sorted by name. */
 function pageLink(request: FastifyRequest, page: number): string {
-  const url = new URL(request.url, `${request.protocol}://${request.host}`);
-  const params = [...url.searchParams].filter(([k]) => k !== 'page');
+  const q = request.url.indexOf('?');
+  const params = [...new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1))].filter(([k]) => k !== 'page');
   if (page > 1) params.push(['page', String(page)]);
   params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  url.search = new URLSearchParams(params).toString();
-  return url.href;
+  const query = new URLSearchParams(params).toString();
+  // Built from strings: a malformed Host header must not make URL parsing throw.
+  return `${request.protocol}://${request.host}${USERS}/${query ? `?${query}` : ''}`;
 }
 
 function envelope(request: FastifyRequest, page: UserExportPage) {

@@ -33,7 +33,8 @@ const invalid = (detail: string): Refusal => ({ reason: 'INVALID_ENTRY', detail 
 /** A text field: '' when absent, undefined when not a string or longer than the column. */
 function text(value: unknown, max: number): string | undefined {
   if (value === undefined || value === null) return '';
-  return typeof value === 'string' && value.length <= max ? value.trim() : undefined;
+  const trimmed = typeof value === 'string' ? value.trim() : undefined;
+  return trimmed !== undefined && trimmed.length <= max ? trimmed : undefined;
 }
 
 /** The user row an entry describes, or why it cannot be imported. */
@@ -70,8 +71,15 @@ async function insertOne(db: Db, c: Candidate): Promise<ImportSkip | undefined> 
     const taken = await findTaken(db, [c.row]);
     return { index: c.index, pk: c.pk, email: c.row.email, reason: taken.emails.size ? 'EMAIL_EXISTS' : 'USERNAME_EXISTS' };
   } catch (err) {
-    return { index: c.index, pk: c.pk, email: c.row.email, reason: 'DATABASE_REFUSED', detail: err instanceof Error ? err.message : String(err) };
+    return { index: c.index, pk: c.pk, email: c.row.email, reason: 'DATABASE_REFUSED', detail: rootMessage(err) };
   }
+}
+
+/** The driver's own words: drizzle's wrapper message repeats the query and its parameters (the hash). */
+function rootMessage(err: unknown): string {
+  let e = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** Inserts the batch in one statement; rows it did not create (or all, if it failed) go one by one. */

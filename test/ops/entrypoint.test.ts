@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { testDatabaseUrl } from '../helpers/test-database.ts';
+import { waitForHttp } from '../helpers/wait-for.ts';
 
 const skip = testDatabaseUrl ? 'runs once, on the embedded database' : false;
 
@@ -19,13 +20,9 @@ async function runServerOnce(dataDir: string): Promise<{ kids: string[]; exitCod
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn('sh', ['docker-entrypoint.sh'], { env: envFor(dataDir, port), stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let jwks: { keys: Array<{ kid: string }> } | undefined;
-  for (let i = 0; i < 200 && !jwks; i++) {
-    jwks = await fetch(`http://127.0.0.1:${port}/openid/jwks`).then((r) => (r.ok ? r.json() as Promise<{ keys: Array<{ kid: string }> }> : undefined), () => undefined);
-    if (!jwks) await new Promise((r) => setTimeout(r, 200));
-  }
+  const jwks = await (await waitForHttp(`http://127.0.0.1:${port}/openid/jwks`)).json() as { keys: Array<{ kid: string }> };
   child.kill('SIGTERM');
-  return { kids: jwks?.keys.map((k) => k.kid) ?? [], exitCode: await exited };
+  return { kids: jwks.keys.map((k) => k.kid), exitCode: await exited };
 }
 
 test('the entry point starts the server with one signing key, and a restart adds none', { skip }, async () => {

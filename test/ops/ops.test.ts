@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startTestServer } from '../helpers/start-server.ts';
 import { testDatabaseUrl } from '../helpers/test-database.ts';
+import { waitForHttp } from '../helpers/wait-for.ts';
 
 test('healthz, readyz and the X-Request-Id round trip', async (t) => {
   const server = await startTestServer(t);
@@ -55,7 +56,7 @@ test('SIGTERM lets an in-flight request finish, then the process exits 0', { ski
     DJAM_SECRET_KEY: 'shutdown-test-secret-0123456789abcdef', DJAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'djam-shutdown-')) };
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  for (let i = 0; i < 150 && !(await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 200));
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`);
   // A token request whose body arrives in two parts, with SIGTERM in between.
   const body = 'grant_type=client_credentials&client_id=nobody&client_secret=nothing';
   const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {

@@ -2,6 +2,7 @@
 // goes over HTTP to the real server, which forwards to a real upstream echo server.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { findUser } from '../../src/users/index.ts';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { basic, basicOf, echoOf, FORBIDDEN, startProxyFixture, type ProxyFixture } from './proxy.fixture.ts';
 
@@ -60,6 +61,16 @@ describe('§8.1 identifying the caller', () => {
     assert.equal((await echoOf(res)).url, '/carol');
   });
 
+  test('a proxied Basic request is no sign-in: last_login stays as it was', async () => {
+    const erin = await F.server.make.user({ email: 'erin@example.com', password: 'erinpass' });
+    const team = await F.server.make.team('erins', [erin.id]);
+    await F.server.make.rule((await F.server.make.resource({ slug: 'erin', type: 'Upstream Service', url: `${F.upstream.origin}/erin` })).id,
+      (await F.server.make.role('erin-viewer', { teamIds: [team.id] })).id, true);
+    await echoOf(await get('/service/erin', { authorization: basicOf(erin) }));
+    // HTTP cannot show this column to erin; the service can.
+    assert.equal((await findUser({ db: F.server.database.db }, erin.id))?.lastLogin, null);
+  });
+
   test('Basic rejections: wrong password, unknown e-mail, inactive user, malformed values', async () => {
     const { alice, ghost } = F.people;
     const cases: Record<string, string> = {
@@ -81,6 +92,12 @@ describe('§8.1 identifying the caller', () => {
     assert.equal(echo.headers.authorization, undefined, 'the consumed token is not forwarded');
     await assertForbidden(await get('/service/up', { authorization: 'Bearer not-a-token' }), 'unknown token');
     await assertForbidden(await get('/service/up', { authorization: `Bearer ${token.slice(0, -2)}` }), 'altered token');
+    const revoke = await fetch(`${F.B}/openid/revoke`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, client_id: 'proxyapp', client_secret: 'proxysecret' }),
+    });
+    assert.equal(revoke.status, 200);
+    await assertForbidden(await get('/service/up', { authorization: `Bearer ${token}` }), 'revoked token');
   });
 
   test('other schemes are refused, even with a valid session cookie', async () => {

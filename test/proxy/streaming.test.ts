@@ -65,11 +65,11 @@ test('a 50 MB upload streams through the proxy with flat memory', async () => {
   const auth = { authorization: basicOf(F.people.alice) };
   await upload('/service/up', 50, auth); // warm-up: pools, buffers and the heap settle before measuring
   const { result, growthMb } = await measured(() => upload('/service/up', 50, auth));
+  console.warn(`# upload 50 MB: rss growth ${growthMb.toFixed(1)} MB in ${result.ms} ms`);
   assert.equal(result.status, 200, result.body);
   const echo = JSON.parse(result.body) as Echo;
   assert.equal(echo.bytes, 50 * MB);
   assert.equal(echo.headers['content-length'], String(50 * MB));
-  console.warn(`# upload 50 MB: rss growth ${growthMb.toFixed(1)} MB in ${result.ms} ms`);
   assert.ok(growthMb < MAX_GROWTH_MB, `rss grew ${growthMb.toFixed(1)} MB`);
 });
 
@@ -77,9 +77,9 @@ test('a 50 MB download streams through the proxy with flat memory', async () => 
   const auth = { authorization: basicOf(F.people.alice) };
   await download('/service/up/_download?mb=50', auth);
   const { result, growthMb } = await measured(() => download('/service/up/_download?mb=50', auth));
+  console.warn(`# download 50 MB: rss growth ${growthMb.toFixed(1)} MB in ${result.ms} ms`);
   assert.equal(result.status, 200);
   assert.equal(result.bytes, 50 * MB);
-  console.warn(`# download 50 MB: rss growth ${growthMb.toFixed(1)} MB in ${result.ms} ms`);
   assert.ok(growthMb < MAX_GROWTH_MB, `rss grew ${growthMb.toFixed(1)} MB`);
 });
 

@@ -8,8 +8,8 @@ import type { FieldErrors } from '../form-input.ts';
 import type { ProfileForm } from '../profile.service.ts';
 import { csrfInput, field, formAlert } from './fields.ts';
 
-export interface ServiceLink { slug: string; description: string | null; url: string }
-export interface KeyView { id: number; key: string; expiry: Date }
+interface ServiceLink { slug: string; description: string | null; url: string }
+interface KeyView { id: number; key: string; expiry: Date }
 
 export interface AccountView {
   user: User;
@@ -45,8 +45,9 @@ function profileForm(v: AccountView): SafeHtml {
       ${field({ name: 'last_name', label: 'Last name', value: values.last_name, required: true, maxlength: 150, autocomplete: 'family-name' }, errors)}
       ${field({ name: 'email', label: 'Email', type: 'email', value: values.email, required: true, maxlength: 254, autocomplete: 'email' }, errors)}
       ${field({ name: 'secondary_email', label: 'Secondary email', type: 'email', value: values.secondary_email, maxlength: 254 }, errors)}
-      <div class="actions"><button type="submit">Save</button><a href="/accounts/password_change/">Change password</a></div>
-    </form></section>`;
+      <button type="submit">Save</button>
+    </form>
+    <p><a href="/accounts/password_change/">Change password</a></p></section>`;
 }
 
 function servicesPart(services: ServiceLink[]): SafeHtml {
@@ -55,13 +56,14 @@ function servicesPart(services: ServiceLink[]): SafeHtml {
       : html`<p>There aren't available upstream services.</p>`}`;
 }
 
-function keyForm(csrfToken: string, keyId: number, action: KeyAction, label: string, cls = 'secondary'): SafeHtml {
-  return html`<form method="post" action="/user/account/keys/${keyId}/${action}/" class="inline">${csrfInput(csrfToken)}<button type="submit" class="${cls}">${label}</button></form>`;
+// Every key has the same three buttons: the accessible name says which key each one acts on.
+function keyForm(csrfToken: string, key: KeyView, action: KeyAction, label: string, cls = 'secondary'): SafeHtml {
+  return html`<form method="post" action="/user/account/keys/${key.id}/${action}/" class="inline">${csrfInput(csrfToken)}<button type="submit" class="${cls}" aria-label="${label} key ${key.key.slice(0, 8)}">${label}</button></form>`;
 }
 
 function keysPart(keys: KeyView[], csrfToken: string): SafeHtml {
   const rows = keys.map((k) => html`<li><code>${k.key}</code> expires <time datetime="${k.expiry.toISOString()}">${utc(k.expiry)}</time>
-    <div class="actions">${keyForm(csrfToken, k.id, 'renew', 'Renew')}${keyForm(csrfToken, k.id, 'rotate', 'Rotate')}${keyForm(csrfToken, k.id, 'revoke', 'Revoke', 'danger')}</div></li>`);
+    <div class="actions">${keyForm(csrfToken, k, 'renew', 'Renew')}${keyForm(csrfToken, k, 'rotate', 'Rotate')}${keyForm(csrfToken, k, 'revoke', 'Revoke', 'danger')}</div></li>`);
   return html`<h3 id="api-keys">API keys</h3>
     ${keys.length ? html`<ul class="keys">${rows}</ul>` : html`<p>There aren't API Key configured.</p>`}
     <form method="post" action="/user/account/keys/">${csrfInput(csrfToken)}<button type="submit">Create a new API key</button></form>`;

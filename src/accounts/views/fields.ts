@@ -4,7 +4,7 @@ import { html, type SafeHtml } from '../../http/views/html.ts';
 import { message } from '../../http/views/layout.ts';
 import type { FieldErrors } from '../form-input.ts';
 
-export interface FieldSpec {
+interface FieldSpec {
   name: string;
   label: string;
   type?: 'text' | 'email' | 'password';

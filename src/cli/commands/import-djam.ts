@@ -36,6 +36,7 @@ async function runImport(runtime: Runtime, source: Awaited<ReturnType<typeof rea
     const progress = process.stderr.isTTY ? printProgress : undefined;
     return await importDjam({ db: runtime.database.db, keys: runtime.keys }, source, { dryRun, progress });
   } catch (err) {
+    if (err instanceof ImportError) throw err;
     const cause = rootCause(err);
     if (cause.code === '42P01') throw new ImportError("This server's database has no tables yet: run `djam migrate` first.");
     throw new ImportError(`The import failed and this server's database was left as it was: ${cause.message}.`);

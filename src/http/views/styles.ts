@@ -15,7 +15,7 @@ button.secondary,.button.secondary{background:#e4e7eb;color:#1f2933}button.dange
 button.link{background:none;padding:0;margin:0;text-decoration:underline}
 :focus-visible{outline:3px solid #f7c948;outline-offset:2px}
 .error{color:#8a1c12;background:#fde8e8;padding:.6rem;border-radius:4px}.notice{color:#0b5b32;background:#e3f9e5;padding:.6rem;border-radius:4px}
-.field-error{color:#8a1c12;margin:.25rem 0 0}form.inline{display:inline}
+.field-error{color:#8a1c12;margin:.25rem 0 0}[aria-invalid=true]{border:2px solid #b42318}form.inline{display:inline}
 table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #e4e7eb;vertical-align:top}
 code,.secret{font-family:ui-monospace,monospace;word-break:break-all;background:#f0f4f8;padding:.1rem .3rem;border-radius:3px}
 ul.scopes li{margin:.3rem 0}.actions{display:flex;gap:.75rem;flex-wrap:wrap;align-items:center}

@@ -1,0 +1,52 @@
+// E-mail confirmation and activation resend pages (DJAM §6.5, §6.6).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, catalogue } from '../errors.ts';
+import { csrfToken, verifyCsrf } from '../http/csrf.ts';
+import { raw, type SafeHtml } from '../http/views/html.ts';
+import type { AccountDeps } from './accounts.deps.ts';
+import { confirmEmail, isUuid, resendActivation, type Confirmation } from './activation.service.ts';
+import { fieldErrorsOf, readField } from './form-input.ts';
+import type { MailFormLimits } from './request-limits.ts';
+import { loginPage } from './views/login.ts';
+import { resendPage, type ResendView } from './views/resend.ts';
+
+const RESEND_LINK = '<br><a href="/user/resend_activation_email/">Resend an activation email</a>.';
+const CONFIRMATION: Record<Confirmation, { error?: SafeHtml | string; notice?: string }> = {
+  'unknown-user': { error: 'Whoops.. Something went wrong.' },
+  'already-confirmed': { error: 'Whoops.. Your email is already confirmed.' },
+  'bad-code': { error: raw(`Whoops.. Something went wrong.${RESEND_LINK}`) },
+  expired: { error: raw(`Whoops... Your activation code has expired.${RESEND_LINK}`) },
+  confirmed: { notice: 'Congrats! You have successfully activated your account :) From now on you can log in.' },
+};
+const ALREADY_CONFIRMED = raw('Your email is already confirmed.<br> No need for resending activation email :)');
+
+export async function activationRoutes(app: FastifyInstance, deps: AccountDeps & { limits: MailFormLimits }): Promise<void> {
+  const html = (reply: FastifyReply, body: string, status = 200) => reply.status(status).type('text/html').send(body);
+  const resendForm = (request: FastifyRequest, reply: FastifyReply, v: Partial<ResendView> = {}, status = 200) =>
+    html(reply, resendPage({ csrfToken: csrfToken(deps.keys, request, reply), ...v }), status);
+
+  app.get<{ Params: { uuid: string }; Querystring: Record<string, unknown> }>('/user/:uuid/email_confirmation/', async (request, reply) => {
+    if (!isUuid(request.params.uuid)) throw new AppError('NOT_FOUND');
+    const code = typeof request.query.activation_code === 'string' ? request.query.activation_code : '';
+    const outcome = await confirmEmail(deps, request.params.uuid, code);
+    request.log.info({ outcome }, 'registration.email_confirmation');
+    return html(reply, loginPage({ title: 'Email confirmation', action: '/accounts/login/', csrfToken: csrfToken(deps.keys, request, reply), ...CONFIRMATION[outcome] }));
+  });
+
+  app.get('/user/resend_activation_email/', async (request, reply) => resendForm(request, reply));
+  app.post('/user/resend_activation_email/', async (request, reply) => {
+    verifyCsrf(deps.keys, request);
+    const email = readField(request.body, 'email');
+    if (!deps.limits.allow(request.ip, email)) return resendForm(request, reply, { email, formError: catalogue.RATE_LIMITED.message }, 429);
+    try {
+      const outcome = await resendActivation(deps, email);
+      if (outcome === 'sent') return reply.redirect('/user/activation_msg_sent/', 302);
+      if (outcome === 'already-confirmed') return resendForm(request, reply, { email, notice: ALREADY_CONFIRMED });
+      return resendForm(request, reply, { email, errors: { email: ['No user found with that email!'] } });
+    } catch (err) {
+      const errors = fieldErrorsOf(err);
+      if (!errors) throw err;
+      return resendForm(request, reply, { email, errors });
+    }
+  });
+}
