@@ -5,7 +5,9 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Config } from './config.ts';
-import type { Db } from './db/client.ts';
+import type { Database, Db } from './db/client.ts';
+import { subscribeToChanges } from './db/change-feed.ts';
+import { createClientCache } from './clients/index.ts';
 import type { SecretKeys } from './crypto/keys.ts';
 import type { SigningJwk } from './signing-keys/index.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
@@ -32,6 +34,8 @@ import { createQueue, type Queue } from './queue/index.ts';
 export interface AppDeps {
   config: Config;
   db: Db;
+  /** Notifications of the database (cross-node cache invalidation); absent in a few unit setups. */
+  listen?: Database['listen'];
   keys: SecretKeys;
   jwks: SigningJwk[];
   logger?: FastifyServerOptions['logger'];
@@ -79,7 +83,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const queue = createQueue(config, deps.db, mailJobHandlers(mailer), app.log);
   app.addHook('onReady', async () => queue.start());
   app.addHook('onClose', async () => { await queue.stop(); mailer.close(); });
-  const provider = createProvider(deps);
+  const clientCache = createClientCache(deps.db);
+  const unsubscribe = await subscribeToChanges(deps.listen, (change) => {
+    if (change.topic === 'client') clientCache.invalidate(change.id);
+  });
+  app.addHook('onClose', unsubscribe);
+  const provider = createProvider({ ...deps, clientCache });
   provider.on('server_error', (_ctx, err) => app.log.error({ err }, 'oidc.server_error'));
   provider.on('grant.success', (ctx) => metrics.tokenIssued(String(ctx.oidc.params?.grant_type ?? 'unknown')));
   await app.register(opsRoutes, {
@@ -91,7 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerAllowedHosts(app, config);
   registerSecurityHeaders(app, { hsts: config.baseUrl.startsWith('https://') });
   registerErrorHandler(app);
-  await mountProvider(app, { ...deps, provider });
+  await mountProvider(app, { ...deps, provider, clientCache });
   await app.register(interactionRoutes, { ...deps, provider });
   await app.register(loginRoutes, { ...deps, onLogout: providerSessionEnder(provider) });
   await app.register(selfServiceRoutes, { ...deps, queue });

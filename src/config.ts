@@ -32,6 +32,7 @@ export const settings = {
   DJAM_RABBITMQ_QUEUE: { kind: 'string', default: 'djam.jobs', doc: 'Durable RabbitMQ queue the jobs are relayed to.' },
   DJAM_JOB_MAX_ATTEMPTS: { kind: 'int', default: '5', doc: 'Tries of a background job before it is marked dead.' },
   DJAM_JOB_RETRY_SECONDS: { kind: 'float', default: '10', doc: 'First retry delay of a failed job; doubles at each further try.' },
+  DJAM_JOB_POLL_SECONDS: { kind: 'float', default: '1', doc: 'How often the in-process runner (or the RabbitMQ relay) looks for due jobs besides being woken by new ones.' },
   DJAM_JOB_LOCK_SECONDS: { kind: 'float', default: '120', doc: 'How long a running job is reserved; a job of a crashed worker runs again after it.' },
   DJAM_EMAIL_HOST: { kind: 'string', doc: 'SMTP host. Unset: mail is written to DJAM_DATA_DIR/outbox.' },
   DJAM_EMAIL_PORT: { kind: 'int', default: '587', doc: 'SMTP port.' },

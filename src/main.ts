@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const { keys, database } = await openRuntime(config);
   const deps = { db: database.db, keys };
   const createdKid = await ensureSigningKey(deps);
-  const { app } = await buildApp({ config, db: database.db, keys, jwks: await loadSigningJwks(deps) });
+  const { app } = await buildApp({ config, db: database.db, listen: database.listen, keys, jwks: await loadSigningJwks(deps) });
   if (createdKid) app.log.info({ kid: createdKid }, 'signing_key.created');
   const sweep = setInterval(() => void deleteExpiredPayloads(database.db).catch((err: unknown) => app.log.warn({ err }, 'sweep.failed')), SWEEP_INTERVAL_MS);
   sweep.unref();

@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts';
 import { oauthClients } from '../db/schema.ts';
 import { seal, type SecretKeys } from '../crypto/keys.ts';
 import { AppError, isUniqueViolation } from '../errors.ts';
+import { announceChange } from '../db/change-feed.ts';
 import { validateClientInput, type ClientInput } from './clients.validation.ts';
 
 export type ClientRow = typeof oauthClients.$inferSelect;
@@ -59,13 +60,15 @@ export async function updateClient(deps: Deps, id: number, raw: ClientInput): Pr
   const [row] = await deps.db.update(oauthClients)
     .set({ ...columnsFor(input), ...secret, ...(input.scope ? { scope: input.scope } : {}) })
     .where(eq(oauthClients.id, before.id)).returning();
+  await announceChange(deps.db, 'client', row.clientId);
   return row;
 }
 
 export async function rotateClientSecret(deps: Deps, id: number): Promise<string> {
   const secret = generateClientSecret();
-  await deps.db.update(oauthClients).set({ clientSecretSealed: seal(deps.keys, secret), clientType: 'confidential', updatedAt: new Date() })
-    .where(eq(oauthClients.id, id));
+  const rows = await deps.db.update(oauthClients).set({ clientSecretSealed: seal(deps.keys, secret), clientType: 'confidential', updatedAt: new Date() })
+    .where(eq(oauthClients.id, id)).returning({ clientId: oauthClients.clientId });
+  for (const r of rows) await announceChange(deps.db, 'client', r.clientId);
   return secret;
 }
 
@@ -94,5 +97,6 @@ export async function listClientsOwnedBy(deps: { db: Db }, ownerId: number): Pro
 }
 
 export async function deleteClient(deps: { db: Db }, id: number): Promise<void> {
-  await deps.db.delete(oauthClients).where(eq(oauthClients.id, id));
+  const rows = await deps.db.delete(oauthClients).where(eq(oauthClients.id, id)).returning({ clientId: oauthClients.clientId });
+  for (const r of rows) await announceChange(deps.db, 'client', r.clientId);
 }

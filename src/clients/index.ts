@@ -4,3 +4,5 @@ export {
 } from './clients.service.ts';
 export type { ClientRow } from './clients.service.ts';
 export type { ClientInput } from './clients.validation.ts';
+export { createClientCache } from './client-cache.ts';
+export type { ClientCache } from './client-cache.ts';

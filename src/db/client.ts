@@ -18,7 +18,17 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Human-readable location for logs, without the password. */
   location: string;
+  /** SQL statements sent so far through `db` (the statement budgets of the benchmark and tests). */
+  statements(): number;
+  /** Subscribes to PostgreSQL notifications on `channel` (cross-node cache invalidation). */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** Counts what drizzle sends; cheap enough to stay on in production. */
+function statementCounter() {
+  let count = 0;
+  return { logger: { logQuery: (q: string) => { count += 1; if (process.env.DJAM_DEBUG_SQL) console.error("SQL", q.slice(0, 160)); } }, read: () => count };
 }
 
 export interface DbSettings {
@@ -46,20 +56,46 @@ export async function openDb(settings: DbSettings): Promise<Database> {
 }
 
 export function openPglite(client: PGlite, location = 'memory'): Database {
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return { db, kind: 'pglite', location: `embedded PGlite (${location})`, close: () => client.close() };
+  const counter = statementCounter();
+  const db = drizzlePglite(client, { schema, logger: counter.logger }) as unknown as Db;
+  return {
+    db, kind: 'pglite', location: `embedded PGlite (${location})`, statements: counter.read,
+    listen: async (channel, onMessage) => {
+      const unsubscribe = await client.listen(channel, onMessage);
+      return async () => { await unsubscribe(); };
+    },
+    close: () => client.close(),
+  };
+}
+
+/** LISTEN needs a connection of its own, outside the pool; it reconnects when dropped. */
+function pgListener(config: pg.ClientConfig) {
+  return async (channel: string, onMessage: (payload: string) => void) => {
+    let client: pg.Client | undefined;
+    let closed = false;
+    const connect = async (): Promise<void> => {
+      client = new pg.Client(config);
+      client.on('notification', (msg) => { if (msg.channel === channel) onMessage(msg.payload ?? ''); });
+      client.on('error', () => undefined);
+      client.on('end', () => { if (!closed) setTimeout(() => void connect().catch(() => undefined), 1000).unref(); });
+      await client.connect();
+      await client.query(`LISTEN "${channel.replaceAll('"', '')}"`);
+    };
+    await connect();
+    return async () => { closed = true; await client?.end().catch(() => undefined); };
+  };
 }
 
 function openPostgres(s: DbSettings): Database {
-  const pool = new pg.Pool({
-    host: s.DJAM_DB_HOST, port: s.DJAM_DB_PORT, database: s.DJAM_DB_NAME,
-    user: s.DJAM_DB_USER, password: s.DJAM_DB_PASSWORD, max: s.DJAM_DB_POOL_SIZE,
-  });
+  const connection = { host: s.DJAM_DB_HOST, port: s.DJAM_DB_PORT, database: s.DJAM_DB_NAME, user: s.DJAM_DB_USER, password: s.DJAM_DB_PASSWORD };
+  const pool = new pg.Pool({ ...connection, max: s.DJAM_DB_POOL_SIZE });
+  const counter = statementCounter();
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const db = drizzlePg(pool, { schema, logger: counter.logger }) as unknown as Db;
   return {
     db, kind: 'postgres', location: `PostgreSQL ${s.DJAM_DB_USER}@${s.DJAM_DB_HOST}:${s.DJAM_DB_PORT}/${s.DJAM_DB_NAME}`,
+    statements: counter.read, listen: pgListener(connection),
     close: () => pool.end(),
   };
 }

@@ -127,6 +127,7 @@ export const oidcPayloads = pgTable('oidc_payloads', {
   consumedAt: timestamp('consumed_at', { withTimezone: true }),
 }, (t) => [
   primaryKey({ columns: [t.model, t.id] }),
+  index('oidc_payloads_id_idx').on(t.id),
   index('oidc_payloads_grant_id_idx').on(t.grantId),
   index('oidc_payloads_uid_idx').on(t.uid),
   index('oidc_payloads_expires_at_idx').on(t.expiresAt),

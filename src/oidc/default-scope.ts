@@ -1,15 +1,14 @@
 // Adds the default scopes to authorize and client-credentials requests that name none, before
 // the provider sees them (it validates them against the client as for any request).
 import type { FastifyRequest } from 'fastify';
-import type { Db } from '../db/client.ts';
-import { findClientByClientId } from '../clients/index.ts';
+import type { ClientCache } from '../clients/index.ts';
 import { defaultScopeFor } from './policies.ts';
 
-interface Deps { db: Db; defaultScopes: string[] }
+interface Deps { clientCache: ClientCache; defaultScopes: string[] }
 
 async function scopeForClient(deps: Deps, clientId: string | undefined): Promise<string | undefined> {
   if (!clientId) return undefined;
-  const client = await findClientByClientId(deps, clientId);
+  const client = await deps.clientCache.get(clientId);
   return client ? defaultScopeFor(client.scope, deps.defaultScopes) : undefined;
 }
 

@@ -5,3 +5,4 @@ export { mountProvider } from './mount.ts';
 export { mayIntrospect } from './policies.ts';
 export { createProvider } from './provider.ts';
 export { rewriteProviderUrl } from './url-aliases.ts';
+export { withRequestMemo } from './request-memo.ts';

@@ -7,14 +7,16 @@ import type Provider from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
+import type { ClientCache } from '../clients/index.ts';
 import { loadSession, loginRedirectUrl } from '../http/session.ts';
 import { isLoginPrevented, LOGIN_PREVENTED_MESSAGE } from '../teams/index.ts';
 import { html } from '../http/views/html.ts';
 import { layout } from '../http/views/layout.ts';
 import { setRequestUser } from './request-user.ts';
+import { withRequestMemo } from './request-memo.ts';
 import { withDefaultAuthorizeScope, withDefaultTokenScope } from './default-scope.ts';
 
-export interface MountDeps { provider: Provider; config: Config; db: Db; keys: SecretKeys }
+export interface MountDeps { provider: Provider; config: Config; db: Db; keys: SecretKeys; clientCache: ClientCache }
 const PREFIX = '/openid';
 
 function withoutPromptLogin(url: string): string {
@@ -72,12 +74,12 @@ function forward(callback: ReturnType<Provider['callback']>, request: FastifyReq
   return new Promise((resolve) => {
     res.once('finish', resolve);
     res.once('close', resolve);
-    void callback(raw, res);
+    void withRequestMemo(() => callback(raw, res));
   });
 }
 
 function scopeDeps(deps: MountDeps) {
-  return { db: deps.db, defaultScopes: deps.config.DJAM_DEFAULT_SCOPES.split(/\s+/).filter(Boolean) };
+  return { clientCache: deps.clientCache, defaultScopes: deps.config.DJAM_DEFAULT_SCOPES.split(/\s+/).filter(Boolean) };
 }
 
 export async function mountProvider(app: FastifyInstance, deps: MountDeps): Promise<void> {

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import type { SigningJwk } from '../signing-keys/index.ts';
+import type { ClientCache } from '../clients/index.ts';
 import { adapterFactory } from './adapter.ts';
 import { loadExistingGrant } from './auto-consent.ts';
 import { accountFinder } from './find-account.ts';
@@ -14,7 +15,7 @@ import { djamBridge } from './djam-bridge.ts';
 import { djamInteractionPolicy } from './login-policy.ts';
 import { logoutSource, postLogoutSuccessSource, renderError } from './views/provider-pages.ts';
 
-export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; jwks: SigningJwk[] }
+export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; jwks: SigningJwk[]; clientCache: ClientCache }
 
 export const providerRoutes = {
   authorization: '/authorize', token: '/token', userinfo: '/userinfo', end_session: '/end-session',

@@ -1,11 +1,10 @@
 // The embedded backend: the server process itself runs due jobs from the database, one at a
-// time, waking on enqueue and polling once a second for retries and recovered jobs.
+// time, waking on enqueue and polling (DJAM_JOB_POLL_SECONDS) for retries and recovered jobs.
 import type { Db } from '../db/client.ts';
 import type { JobHandlers } from './handlers.ts';
 import { claimNext, type RetryPolicy } from './jobs.store.ts';
 import { runJob, type JobLog } from './run-job.ts';
 
-const POLL_MS = 1000;
 
 export class EmbeddedRunner {
   private timer: NodeJS.Timeout | undefined;
@@ -37,7 +36,7 @@ export class EmbeddedRunner {
     } catch (err) {
       this.log.warn({ error: err instanceof Error ? err.message : String(err) }, 'jobs.poll_failed');
     }
-    if (!this.stopped) this.schedule(POLL_MS);
+    if (!this.stopped) this.schedule(this.policy.pollSeconds * 1000);
   }
 
   /** Lets the job in progress finish, then stops. */

@@ -5,7 +5,7 @@ import type { Db } from '../db/client.ts';
 import { jobs } from '../db/schema.ts';
 
 export type Job = typeof jobs.$inferSelect;
-export interface RetryPolicy { maxAttempts: number; retrySeconds: number; lockSeconds: number }
+export interface RetryPolicy { maxAttempts: number; retrySeconds: number; lockSeconds: number; pollSeconds: number }
 
 /** Writes a job; pass the transaction of the change that causes it. */
 export async function enqueue(db: Db, type: string, payload: Record<string, unknown>, maxAttempts = 5): Promise<number> {

@@ -18,7 +18,7 @@ export interface Queue {
 }
 
 export function retryPolicy(config: Config): RetryPolicy {
-  return { maxAttempts: config.DJAM_JOB_MAX_ATTEMPTS, retrySeconds: config.DJAM_JOB_RETRY_SECONDS, lockSeconds: config.DJAM_JOB_LOCK_SECONDS };
+  return { maxAttempts: config.DJAM_JOB_MAX_ATTEMPTS, retrySeconds: config.DJAM_JOB_RETRY_SECONDS, lockSeconds: config.DJAM_JOB_LOCK_SECONDS, pollSeconds: config.DJAM_JOB_POLL_SECONDS };
 }
 
 export function brokerSettings(config: Config): BrokerSettings | undefined {
@@ -31,7 +31,7 @@ export function brokerSettings(config: Config): BrokerSettings | undefined {
 export function createQueue(config: Config, db: Db, handlers: JobHandlers, log: JobLog): Queue {
   const broker = brokerSettings(config);
   const policy = retryPolicy(config);
-  const backend = broker ? new Relay(db, broker, log) : new EmbeddedRunner(db, handlers, policy, log);
+  const backend = broker ? new Relay(db, broker, log, policy.pollSeconds) : new EmbeddedRunner(db, handlers, policy, log);
   return {
     async enqueue(tx, type, payload) {
       const id = await enqueue(tx, type, payload, policy.maxAttempts);
@@ -52,7 +52,7 @@ export function createWorker(config: Config, db: Db, handlers: JobHandlers, log:
     const runner = new EmbeddedRunner(db, handlers, policy, log);
     return { start: async () => runner.start(), stop: () => runner.stop() };
   }
-  const relay = new Relay(db, broker, log);
+  const relay = new Relay(db, broker, log, policy.pollSeconds);
   const consumer = new Consumer(db, handlers, policy, broker, log);
   return {
     start: async () => { relay.start(); await consumer.start(); },

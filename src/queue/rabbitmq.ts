@@ -9,7 +9,6 @@ import { runJob, type JobLog } from './run-job.ts';
 import { sql } from 'drizzle-orm';
 import { jobs } from '../db/schema.ts';
 
-const POLL_MS = 1000;
 // A relayed job not picked up in this time is published again (a lost message never loses the job).
 const RELAY_LOCK_SECONDS = 600;
 
@@ -28,7 +27,7 @@ export class Relay {
   private stopped = false;
   private busy: Promise<void> | undefined;
 
-  constructor(private readonly db: Db, private readonly settings: BrokerSettings, private readonly log: JobLog) {}
+  constructor(private readonly db: Db, private readonly settings: BrokerSettings, private readonly log: JobLog, private readonly pollSeconds = 1) {}
 
   start(): void {
     this.schedule(0);
@@ -68,7 +67,7 @@ export class Relay {
     } catch (err) {
       this.log.warn({ error: err instanceof Error ? err.message : String(err) }, 'jobs.relay_failed');
     }
-    if (!this.stopped) this.schedule(POLL_MS);
+    if (!this.stopped) this.schedule(this.pollSeconds * 1000);
   }
 
   /** For readiness: can the relay reach the broker now? */

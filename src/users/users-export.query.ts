@@ -15,9 +15,11 @@ function parseIsoDateTime(value: string): Date | undefined {
   if (!m) return undefined;
   const [y, mo, d, h = 0, mi = 0, s = 0] = m.slice(1, 7).map((x) => (x === undefined ? undefined : Number(x))) as number[];
   const ms = m[7] ? Number(m[7].padEnd(6, '0').slice(0, 3)) : 0;
-  const utc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  const back = new Date(utc);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
+  const back = new Date(0);
+  back.setUTCFullYear(y, mo - 1, d); // not Date.UTC, which reads years 0–99 as 1900–1999
+  back.setUTCHours(h, mi, s, ms);
+  const utc = back.getTime();
+  if (y < 1 || back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
   const tz = m[8]?.toUpperCase();
   if (!tz || tz === 'Z') return back;
   const [, sign, hh, mm = '0'] = /^([+-])(\d{2}):?(\d{2})?$/.exec(tz)!;

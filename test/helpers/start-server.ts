@@ -46,7 +46,7 @@ export async function startTestServer(t: TestContext | { after(fn: () => Promise
   const keys = deriveKeys(config.DJAM_SECRET_KEY!);
   const deps = { db: database.db, keys };
   await ensureSigningKey(deps);
-  const app = await buildApp({ config, ...deps, jwks: await loadSigningJwks(deps) });
+  const app = await buildApp({ config, ...deps, listen: database.listen, jwks: await loadSigningJwks(deps) });
   await app.app.listen({ host: '127.0.0.1', port });
   t.after(async () => {
     await app.app.close();

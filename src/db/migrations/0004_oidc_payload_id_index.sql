@@ -1,0 +1,1 @@
+CREATE INDEX "oidc_payloads_id_idx" ON "oidc_payloads" USING btree ("id");

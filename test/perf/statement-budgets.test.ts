@@ -1,0 +1,82 @@
+// Statement budgets of the hot paths (issue 7), counted by instrumenting the database client:
+// deterministic, so they are tests; rates stay in `npm run bench`.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { basicAuth } from '../helpers/cookie-jar.ts';
+import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+
+let server: TestServer;
+let cleanup: Array<() => Promise<void>> = [];
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+before(async () => {
+  server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanup.push(fn); } }, { DJAM_JOB_POLL_SECONDS: "3600" });
+});
+test.after(async () => { for (const fn of cleanup.reverse()) await fn(); cleanup = []; });
+
+/** Statements sent while `fn` runs (the server is otherwise idle). */
+async function statementsOf(fn: () => Promise<unknown>): Promise<number> {
+  const start = server.database.statements();
+  await fn();
+  await new Promise((r) => setTimeout(r, 50)); // let any fire-and-forget write land inside the window
+  return server.database.statements() - start;
+}
+
+async function ccToken(auth: string, body = 'grant_type=client_credentials&scope=read') {
+  const res = await fetch(`${server.url}/openid/token`, { method: 'POST', headers: { ...form, authorization: auth }, body });
+  assert.equal(res.status, 200);
+  return (await res.json() as { access_token: string }).access_token;
+}
+
+test('client_credentials costs at most 2 statements (with or without scope)', async () => {
+  const { client, clientSecret } = await server.make.client({ grantType: 'client_credentials', redirectUris: [] });
+  const auth = basicAuth(client.clientId, clientSecret!);
+  await ccToken(auth); // warms the client cache
+  assert.ok(await statementsOf(() => ccToken(auth)) <= 2);
+  assert.ok(await statementsOf(() => ccToken(auth, 'grant_type=client_credentials')) <= 2);
+});
+
+test('introspection costs at most 1 statement', async () => {
+  const { client, clientSecret } = await server.make.client({ grantType: 'client_credentials', redirectUris: [] });
+  const auth = basicAuth(client.clientId, clientSecret!);
+  const token = await ccToken(auth);
+  const introspect = async () => {
+    const res = await fetch(`${server.url}/openid/introspect`, { method: 'POST', headers: { ...form, authorization: auth }, body: `token=${token}` });
+    assert.equal((await res.json() as { active: boolean }).active, true);
+  };
+  await introspect();
+  assert.ok(await statementsOf(introspect) <= 1, `introspection took ${await statementsOf(introspect)}`);
+});
+
+test('GeoServer authkey introspection costs at most 1 statement', async () => {
+  const alice = await server.make.user();
+  await server.make.team(`t-${alice.id}`, [alice.id]);
+  const { key } = await server.make.apiKey(alice.id, 'resource');
+  const check = async () => assert.equal((await fetch(`${server.url}/openid/authkey/introspect/?authkey=${key}`)).status, 200);
+  await check();
+  assert.ok(await statementsOf(check) <= 1, `authkey took ${await statementsOf(check)}`);
+});
+
+test('a whole authorization-code flow (login, authorize, code, token, userinfo) costs at most 10 statements', async () => {
+  const user = await server.make.user();
+  const { client, clientSecret } = await server.make.client({ requireConsent: false, redirectUris: ['http://localhost:8100/cb'] });
+  const warm = basicAuth(client.clientId, clientSecret!);
+  await fetch(`${server.url}/openid/token`, { method: 'POST', headers: { ...form, authorization: warm }, body: 'grant_type=authorization_code&code=warm&redirect_uri=x' });
+  const browser = server.browser();
+  const loginPage = await (await browser.get('/accounts/login/')).text();
+  const csrf = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(loginPage)![1];
+  let code = '';
+  if (process.env.DJAM_DEBUG_SQL) console.error('=== FLOW START');
+  const used = await statementsOf(async () => {
+    const login = await browser.post('/accounts/login/', { csrfmiddlewaretoken: csrf, username: user.email, password: user.password });
+    assert.equal(login.status, 302);
+    const authorize = await browser.get(`/openid/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http://localhost:8100/cb&scope=openid email&state=s`);
+    code = new URL(authorize.headers.get('location')!).searchParams.get('code')!;
+    const token = await fetch(`${server.url}/openid/token`, { method: 'POST', headers: { ...form, authorization: warm },
+      body: `grant_type=authorization_code&code=${code}&redirect_uri=http://localhost:8100/cb` });
+    const { access_token: at } = await token.json() as { access_token: string };
+    assert.equal((await fetch(`${server.url}/openid/userinfo`, { headers: { authorization: `Bearer ${at}` } })).status, 200);
+  });
+  assert.ok(code, 'the code arrived in one redirect');
+  assert.ok(used <= 10, `the code flow took ${used} statements`);
+});
