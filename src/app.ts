@@ -8,6 +8,8 @@ import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
 import { subscribeToChanges } from './db/change-feed.ts';
 import { createClientCache } from './clients/index.ts';
+import { createPreventionIndex } from './teams/index.ts';
+import { createUserCache } from './users/index.ts';
 import type { SecretKeys } from './crypto/keys.ts';
 import type { SigningJwk } from './signing-keys/index.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
@@ -84,11 +86,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onReady', async () => queue.start());
   app.addHook('onClose', async () => { await queue.stop(); mailer.close(); });
   const clientCache = createClientCache(deps.db);
+  const preventions = createPreventionIndex(deps.db);
+  const userCache = createUserCache(deps.db);
   const unsubscribe = await subscribeToChanges(deps.listen, (change) => {
     if (change.topic === 'client') clientCache.invalidate(change.id);
+    if (change.topic === 'login-prevention') preventions.invalidate();
+    if (change.topic === 'user') userCache.invalidate(Number(change.id));
   });
   app.addHook('onClose', unsubscribe);
-  const provider = createProvider({ ...deps, clientCache });
+  const provider = createProvider({ ...deps, clientCache, userCache });
   provider.on('server_error', (_ctx, err) => app.log.error({ err }, 'oidc.server_error'));
   provider.on('grant.success', (ctx) => metrics.tokenIssued(String(ctx.oidc.params?.grant_type ?? 'unknown')));
   await app.register(opsRoutes, {
@@ -100,7 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerAllowedHosts(app, config);
   registerSecurityHeaders(app, { hsts: config.baseUrl.startsWith('https://') });
   registerErrorHandler(app);
-  await mountProvider(app, { ...deps, provider, clientCache });
+  await mountProvider(app, { ...deps, provider, clientCache, preventions });
   await app.register(interactionRoutes, { ...deps, provider });
   await app.register(loginRoutes, { ...deps, onLogout: providerSessionEnder(provider) });
   await app.register(selfServiceRoutes, { ...deps, queue });

@@ -2,6 +2,7 @@
 // replaced whenever a new link is sent and deleted when used. Only its keyed hash is stored.
 import { randomInt } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { announceChange } from '../db/change-feed.ts';
 import { userActivationCodes, users } from '../db/schema.ts';
 import { lookupHash, safeEqual } from '../crypto/keys.ts';
 import { queueMail } from '../mail/index.ts';
@@ -48,6 +49,7 @@ export function confirmEmail(deps: AccountDeps, uuid: string, code: string, now 
     if (!row || !code || code.length > 50 || !safeEqual(row.codeHash, lookupHash(keys, code))) return 'bad-code';
     if (now.getTime() - row.createdAt.getTime() > ACTIVATION_CODE_TTL_MS) return 'expired';
     await db.update(users).set({ emailConfirmed: true, updatedAt: now }).where(eq(users.id, user.id));
+    await announceChange(db, 'user', String(user.id)); // the email_verified claim changed
     await db.delete(userActivationCodes).where(and(eq(userActivationCodes.userId, user.id), eq(userActivationCodes.codeHash, row.codeHash)));
     return 'confirmed';
   });

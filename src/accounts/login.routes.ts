@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
-import { authenticate, createSession, deleteSession } from '../users/index.ts';
+import { authenticate, deleteSession, startSession } from '../users/index.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../http/cookies.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';
 import { AttemptLimiter } from '../http/rate-limit.ts';
@@ -42,12 +42,12 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
     try {
       const limitKeys = [`ip:${request.ip}`, `email:${email.toLowerCase()}`];
       if (limitKeys.some((k) => limiter.isBlocked(k))) throw new AppError('RATE_LIMITED');
-      const user = await authenticate(deps, email, password, { requireConfirmedEmail: true }).catch((err: unknown) => {
+      const user = await authenticate(deps, email, password, { requireConfirmedEmail: true, recordLogin: false }).catch((err: unknown) => {
         if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') limitKeys.forEach((k) => limiter.recordFailure(k));
         throw err;
       });
       limiter.reset(`email:${email.toLowerCase()}`);
-      const session = await createSession(deps, user.id, deps.config.DJAM_SESSION_TTL_SECONDS);
+      const session = await startSession(deps, user.id, deps.config.DJAM_SESSION_TTL_SECONDS);
       setSessionCookie(request, reply, session.token, deps.config.DJAM_SESSION_TTL_SECONDS);
       const next = safeNext((request.query as Record<string, unknown>).next, ownOrigins(deps.config, request));
       request.log.info({ userId: user.id }, 'login.succeeded');

@@ -3,8 +3,9 @@
 // written for the original expect.
 import type { Account, AccountClaims, FindAccount } from 'oidc-provider';
 import type { Db } from '../db/client.ts';
-import { findUser, type User } from '../users/index.ts';
+import type { User, UserCache } from '../users/index.ts';
 import { listTeamNamesOfUser } from '../teams/index.ts';
+import { MEMO, requestMemo } from './request-memo.ts';
 
 function dropEmpty(claims: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== '' && v !== null && v !== undefined));
@@ -21,9 +22,10 @@ async function claimsOf(db: Db, user: User, scope: string): Promise<AccountClaim
   }) };
 }
 
-export function accountFinder(db: Db): FindAccount {
+export function accountFinder(db: Db, users: UserCache): FindAccount {
   return async (_ctx, sub): Promise<Account | undefined> => {
-    const user = /^\d+$/.test(sub) ? await findUser({ db }, Number(sub)) : undefined;
+    const known = requestMemo()?.get(MEMO.user(sub)) as User | undefined;
+    const user = known ?? (/^\d+$/.test(sub) ? await users.get(Number(sub)) : undefined);
     if (!user || !user.isActive) return undefined;
     return { accountId: sub, claims: (_use, scope) => claimsOf(db, user, scope) };
   };

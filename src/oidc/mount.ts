@@ -9,14 +9,15 @@ import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import type { ClientCache } from '../clients/index.ts';
 import { loadSession, loginRedirectUrl } from '../http/session.ts';
-import { isLoginPrevented, LOGIN_PREVENTED_MESSAGE } from '../teams/index.ts';
+import { isLoginPrevented, LOGIN_PREVENTED_MESSAGE, type PreventionIndex } from '../teams/index.ts';
 import { html } from '../http/views/html.ts';
 import { layout } from '../http/views/layout.ts';
 import { setRequestUser } from './request-user.ts';
-import { withRequestMemo } from './request-memo.ts';
+import { MEMO, requestMemo, withRequestMemo } from './request-memo.ts';
+import { startWriteBuffer } from './write-buffer.ts';
 import { withDefaultAuthorizeScope, withDefaultTokenScope } from './default-scope.ts';
 
-export interface MountDeps { provider: Provider; config: Config; db: Db; keys: SecretKeys; clientCache: ClientCache }
+export interface MountDeps { provider: Provider; config: Config; db: Db; keys: SecretKeys; clientCache: ClientCache; preventions: PreventionIndex }
 const PREFIX = '/openid';
 
 function withoutPromptLogin(url: string): string {
@@ -52,15 +53,23 @@ async function beforeAuthorize(deps: MountDeps, request: FastifyRequest, reply: 
       await reply.redirect(loginRedirectUrl(deps.config.loginUrl, withoutPromptLogin(request.url)), 302);
       return false;
     }
-    if (session && query.client_id && await isLoginPrevented(deps, query.client_id, session.user.id)) {
+    if (session && query.client_id && await deps.preventions.has(query.client_id) && await isLoginPrevented(deps, query.client_id, session.user.id)) {
       await reply.type('text/html').send(layout({ title: 'Sign-in not allowed', user: session.user }, html`<p class="error" role="alert">${LOGIN_PREVENTED_MESSAGE}</p>`));
       return false;
     }
   }
-  if (session) setRequestUser(request.raw, String(session.user.id));
+  if (session) {
+    setRequestUser(request.raw, String(session.user.id));
+    requestMemo()?.set(MEMO.user(String(session.user.id)), session.user);
+    requestMemo()?.set(MEMO.sessionUuid, session.uuid);
+  }
   if (path === `${PREFIX}/authorize`) await withDefaultAuthorizeScope(scopeDeps(deps), request);
   return true;
 }
+
+// Hijacked requests are invisible to Fastify's shutdown: they are tracked here so that
+// app.close() waits for them before the database closes.
+const inFlight = new Set<Promise<void>>();
 
 function forward(callback: ReturnType<Provider['callback']>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   reply.hijack();
@@ -71,11 +80,15 @@ function forward(callback: ReturnType<Provider['callback']>, request: FastifyReq
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'same-origin');
-  return new Promise((resolve) => {
+  startWriteBuffer();
+  const done = new Promise<void>((resolve) => {
     res.once('finish', resolve);
     res.once('close', resolve);
-    void withRequestMemo(() => callback(raw, res));
+    void callback(raw, res);
   });
+  inFlight.add(done);
+  void done.finally(() => inFlight.delete(done));
+  return done;
 }
 
 function scopeDeps(deps: MountDeps) {
@@ -83,6 +96,7 @@ function scopeDeps(deps: MountDeps) {
 }
 
 export async function mountProvider(app: FastifyInstance, deps: MountDeps): Promise<void> {
+  app.addHook('onClose', async () => { await Promise.allSettled([...inFlight]); });
   // The token endpoint's form body is read here so a scope-less client-credentials request can
   // get its default scope; the provider then takes the parsed body (oidc-provider reads
   // `req.body` when the stream was consumed upstream).
@@ -99,24 +113,26 @@ export async function mountProvider(app: FastifyInstance, deps: MountDeps): Prom
       return reply.status(400).header('cache-control', 'no-store')
         .send({ error: 'invalid_request', error_description: 'failed to parse the request body' });
     });
-    scope.post(`${PREFIX}/token`, async (request, reply) => {
+    scope.post(`${PREFIX}/token`, (request, reply) => withRequestMemo(async () => {
       if (typeof request.body === 'string') {
         (request.raw as IncomingMessage & { body?: string }).body = await withDefaultTokenScope(scopeDeps(deps), request, request.body);
       }
       await forward(callback, request, reply);
       return reply;
-    });
+    }));
   });
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     const callback = deps.provider.callback();
-    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    // One memo per request: token look-ups share a statement, and the DJAM session found here
+    // serves findAccount and the code's session_token (see request-memo.ts).
+    const handler = (request: FastifyRequest, reply: FastifyReply) => withRequestMemo(async () => {
       const isAuthorize = request.url.startsWith(`${PREFIX}/authorize`);
       if (isAuthorize && !(await beforeAuthorize(deps, request, reply))) return reply;
       await forward(callback, request, reply);
       return reply;
-    };
+    });
     scope.all(PREFIX, handler);
     scope.all(`${PREFIX}/*`, handler);
   });

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import type { SigningJwk } from '../signing-keys/index.ts';
 import type { ClientCache } from '../clients/index.ts';
+import type { UserCache } from '../users/index.ts';
 import { adapterFactory } from './adapter.ts';
 import { loadExistingGrant } from './auto-consent.ts';
 import { accountFinder } from './find-account.ts';
@@ -15,7 +16,7 @@ import { djamBridge } from './djam-bridge.ts';
 import { djamInteractionPolicy } from './login-policy.ts';
 import { logoutSource, postLogoutSuccessSource, renderError } from './views/provider-pages.ts';
 
-export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; jwks: SigningJwk[]; clientCache: ClientCache }
+export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; jwks: SigningJwk[]; clientCache: ClientCache; userCache: UserCache }
 
 export const providerRoutes = {
   authorization: '/authorize', token: '/token', userinfo: '/userinfo', end_session: '/end-session',
@@ -45,7 +46,7 @@ function ttl(c: Config): Configuration['ttl'] {
 
 export function createProvider(deps: ProviderDeps): Provider {
   const { config } = deps;
-  const findAccount = accountFinder(deps.db);
+  const findAccount = accountFinder(deps.db, deps.userCache);
   const provider = new Provider(config.issuer, {
     adapter: adapterFactory(deps),
     findAccount,
@@ -65,6 +66,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     loadExistingGrant,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
+    // As the original's tokens, ours outlive the browser session (and need no session look-up).
+    expiresWithSession: async () => false,
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((u) => URL.parse(u)?.origin === origin) ?? false,
     renderError,

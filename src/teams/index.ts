@@ -9,3 +9,5 @@ export {
   addTeamMember, createTeam, findTeam, findTeamByName, listTeamNamesOfUser, listTeams, listUsersWithTeams,
 } from './teams.service.ts';
 export type { Team } from './teams.service.ts';
+export { createPreventionIndex } from './prevention-index.ts';
+export type { PreventionIndex } from './prevention-index.ts';

@@ -4,6 +4,7 @@
 import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { loginPreventions, loginPreventionTeams, oauthClients, teamMembers } from '../db/schema.ts';
+import { announceChange } from '../db/change-feed.ts';
 
 export const LOGIN_PREVENTED_MESSAGE = 'Your subscription does not allow this login. You need to upgrade your subscription to continue.';
 
@@ -25,5 +26,6 @@ export async function setLoginPrevention(deps: { db: Db }, clientRowId: number, 
       .onConflictDoUpdate({ target: loginPreventions.clientId, set: { clientId: clientRowId } }).returning();
     await tx.delete(loginPreventionTeams).where(eq(loginPreventionTeams.preventionId, row.id));
     if (teamIds.length) await tx.insert(loginPreventionTeams).values(teamIds.map((teamId) => ({ preventionId: row.id, teamId })));
+    await announceChange(tx as unknown as Db, 'login-prevention', String(clientRowId));
   });
 }

@@ -1,6 +1,6 @@
 export { authenticate } from './authenticate.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
-export { createSession, deleteSession, deleteSessionsOfUser, findSession, findSessionUuidByCode, recordSessionCode } from './sessions.service.ts';
+export { createSession, startSession, deleteSession, deleteSessionsOfUser, findSession } from './sessions.service.ts';
 export type { ActiveSession } from './sessions.service.ts';
 export {
   createUser, findUser, findUserByEmail, findUserByUsername, getUser, normaliseEmail, setPassword, setPasswordHash, updateUserProfile,
@@ -9,3 +9,5 @@ export type { NewUser, ProfileChange, User } from './users.service.ts';
 export { passwordProblems } from './password-rules.ts';
 export { importLegacyUsers, importSkipReasons } from './users-import.service.ts';
 export type { ImportReport } from './users-import.service.ts';
+export { createUserCache } from './user-cache.ts';
+export type { UserCache } from './user-cache.ts';

@@ -2,7 +2,7 @@
 // its keyed hash, so a database dump holds no usable session. Each session also has a uuid that
 // the token endpoint hands to clients as `session_token` (DJAM §2.9, §3.3).
 import { randomBytes } from 'node:crypto';
-import { and, eq, gt, lt, ne } from 'drizzle-orm';
+import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { sessions, users } from '../db/schema.ts';
 import { lookupHash, type SecretKeys } from '../crypto/keys.ts';
@@ -19,6 +19,17 @@ export async function createSession(deps: Deps, userId: number, ttlSeconds: numb
   const [row] = await deps.db.insert(sessions)
     .values({ idHash: lookupHash(deps.keys, token), userId, expiresAt })
     .returning({ uuid: sessions.uuid });
+  return { token, uuid: row.uuid, expiresAt };
+}
+
+/** A sign-in: stamps `last_login` and opens the session in one statement (a hot path). */
+export async function startSession(deps: Deps, userId: number, ttlSeconds: number): Promise<NewSession> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  const result = await deps.db.execute(sql`with stamp as (update ${users} set last_login = now() where ${users.id} = ${userId})
+    insert into ${sessions} (id_hash, user_id, expires_at) values (${lookupHash(deps.keys, token)}, ${userId}, ${expiresAt.toISOString()}::timestamptz)
+    returning uuid`);
+  const [row] = (result as unknown as { rows: Array<{ uuid: string }> }).rows;
   return { token, uuid: row.uuid, expiresAt };
 }
 
@@ -40,19 +51,6 @@ export async function deleteSession(deps: Deps, token: string): Promise<void> {
 export async function deleteSessionsOfUser(deps: Deps, userId: number, opts: { exceptToken?: string } = {}): Promise<void> {
   const keep = opts.exceptToken ? ne(sessions.idHash, lookupHash(deps.keys, opts.exceptToken)) : undefined;
   await deps.db.delete(sessions).where(and(eq(sessions.userId, userId), keep));
-}
-
-/** Remembers the authorization code issued during this session (DJAM §3.3 step 7). */
-export async function recordSessionCode(deps: Deps, token: string, code: string): Promise<void> {
-  await deps.db.update(sessions).set({ oidcCodeHash: lookupHash(deps.keys, code) })
-    .where(eq(sessions.idHash, lookupHash(deps.keys, token)));
-}
-
-/** The `session_token` for a code exchange: the uuid of the session the code was issued in. */
-export async function findSessionUuidByCode(deps: Deps, code: string): Promise<string | undefined> {
-  const [row] = await deps.db.select({ uuid: sessions.uuid }).from(sessions)
-    .where(eq(sessions.oidcCodeHash, lookupHash(deps.keys, code))).limit(1);
-  return row?.uuid;
 }
 
 export async function deleteExpiredSessions(deps: Deps): Promise<void> {

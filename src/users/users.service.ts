@@ -4,6 +4,7 @@ import type { Db } from '../db/client.ts';
 import { users } from '../db/schema.ts';
 import { AppError, uniqueViolationConstraint } from '../errors.ts';
 import { hashPassword } from './passwords.ts';
+import { announceChange } from '../db/change-feed.ts';
 
 export type User = typeof users.$inferSelect;
 
@@ -67,6 +68,7 @@ export async function updateUserProfile(deps: { db: Db }, userId: number, change
     const [user] = await deps.db.update(users)
       .set({ ...change, email, username: email, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
     if (!user) throw new AppError('USER_NOT_FOUND', { details: { id: userId } });
+    await announceChange(deps.db, 'user', String(userId));
     return user;
   } catch (cause) {
     throw takenError(cause);
@@ -98,6 +100,7 @@ export async function getUser(deps: { db: Db }, id: number): Promise<User> {
 
 export async function setPasswordHash(deps: { db: Db }, userId: number, passwordHash: string): Promise<void> {
   await deps.db.update(users).set({ password: passwordHash, updatedAt: new Date() }).where(eq(users.id, userId));
+  await announceChange(deps.db, 'user', String(userId));
 }
 
 export async function setPassword(deps: { db: Db }, userId: number, password: string): Promise<void> {
