@@ -8,7 +8,7 @@ import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
 import { subscribeToChanges } from './db/change-feed.ts';
 import { createClientCache } from './clients/index.ts';
-import { createPreventionIndex } from './teams/index.ts';
+import { createAccessDecisions, createPreventionIndex } from './teams/index.ts';
 import { createUserCache } from './users/index.ts';
 import type { SecretKeys } from './crypto/keys.ts';
 import type { SigningJwk } from './signing-keys/index.ts';
@@ -88,10 +88,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const clientCache = createClientCache(deps.db);
   const preventions = createPreventionIndex(deps.db);
   const userCache = createUserCache(deps.db);
+  const decisions = createAccessDecisions(deps.db);
   const unsubscribe = await subscribeToChanges(deps.listen, (change) => {
     if (change.topic === 'client') clientCache.invalidate(change.id);
     if (change.topic === 'login-prevention') preventions.invalidate();
     if (change.topic === 'user') userCache.invalidate(Number(change.id));
+    if (change.topic === 'privileges' || change.topic === 'user') decisions.invalidate();
   });
   app.addHook('onClose', unsubscribe);
   const provider = createProvider({ ...deps, clientCache, userCache });
@@ -112,7 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(selfServiceRoutes, { ...deps, queue });
   await app.register(applicationRoutes, deps);
   await app.register(resourceRoutes, { ...deps, provider });
-  await app.register(proxyRoutes, { ...deps, provider });
+  await app.register(proxyRoutes, { ...deps, provider, decisions });
   // Capabilities of the privilege issue register below; `keyUsage` batches "last used" stamps.
   const keyUsage = new LastUsedRecorder(deps.db);
   app.addHook('onClose', () => keyUsage.flush());

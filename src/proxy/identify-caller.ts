@@ -11,7 +11,9 @@ import { authenticate, findUser, type User } from '../users/index.ts';
 import { loadSession } from '../http/session.ts';
 
 export type CallerVia = 'basic' | 'bearer' | 'authkey' | 'session';
-export type Caller = { user: User; via: CallerVia } | 'rejected' | 'anonymous';
+/** What the proxy needs of a caller: the access decision and the signed identity. */
+export type ProxyUser = Pick<User, 'id' | 'email' | 'username' | 'isStaff' | 'isSuperuser'>;
+export type Caller = { user: ProxyUser; via: CallerVia } | 'rejected' | 'anonymous';
 export interface CallerDeps { db: Db; keys: SecretKeys; provider: Provider; authkeyAllowed: boolean }
 
 async function fromBasic(deps: CallerDeps, encoded: string): Promise<Caller> {
@@ -38,10 +40,11 @@ async function fromBearer(deps: CallerDeps, token: string): Promise<Caller> {
 
 async function fromAuthkey(deps: CallerDeps, value: string): Promise<Caller> {
   if (!deps.authkeyAllowed) return 'rejected';
+  // One statement: the key's row carries what the proxy needs of its owner.
   const key = await findApiKey(deps, value);
   if (!key || !isKeyUsable(key, 'resource') || !key.owner.isActive) return 'rejected';
-  const user = await findUser(deps, key.userId);
-  return user ? { user, via: 'authkey' } : 'rejected';
+  const { email, username, isStaff, isSuperuser } = key.owner;
+  return { user: { id: key.userId, email, username, isStaff, isSuperuser }, via: 'authkey' };
 }
 
 export async function identifyCaller(deps: CallerDeps, request: FastifyRequest): Promise<Caller> {

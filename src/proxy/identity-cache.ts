@@ -1,7 +1,6 @@
 // Signing an RS256 identity token costs ~1 ms of CPU; a token is valid 60 s, so each
 // (user, upstream) pair reuses one for 30 s instead of signing on every proxied request.
-import type { IdentitySigner } from './identity-token.ts';
-import type { User } from '../users/index.ts';
+import type { IdentitySigner, IdentityUser } from './identity-token.ts';
 
 const REUSE_MS = 30_000;
 const MAX_ENTRIES = 10_000;
@@ -9,7 +8,7 @@ const MAX_ENTRIES = 10_000;
 export function cachedSigner(signer: IdentitySigner): IdentitySigner {
   const cache = new Map<string, { token: string; expiresMs: number }>();
   return {
-    async sign(user: User, audience: string, teams: string[]) {
+    async sign(user: IdentityUser, audience: string, teams: string[]) {
       // Every claim the token carries is in the key: a changed user gets a fresh token at once.
       const key = JSON.stringify([user.id, audience, teams, user.email, user.username, user.isStaff, user.isSuperuser]);
       const hit = cache.get(key);

@@ -7,7 +7,8 @@ import type { User } from '../users/index.ts';
 export const IDENTITY_HEADER = 'x-djam-identity';
 const LIFETIME_SECONDS = 60;
 
-export interface IdentitySigner { sign(user: User, audience: string, teams: string[]): Promise<string> }
+export type IdentityUser = Pick<User, 'id' | 'email' | 'username' | 'isStaff' | 'isSuperuser'>;
+export interface IdentitySigner { sign(user: IdentityUser, audience: string, teams: string[]): Promise<string> }
 
 export async function createIdentitySigner(issuer: string, jwk: SigningJwk): Promise<IdentitySigner> {
   const key = (await importJWK(jwk, jwk.alg)) as CryptoKey | KeyObject;

@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import type { SigningJwk } from '../signing-keys/index.ts';
-import { canUseResource, findResourceBySlug, listTeamNamesOfUser, UPSTREAM_SERVICE, type Resource } from '../teams/index.ts';
+import { UPSTREAM_SERVICE, type AccessDecisions, type Resource } from '../teams/index.ts';
 import { verifyCsrf } from '../http/csrf.ts';
 import { isSecureRequest } from '../http/secure-request.ts';
 import { identifyCaller, type Caller, type CallerVia } from './identify-caller.ts';
@@ -16,7 +16,7 @@ import { cachedSigner } from './identity-cache.ts';
 import { forwardedQuery, rewriteLocation, upstreamRequestHeaders } from './forwarding.ts';
 import { subPathOf } from './sub-path.ts';
 
-export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; jwks: SigningJwk[] }
+export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; jwks: SigningJwk[]; decisions: AccessDecisions }
 type ProxyRequest = FastifyRequest<{ Params: { slug: string } }>;
 type Identified = Exclude<Caller, 'rejected' | 'anonymous'>;
 
@@ -33,22 +33,22 @@ function upstreamError(reply: FastifyReply, error: Error & { statusCode?: number
 }
 
 /** §8.1 + §8.2: the caller and the resource they may use; undefined once a refusal is sent. */
-async function authorise(deps: ProxyDeps, request: ProxyRequest, reply: FastifyReply): Promise<{ caller: Identified; resource: Resource } | undefined> {
+async function authorise(deps: ProxyDeps, request: ProxyRequest, reply: FastifyReply): Promise<{ caller: Identified; resource: Resource; teams: string[] } | undefined> {
   const authkeyAllowed = !deps.config.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION || isSecureRequest(request, deps.config.DJAM_SECURE_PROXY_HEADER);
   const caller = await identifyCaller({ ...deps, authkeyAllowed }, request);
   if (caller === 'rejected' || caller === 'anonymous') return void answer(reply, 403, PROXY_FORBIDDEN, 'text/html; charset=utf-8');
   // §8.3: cookie-authenticated unsafe requests need the signed CSRF cookie echoed in X-CSRFToken
   // (the body is streamed, never parsed, so a form field cannot carry it).
   if (caller.via === 'session' && UNSAFE.has(request.method)) verifyCsrf(deps.keys, request);
-  const resource = /^[-\w]{1,50}$/.test(request.params.slug) ? await findResourceBySlug(deps, request.params.slug) : undefined;
-  if (!resource || !(await canUseResource(deps, caller.user, resource.id))) return void answer(reply, 404, 'Not Found', 'text/html; charset=utf-8');
-  return { caller, resource };
+  const decision = /^[-\w]{1,50}$/.test(request.params.slug) ? await deps.decisions.decide(caller.user, request.params.slug) : undefined;
+  if (!decision?.resource || !decision.allowed) return void answer(reply, 404, 'Not Found', 'text/html; charset=utf-8');
+  return { caller, resource: decision.resource, teams: decision.teams };
 }
 
 async function forward(deps: ProxyDeps, signer: IdentitySigner, request: ProxyRequest, reply: FastifyReply) {
   const allowed = await authorise(deps, request, reply);
   if (!allowed) return reply;
-  const { caller, resource } = allowed;
+  const { caller, resource, teams } = allowed;
   if (resource.type !== UPSTREAM_SERVICE) return reply.status(204).send();
   const upstream = URL.parse(resource.url ?? '');
   if (!upstream) return answer(reply, 502, 'The upstream service has no valid URL configured.');
@@ -56,7 +56,7 @@ async function forward(deps: ProxyDeps, signer: IdentitySigner, request: ProxyRe
   if (rest === false) return answer(reply, 400, 'The path is not valid.');
   const path = rest === undefined ? upstream.pathname : `${upstream.pathname.replace(/\/$/, '')}${rest}`;
   const target = new URL(`${upstream.origin}${path}`);
-  const identity = await signer.sign(caller.user, upstream.origin, await listTeamNamesOfUser(deps, caller.user.id));
+  const identity = await signer.sign(caller.user, upstream.origin, teams);
   return send(reply, request, target, upstream, resource, { via: caller.via, identity });
 }
 

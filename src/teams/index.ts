@@ -11,3 +11,5 @@ export {
 export type { Team } from './teams.service.ts';
 export { createPreventionIndex } from './prevention-index.ts';
 export type { PreventionIndex } from './prevention-index.ts';
+export { createAccessDecisions } from './access-decisions.ts';
+export type { AccessDecision, AccessDecisions } from './access-decisions.ts';

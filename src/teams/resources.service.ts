@@ -5,6 +5,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { accessRules, resources } from '../db/schema.ts';
 import { AppError, isUniqueViolation } from '../errors.ts';
+import { announceChange } from '../db/change-feed.ts';
 import { effectiveRoleIds } from './roles.service.ts';
 
 export type Resource = typeof resources.$inferSelect;
@@ -28,6 +29,7 @@ export async function createResource(deps: { db: Db }, input: NewResource): Prom
     const [row] = await deps.db.insert(resources).values({
       slug: input.slug, url: input.url ?? null, description: input.description ?? null, type: input.type ?? null,
     }).returning();
+    await announceChange(deps.db, 'privileges', `resource:${row.id}`);
     return row;
   } catch (cause) {
     if (isUniqueViolation(cause)) throw new AppError('VALIDATION_FAILED', { details: { fields: { slug: 'A resource with that slug already exists.' } }, cause });
@@ -37,6 +39,7 @@ export async function createResource(deps: { db: Db }, input: NewResource): Prom
 
 export async function createAccessRule(deps: { db: Db }, input: { resourceId: number; roleId: number; active?: boolean }): Promise<AccessRule> {
   const [row] = await deps.db.insert(accessRules).values({ ...input, active: input.active ?? false }).returning();
+  await announceChange(deps.db, 'privileges', `rule:${row.id}`);
   return row;
 }
 

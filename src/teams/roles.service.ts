@@ -4,6 +4,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { roles, teamMembers, teamRoles, userRoles } from '../db/schema.ts';
 import { AppError, isUniqueViolation } from '../errors.ts';
+import { announceChange } from '../db/change-feed.ts';
 
 export type Role = typeof roles.$inferSelect;
 
@@ -23,10 +24,12 @@ export async function listRoles(deps: { db: Db }): Promise<Role[]> {
 
 export async function grantRoleToUser(deps: { db: Db }, roleId: number, userId: number): Promise<void> {
   await deps.db.insert(userRoles).values({ roleId, userId }).onConflictDoNothing();
+  await announceChange(deps.db, 'privileges', `role:${roleId}`);
 }
 
 export async function grantRoleToTeam(deps: { db: Db }, roleId: number, teamId: number): Promise<void> {
   await deps.db.insert(teamRoles).values({ roleId, teamId }).onConflictDoNothing();
+  await announceChange(deps.db, 'privileges', `role:${roleId}`);
 }
 
 /** Ids of the roles the user holds directly or through a team. */

@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { teamMembers, teams, users } from '../db/schema.ts';
 import { AppError, isUniqueViolation } from '../errors.ts';
+import { announceChange } from '../db/change-feed.ts';
 
 export type Team = typeof teams.$inferSelect;
 
@@ -23,6 +24,7 @@ export async function findTeamByName(deps: { db: Db }, name: string): Promise<Te
 
 export async function addTeamMember(deps: { db: Db }, teamId: number, userId: number): Promise<void> {
   await deps.db.insert(teamMembers).values({ teamId, userId }).onConflictDoNothing();
+  await announceChange(deps.db, 'privileges', `team:${teamId}`);
 }
 
 /** The user's team names in team-id order, as DJAM's `get_team()`. */
