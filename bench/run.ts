@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     rows.push(await drive('introspection', { url: `${base}/openid/introspect`, method: 'POST', headers: { ...form, authorization: basic }, body: `token=${token.access_token}` }));
     rows.push(await drive('discovery', { url: `${base}/openid/.well-known/openid-configuration` }));
     rows.push(await drive('jwks', { url: `${base}/openid/jwks` }));
+    rows.push(await drive('GeoServer authkey introspection', { url: `${base}/openid/authkey/introspect/?authkey=${authkey}` }));
     const direct = await drive('direct upstream', { url: upstream.url });
     const proxied = await drive('proxied (Basic)', { url: `${base}/service/bench`, headers: { authorization: `Basic ${Buffer.from('bench@example.com:bench-password').toString('base64')}` } });
     // The same proxy path without Basic's Argon2 verification, which dominates the row above.

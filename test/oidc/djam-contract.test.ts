@@ -313,3 +313,15 @@ describe('other spellings of the endpoints', () => {
     assert.equal(info.status, 401);
   });
 });
+
+test('§3.3 step 1: a signed-in user without first name, last name or username is sent to fill them in', async (t) => {
+  const server = await startTestServer(t);
+  const nameless = await server.make.user({ firstName: '', lastName: '' });
+  const { client } = await server.make.client({ requireConsent: false, redirectUris: ['http://localhost:8100/cb'] });
+  const browser = await server.signIn(nameless.email, nameless.password);
+  const res = await browser.get(`/openid/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http://localhost:8100/cb&scope=openid`);
+  assert.equal(res.status, 302);
+  assert.equal(res.headers.get('location'), `/user/account/edit/${nameless.id}/?fix_error=1`);
+  const page = await browser.get(res.headers.get('location')!);
+  assert.match(await page.text(), /User data cannot be empty! Fill the form and try again!/);
+});
