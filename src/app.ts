@@ -30,6 +30,8 @@ import { keyApiRoutes } from './api-keys/key-api.routes.ts';
 import { geoserverRoutes } from './geoserver/geoserver.routes.ts';
 import { groupsRoutes } from './teams/groups.routes.ts';
 import { usersExportRoutes } from './users/users-export.routes.ts';
+import { adminRoutes } from './admin/admin.routes.ts';
+import { registerOpenApi } from './openapi/openapi.routes.ts';
 import { createMailer, mailJobHandlers, type Mailer } from './mail/index.ts';
 import { createQueue, type Queue } from './queue/index.ts';
 
@@ -115,6 +117,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(applicationRoutes, deps);
   await app.register(resourceRoutes, { ...deps, provider });
   await app.register(proxyRoutes, { ...deps, provider, decisions });
+  // The OpenAPI document covers the routes registered after it: the REST API below.
+  await registerOpenApi(app);
   // Capabilities of the privilege issue register below; `keyUsage` batches "last used" stamps.
   const keyUsage = new LastUsedRecorder(deps.db);
   app.addHook('onClose', () => keyUsage.flush());
@@ -122,5 +126,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(geoserverRoutes, { ...deps, provider, keyUsage });
   await app.register(groupsRoutes, deps);
   await app.register(usersExportRoutes, deps);
+  await app.register(adminRoutes, { ...deps, provider, queue });
   return { app, provider, queue };
 }

@@ -20,6 +20,17 @@ export const catalogue = {
   APIKEY_EXPIRY_INVALID: { status: 403, message: 'Invalid format or expiration date.' },
   APIKEY_RESOURCE_KEY_REFUSED: { status: 403, message: 'No access permissions or invalid resource key' },
   APIKEY_REVOKED_INVALID: { status: 400, message: 'Invalid revoked value.' },
+  SUPERUSER_REQUIRED: { status: 403, message: 'Only a superuser may do this.' },
+  STAFF_REQUIRED: { status: 403, message: 'Only staff members may use the admin API.' },
+  TEAM_NOT_FOUND: { status: 404, message: 'No such team.' },
+  ROLE_NOT_FOUND: { status: 404, message: 'No such role.' },
+  RESOURCE_NOT_FOUND: { status: 404, message: 'No such resource.' },
+  ACCESS_RULE_NOT_FOUND: { status: 404, message: 'No such access rule.' },
+  API_KEY_NOT_FOUND: { status: 404, message: 'No such API key.' },
+  LOGIN_PREVENTION_NOT_FOUND: { status: 404, message: 'No such login prevention.' },
+  JOB_NOT_FOUND: { status: 404, message: 'No such job.' },
+  JOB_NOT_DEAD: { status: 409, message: 'Only a dead job can be retried.' },
+  NAME_TAKEN: { status: 409, message: 'That name is already taken.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof catalogue;

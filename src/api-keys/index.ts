@@ -4,3 +4,5 @@ export {
 export type { ApiKeyScope, FoundKey, ListedKey } from './api-keys.service.ts';
 export { canonicalKey, isCanonicalKey } from './key-format.ts';
 export { LastUsedRecorder } from './last-used.ts';
+export { deleteApiKey, getApiKey, listApiKeysPage } from './api-keys-admin.service.ts';
+export type { AdminKeyView, KeyFilters } from './api-keys-admin.service.ts';

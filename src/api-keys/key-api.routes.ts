@@ -6,11 +6,13 @@ import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
 import { fieldsOf, useDrfBodyParsers } from '../http/drf-body.ts';
+import { documentedBy } from '../http/route-docs.ts';
 import { AttemptLimiter } from '../http/rate-limit.ts';
 import type { FoundKey } from './api-keys.service.ts';
 import type { LastUsedRecorder } from './last-used.ts';
 import { AUTH_FAILURES, authenticateManagementKey } from './key-api.auth.ts';
 import { spacedJson } from './key-api.format.ts';
+import { keyActionDocs, keyApiBodySchemas } from './key-api.schemas.ts';
 import { KEY_ACTIONS, runKeyAction } from './key-api.service.ts';
 
 export interface KeyApiDeps { config: Config; db: Db; keys: SecretKeys; keyUsage: LastUsedRecorder }
@@ -43,6 +45,7 @@ export async function keyApiRoutes(app: FastifyInstance, deps: KeyApiDeps): Prom
     const callers = new WeakMap<FastifyRequest, FoundKey>();
     const limiter = new AttemptLimiter(deps.config.DJAM_KEY_CHECK_RATE_LIMIT, MINUTE_MS);
     useDrfBodyParsers(scope);
+    for (const schema of keyApiBodySchemas) scope.addSchema(schema);
     scope.setErrorHandler(detailErrors);
 
     // onRequest runs before the body is read: as in DRF, a bad credential is a 401 whatever the body.
@@ -61,7 +64,7 @@ export async function keyApiRoutes(app: FastifyInstance, deps: KeyApiDeps): Prom
     });
 
     for (const action of KEY_ACTIONS) {
-      scope.post(`${BASE}${action}/`, async (request, reply) => {
+      scope.post(`${BASE}${action}/`, documentedBy(keyActionDocs(action)), async (request, reply) => {
         const answer = await runKeyAction(deps, action, callers.get(request)!, fieldsOf(request.body));
         return reply.type('application/json').send(spacedJson(answer));
       });

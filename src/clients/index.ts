@@ -6,3 +6,4 @@ export type { ClientRow } from './clients.service.ts';
 export type { ClientInput } from './clients.validation.ts';
 export { createClientCache } from './client-cache.ts';
 export type { ClientCache } from './client-cache.ts';
+export { listClientsPage } from './clients-admin.service.ts';

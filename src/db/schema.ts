@@ -205,3 +205,21 @@ export const jobs = pgTable('jobs', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [index('jobs_status_run_at_idx').on(t.status, t.runAt)]);
+
+/**
+ * What the admin API changed: who (a staff user or a machine client), what, when, and the record
+ * before and after (secrets removed before they get here).
+ */
+export const auditLog = pgTable('audit_log', {
+  id: serial('id').primaryKey(),
+  /** 'user' (a signed-in staff member or a token on their behalf) or 'client' (client credentials). */
+  actorType: varchar('actor_type', { length: 10 }).notNull(),
+  actorId: varchar('actor_id', { length: 255 }).notNull(),
+  actorLabel: varchar('actor_label', { length: 255 }).notNull(),
+  action: varchar('action', { length: 100 }).notNull(),
+  entityType: varchar('entity_type', { length: 50 }).notNull(),
+  entityId: varchar('entity_id', { length: 255 }),
+  before: jsonb('before').$type<Record<string, unknown>>(),
+  after: jsonb('after').$type<Record<string, unknown>>(),
+  createdAt: createdAt(),
+}, (t) => [index('audit_log_created_at_idx').on(t.createdAt), index('audit_log_entity_idx').on(t.entityType, t.entityId)]);

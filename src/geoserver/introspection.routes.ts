@@ -6,10 +6,12 @@ import { authenticateDrf, DRF, drfDetail, type DrfAuth } from '../http/drf-auth.
 import { JSON_ONLY, negotiate } from '../http/drf-negotiation.ts';
 import { appendSlash, ignoreRequestBodies, refuseOtherMethods } from '../http/drf-views.ts';
 import { queryParam } from '../http/query-param.ts';
+import { documentedBy } from '../http/route-docs.ts';
 import { introspectAuthKey } from './authkey.service.ts';
 import { checkCredentials } from './credentials.service.ts';
 import { breaksSecureRule, NO_IDENTITY, throttled } from './geoserver.guards.ts';
 import type { GeoServerRouteDeps } from './geoserver.routes.ts';
+import { authKeyIntrospectionDocs, credentialsIntrospectionDocs } from './geoserver.schemas.ts';
 
 const AUTHKEY_URL = '/openid/authkey/introspect/';
 const CREDENTIALS_URL = '/openid/credentials/introspect/';
@@ -34,7 +36,7 @@ export async function introspectionRoutes(app: FastifyInstance, deps: GeoServerR
   appendSlash(app, AUTHKEY_URL.slice(0, -1));
   appendSlash(app, CREDENTIALS_URL.slice(0, -1));
 
-  app.get(AUTHKEY_URL, async (request, reply) => {
+  app.get(AUTHKEY_URL, documentedBy(authKeyIntrospectionDocs), async (request, reply) => {
     if (!(await negotiate(request, reply, JSON_ONLY))) return reply;
     if (limiter.isBlocked(request.ip)) return throttled(reply);
     const owner = await introspectAuthKey(deps, queryParam(request, 'authkey'));
@@ -50,7 +52,7 @@ export async function introspectionRoutes(app: FastifyInstance, deps: GeoServerR
   });
   refuseOtherMethods(app, AUTHKEY_URL, { name: 'Authkey Introspection', formats: JSON_ONLY });
 
-  app.get(CREDENTIALS_URL, async (request, reply) => {
+  app.get(CREDENTIALS_URL, documentedBy(credentialsIntrospectionDocs), async (request, reply) => {
     if (!(await negotiate(request, reply, JSON_ONLY))) return reply;
     if (limiter.isBlocked(request.ip)) return throttled(reply);
     if ((await authenticateDrf(deps, request)).kind === 'bad-credentials') {

@@ -1,13 +1,15 @@
 // GeoServer's REST role service (§4.3): teams as roles, the admin role, and users with their
 // teams. Paths without a trailing slash, as GeoServer is configured (with one: 404).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { authenticateDrf, DRF, drfDetail, type DrfAuth } from '../http/drf-auth.ts';
 import { DEFAULT_FORMATS, negotiate, type Format } from '../http/drf-negotiation.ts';
 import { ignoreRequestBodies, refuseOtherMethods } from '../http/drf-views.ts';
 import { CSV_CONTENT_TYPE } from '../http/csv.ts';
+import { documentedBy } from '../http/route-docs.ts';
 import { listTeams, listUsersWithTeams } from '../teams/index.ts';
 import { throttled } from './geoserver.guards.ts';
 import type { GeoServerRouteDeps } from './geoserver.routes.ts';
+import { adminRoleDocs, rolesDocs, usersDocs } from './geoserver.schemas.ts';
 import { findManagementKeyHolder } from './management-key.service.ts';
 
 const BASE = '/api/privilege/geoserver';
@@ -41,8 +43,9 @@ async function staffRefusal(deps: GeoServerRouteDeps, request: FastifyRequest, a
 
 export async function roleServiceRoutes(app: FastifyInstance, deps: GeoServerRouteDeps): Promise<void> {
   ignoreRequestBodies(app);
-  const view = (path: string, name: string, handler: (request: FastifyRequest, reply: FastifyReply, ctx: { format: Format; auth: DrfAuth }) => Promise<unknown>) => {
-    app.get(`${BASE}/${path}`, async (request, reply) => {
+  type Handler = (request: FastifyRequest, reply: FastifyReply, ctx: { format: Format; auth: DrfAuth }) => Promise<unknown>;
+  const view = (path: string, name: string, docs: FastifySchema, handler: Handler) => {
+    app.get(`${BASE}/${path}`, documentedBy(docs), async (request, reply) => {
       const format = await negotiate(request, reply, DEFAULT_FORMATS);
       if (!format) return reply;
       // DRF authenticates on every view: wrong Basic credentials are refused even where none are needed.
@@ -53,12 +56,12 @@ export async function roleServiceRoutes(app: FastifyInstance, deps: GeoServerRou
     refuseOtherMethods(app, `${BASE}/${path}`, { name, formats: DEFAULT_FORMATS });
   };
 
-  view('roles', 'Roles Geoserver', async (_request, reply, { format }) =>
+  view('roles', 'Roles Geoserver', rolesDocs, async (_request, reply, { format }) =>
     render(reply, format, { groups: (await listTeams(deps)).map((t) => t.name) }));
 
-  view('adminRole', 'Admin Role Geoserver', async (_request, reply, { format }) => render(reply, format, { adminRole: 'admin' }));
+  view('adminRole', 'Admin Role Geoserver', adminRoleDocs, async (_request, reply, { format }) => render(reply, format, { adminRole: 'admin' }));
 
-  view('users', 'Users Geoserver', async (request, reply, { format, auth }) => {
+  view('users', 'Users Geoserver', usersDocs, async (request, reply, { format, auth }) => {
     const refusal = await staffRefusal(deps, request, auth);
     if (refusal === THROTTLED) return throttled(reply);
     if (refusal) return drfDetail(reply, 403, refusal);

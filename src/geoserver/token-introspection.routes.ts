@@ -1,8 +1,10 @@
 // POST /openid/introspect/geoserver/ (§4.4): a plain Django view in the original, so no DRF
 // negotiation or authentication; form fields only, any failure `{"active": false}`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { documentedBy } from '../http/route-docs.ts';
 import { breaksSecureRule, throttled } from './geoserver.guards.ts';
 import type { GeoServerRouteDeps } from './geoserver.routes.ts';
+import { tokenIntrospectionDocs } from './geoserver.schemas.ts';
 import { introspectForGeoServer, type IntrospectionRequest } from './token-introspection.service.ts';
 
 const INTROSPECT_URL = '/openid/introspect/geoserver/';
@@ -40,7 +42,7 @@ export async function tokenIntrospectionRoutes(app: FastifyInstance, deps: GeoSe
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 
-  app.post(INTROSPECT_URL, async (request, reply) => {
+  app.post(INTROSPECT_URL, documentedBy(tokenIntrospectionDocs), async (request, reply) => {
     noStore(reply);
     if (breaksSecureRule(deps.config, request)) return reply.status(400).send({ error: 'HTTPS required' });
     if (deps.limiter.isBlocked(request.ip)) return throttled(reply);

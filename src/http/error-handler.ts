@@ -10,6 +10,24 @@ function wantsHtml(accept: string | undefined): boolean {
   return Boolean(accept?.includes('text/html'));
 }
 
+type Failure = NonNullable<FastifyError['validation']>[number];
+
+/** Schema failures as `field → message` (`email`, `ids.0`; the part of the request for a whole-body failure). */
+function fieldErrors(failures: Failure[], context: string | undefined): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const f of failures) {
+    const params = (f.params ?? {}) as { missingProperty?: unknown; requiredProperties?: unknown; additionalProperties?: unknown; additionalProperty?: unknown };
+    const base = f.instancePath.split('/').filter(Boolean);
+    // Ajv names one missing or extra field; TypeBox lists them.
+    const missing = [params.missingProperty, params.requiredProperties].flat().filter((p): p is string => typeof p === 'string');
+    const extra = [params.additionalProperty, params.additionalProperties].flat().filter((p): p is string => typeof p === 'string');
+    for (const name of missing) fields[[...base, name].join('.')] ??= 'This field is required.';
+    for (const name of extra) fields[[...base, name].join('.')] ??= 'Unknown field.';
+    if (!missing.length && !extra.length) fields[base.join('.') || context || 'body'] ??= f.message ?? 'Invalid value.';
+  }
+  return fields;
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) {
@@ -19,7 +37,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(err.status).send({ error: err.code, message: err.message, details: err.details });
     }
     if (err.validation) {
-      return reply.status(400).send({ error: 'VALIDATION_FAILED', message: 'The request is invalid.', details: { failures: err.validation } });
+      const details = { failures: err.validation, fields: fieldErrors(err.validation, err.validationContext) };
+      return reply.status(400).send({ error: 'VALIDATION_FAILED', message: 'The request is invalid.', details });
     }
     const status = err.statusCode ?? 500;
     if (status < 500) return reply.status(status).send({ error: err.code ?? 'BAD_REQUEST', message: err.message });

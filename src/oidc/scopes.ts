@@ -11,8 +11,8 @@ export const claimsByScope = {
   is_staff: ['is_staff'],
 };
 
-/** Scopes without claims: refresh tokens, introspection right, and the tutorial's read/write. */
-export const plainScopes = ['openid', 'offline_access', 'token_introspection', 'read', 'write'];
+/** Scopes without claims: refresh tokens, introspection right, the tutorial's read/write, and the admin API. */
+export const plainScopes = ['openid', 'offline_access', 'token_introspection', 'read', 'write', 'admin'];
 
 export const supportedScopes = new Set([...plainScopes, ...Object.keys(claimsByScope)]);
 
@@ -30,4 +30,5 @@ export const scopeLabels: Record<string, string> = {
   token_introspection: 'Check tokens issued to other applications',
   read: 'Read your data',
   write: 'Change your data',
+  admin: 'Administer DJAM with your staff privileges (the admin API)',
 };

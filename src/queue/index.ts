@@ -4,3 +4,4 @@ export type { Job } from './jobs.store.ts';
 export { createQueue, createWorker } from './queue.ts';
 export type { Queue } from './queue.ts';
 export type { JobLog } from './run-job.ts';
+export { getJob, listJobsPage, retryDeadJob } from './jobs-admin.service.ts';

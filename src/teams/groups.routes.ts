@@ -7,6 +7,8 @@ import { authenticateDrf, DRF, drfDetail } from '../http/drf-auth.ts';
 import { DEFAULT_FORMATS, negotiate, type Format } from '../http/drf-negotiation.ts';
 import { appendSlash, ignoreRequestBodies, methodNotAllowed, refuseOtherMethods } from '../http/drf-views.ts';
 import { CSV_CONTENT_TYPE, toCsv } from '../http/csv.ts';
+import { documentedBy } from '../http/route-docs.ts';
+import { teamDocs, teamListDocs } from './groups.schemas.ts';
 import { findTeam, listTeams } from './teams.service.ts';
 
 interface Deps { db: Db; keys: SecretKeys }
@@ -71,13 +73,13 @@ export async function groupsRoutes(app: FastifyInstance, deps: Deps): Promise<vo
   refuseOtherMethods(app, `${ROOT}/`, { name: 'Api Root', formats: DEFAULT_FORMATS });
 
   appendSlash(app, LIST);
-  app.get(`${LIST}/`, (request, reply) => list(request, reply));
+  app.get(`${LIST}/`, documentedBy(teamListDocs), (request, reply) => list(request, reply));
   refuseOtherMethods(app, `${LIST}/`, { name: 'Team List', formats: DEFAULT_FORMATS, onWrite });
   for (const suffix of SUFFIXES) {
     for (const url of [`${LIST}.${suffix}`, `${LIST}.${suffix}/`]) app.get(url, (request, reply) => list(request, reply, suffix));
   }
 
-  app.get<{ Params: { id: string } }>(`${LIST}/:id/`, async (request, reply) => {
+  app.get<{ Params: { id: string } }>(`${LIST}/:id/`, documentedBy(teamDocs), async (request, reply) => {
     const m = DETAIL.exec(request.params.id);
     return m ? detail(deps, request, reply, m[1], m[2]) : reply.callNotFound();
   });

@@ -13,3 +13,14 @@ export { createPreventionIndex } from './prevention-index.ts';
 export type { PreventionIndex } from './prevention-index.ts';
 export { createAccessDecisions } from './access-decisions.ts';
 export type { AccessDecision, AccessDecisions } from './access-decisions.ts';
+export {
+  createNamedRole, createNamedTeam, deleteRole, deleteTeam, getRole, getTeam, listDirectRolesOfUser, listRoleHolders,
+  listRolesOfTeam, listRolesPage, listTeamMembers, listTeamsOfUser, listTeamsPage, missingTeamIds, removeTeamMember,
+  renameRole, renameTeam, revokeRoleFromTeam, revokeRoleFromUser,
+} from './teams-admin.service.ts';
+export type { MemberSummary } from './teams-admin.service.ts';
+export {
+  deleteAccessRule, deleteLoginPrevention, deleteResource, findLoginPreventionOfClient, getAccessRule, getLoginPrevention,
+  getResource, listAccessRulesPage, listLoginPreventionsPage, listResourcesPage, updateAccessRule, updateResource,
+} from './resources-admin.service.ts';
+export type { AccessRuleFilters, LoginPreventionView } from './resources-admin.service.ts';

@@ -14,7 +14,7 @@ export const UPSTREAM_SERVICE = 'Upstream Service';
 
 export interface NewResource { slug: string; url?: string | null; description?: string | null; type?: string | null }
 
-function validateResource(input: NewResource): void {
+export function validateResource(input: NewResource): void {
   const fields: Record<string, string> = {};
   if (!/^[-a-zA-Z0-9_]{1,50}$/.test(input.slug)) fields.slug = 'Enter a valid slug of letters, numbers, underscores or hyphens (at most 50).';
   if (input.url && !/^https?:\/\/[^\s]+$/.test(input.url)) fields.url = 'Enter a valid http(s) URL.';

@@ -11,3 +11,5 @@ export { importLegacyUsers, importSkipReasons } from './users-import.service.ts'
 export type { ImportReport } from './users-import.service.ts';
 export { createUserCache } from './user-cache.ts';
 export type { UserCache } from './user-cache.ts';
+export { USER_SORT_FIELDS, deleteUser, listUsers, updateUser } from './users-admin.service.ts';
+export type { UserChange, UserFilters } from './users-admin.service.ts';

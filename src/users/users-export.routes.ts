@@ -8,8 +8,10 @@ import { DEFAULT_FORMATS, negotiate } from '../http/drf-negotiation.ts';
 import { appendSlash, ignoreRequestBodies, refuseOtherMethods } from '../http/drf-views.ts';
 import { CSV_CONTENT_TYPE, toCsv } from '../http/csv.ts';
 import { queryParam } from '../http/query-param.ts';
+import { documentedBy } from '../http/route-docs.ts';
 import { exportUsersPage, type ExportedUser, type UserExportPage } from './users-export.service.ts';
 import { parseExportQuery } from './users-export.query.ts';
+import { usersExportDocs } from './users-export.schemas.ts';
 
 interface Deps { db: Db; keys: SecretKeys }
 
@@ -51,7 +53,7 @@ function envelope(request: FastifyRequest, page: UserExportPage) {
 export async function usersExportRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   ignoreRequestBodies(app);
   appendSlash(app, USERS);
-  app.get(`${USERS}/`, async (request, reply) => {
+  app.get(`${USERS}/`, documentedBy(usersExportDocs), async (request, reply) => {
     const format = await negotiate(request, reply, DEFAULT_FORMATS);
     if (!format || !(await requireStaff(deps, request, reply))) return reply;
     const query = parseExportQuery((name) => queryParam(request, name));

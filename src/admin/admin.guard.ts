@@ -1,0 +1,88 @@
+// Who calls the admin API: a signed-in staff member (session cookie, X-CSRFToken on unsafe
+// methods), or a holder of an access token from this server carrying the `admin` scope: a
+// machine (client credentials, staff-level) or an application acting for a staff member.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Db } from '../db/client.ts';
+import type { SecretKeys } from '../crypto/keys.ts';
+import { AppError } from '../errors.ts';
+import { verifyCsrf } from '../http/csrf.ts';
+import { loadSession } from '../http/session.ts';
+import { withRequestMemo } from '../oidc/index.ts';
+import { findUser } from '../users/index.ts';
+
+export const ADMIN_SCOPE = 'admin';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface AdminActor {
+  type: 'user' | 'client';
+  id: string;
+  /** E-mail of a user, client id of a machine: what the audit log shows. */
+  label: string;
+  isSuperuser: boolean;
+}
+
+const actors = new WeakMap<FastifyRequest, AdminActor>();
+
+/** The caller the guard admitted; only reachable inside the admin plugin. */
+export function actorOf(request: FastifyRequest): AdminActor {
+  const actor = actors.get(request);
+  if (!actor) throw new AppError('UNAUTHENTICATED');
+  return actor;
+}
+
+/** Route-level hook of the operations reserved to superusers (other admins, signing keys, configuration). */
+export async function superuserOnly(request: FastifyRequest): Promise<void> {
+  if (!actorOf(request).isSuperuser) throw new AppError('SUPERUSER_REQUIRED');
+}
+
+function bearerChallenge(reply: FastifyReply, error?: string): FastifyReply {
+  const params = error ? `, error="${error}"` : '';
+  return reply.header('WWW-Authenticate', `Bearer realm="djam"${params}`);
+}
+
+interface GuardDeps { db: Db; keys: SecretKeys; provider: Provider }
+
+async function actorFromToken(deps: GuardDeps, reply: FastifyReply, token: string): Promise<AdminActor> {
+  const found = await withRequestMemo(async () => await deps.provider.AccessToken.find(token) ?? await deps.provider.ClientCredentials.find(token));
+  if (!found || found.isExpired) {
+    bearerChallenge(reply, 'invalid_token');
+    throw new AppError('UNAUTHENTICATED', { message: 'The access token is missing, expired, revoked or malformed.' });
+  }
+  const scopes = (found.scope ?? '').split(' ');
+  if (!scopes.includes(ADMIN_SCOPE)) {
+    bearerChallenge(reply, 'insufficient_scope');
+    throw new AppError('FORBIDDEN', { message: 'The access token lacks the admin scope.', details: { requiredScope: ADMIN_SCOPE } });
+  }
+  const accountId = 'accountId' in found ? found.accountId : undefined;
+  if (!accountId) return { type: 'client', id: String(found.clientId), label: String(found.clientId), isSuperuser: false };
+  const user = await findUser(deps, Number(accountId));
+  if (!user?.isActive) {
+    bearerChallenge(reply, 'invalid_token');
+    throw new AppError('UNAUTHENTICATED', { message: 'The access token speaks for no active user.' });
+  }
+  if (!user.isStaff && !user.isSuperuser) throw new AppError('STAFF_REQUIRED');
+  return { type: 'user', id: String(user.id), label: user.email, isSuperuser: user.isSuperuser };
+}
+
+/** The plugin's onRequest hook: admits staff and admin-scoped tokens, refuses everyone else. */
+export function adminGuard(deps: GuardDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      const match = /^Bearer\s+([\x21-\x7E]+)$/i.exec(authorization);
+      if (!match) {
+        bearerChallenge(reply);
+        throw new AppError('UNAUTHENTICATED', { message: 'Send a Bearer access token or sign in.' });
+      }
+      actors.set(request, await actorFromToken(deps, reply, match[1]));
+      return;
+    }
+    const session = await loadSession(deps, request);
+    if (!session?.user.isActive) throw new AppError('UNAUTHENTICATED');
+    const { user } = session;
+    if (!user.isStaff && !user.isSuperuser) throw new AppError('STAFF_REQUIRED');
+    if (!SAFE_METHODS.has(request.method)) verifyCsrf(deps.keys, request);
+    actors.set(request, { type: 'user', id: String(user.id), label: user.email, isSuperuser: user.isSuperuser });
+  };
+}

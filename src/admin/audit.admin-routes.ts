@@ -1,0 +1,23 @@
+// /api/admin/audit-log: what was changed through the admin API, by whom and when, newest first.
+import { Type } from 'typebox';
+import { adminDoc } from './admin.docs.ts';
+import type { AdminApp, AdminDeps } from './admin.routes.ts';
+import { AuditPage } from './admin.schemas.ts';
+import { listAuditEntries } from './audit.service.ts';
+import { listQuerySchema, toPageRequest } from './list-query.ts';
+import { auditEntryView, pageView } from './views.ts';
+
+const Text = Type.Optional(Type.String({ maxLength: 255 }));
+
+export async function auditAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<void> {
+  app.get('/audit-log', {
+    schema: {
+      ...adminDoc('admin_audit_log_list', 'Audit entries, newest first; search by actor or action', { 200: AuditPage }),
+      querystring: listQuerySchema([], { entity_type: Text, entity_id: Text, actor_id: Text, action: Text }),
+    },
+  }, async (request) => {
+    const q = request.query;
+    const page = await listAuditEntries(deps, toPageRequest(q), { entityType: q.entity_type, entityId: q.entity_id, actorId: q.actor_id, action: q.action });
+    return pageView(page, auditEntryView);
+  });
+}

@@ -1,0 +1,71 @@
+// /api/admin/clients: OAuth/OIDC clients, created with a generated id and a secret shown once,
+// edited, given a new secret (shown once) and deleted.
+import { createClient, deleteClient, getClient, listClientsPage, rotateClientSecret, updateClient, type ClientInput as ServiceInput } from '../clients/index.ts';
+import { actorOf } from './admin.guard.ts';
+import { adminDoc } from './admin.docs.ts';
+import type { AdminApp, AdminDeps } from './admin.routes.ts';
+import { ClientCreated, ClientInput, ClientPage, ClientSecret, ClientView, IdParams, NoContent, type ClientInputBody } from './admin.schemas.ts';
+import { withAudit } from './audit.service.ts';
+import { listQuerySchema, toPageRequest } from './list-query.ts';
+import { clientView, pageView } from './views.ts';
+
+function toInput(b: ClientInputBody): ServiceInput {
+  return {
+    name: b.name, clientType: b.client_type as ServiceInput['clientType'], grantType: b.grant_type as ServiceInput['grantType'],
+    redirectUris: b.redirect_uris ?? [], postLogoutRedirectUris: b.post_logout_redirect_uris, scope: b.scope,
+    requireConsent: b.require_consent, jwtAlg: b.jwt_alg as ServiceInput['jwtAlg'],
+  };
+}
+
+export async function clientsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<void> {
+  app.get('/clients', {
+    schema: { ...adminDoc('admin_clients_list', 'Clients: search by name or client id', { 200: ClientPage }), querystring: listQuerySchema(['id', 'name', 'client_id', 'created_at']) },
+  }, async (request) => pageView(await listClientsPage(deps, toPageRequest(request.query)), clientView));
+
+  app.post('/clients', {
+    schema: { ...adminDoc('admin_clients_create', 'Register a client: generated client id, secret in this answer only', { 201: ClientCreated }), body: ClientInput },
+  }, async (request, reply) => {
+    const created = await withAudit(deps.db, actorOf(request), async (tx) => {
+      const { client, clientSecret } = await createClient({ db: tx, keys: deps.keys }, toInput(request.body));
+      return { action: 'client.create', entityType: 'client', entityId: client.clientId, after: clientView(client), result: { ...clientView(client), client_secret: clientSecret } };
+    });
+    return reply.status(201).send(created);
+  });
+
+  app.get('/clients/:id', {
+    schema: { ...adminDoc('admin_clients_retrieve', 'A client (never its secret)', { 200: ClientView }), params: IdParams },
+  }, async (request) => clientView(await getClient(deps, request.params.id)));
+
+  app.put('/clients/:id', {
+    schema: { ...adminDoc('admin_clients_update', 'Replace a client\'s settings', { 200: ClientView }), params: IdParams, body: ClientInput },
+  }, async (request) => {
+    const before = await getClient(deps, request.params.id);
+    const client = await withAudit(deps.db, actorOf(request), async (tx) => {
+      const updated = await updateClient({ db: tx, keys: deps.keys }, before.id, toInput(request.body));
+      return { action: 'client.update', entityType: 'client', entityId: before.clientId, before: clientView(before), after: clientView(updated), result: updated };
+    });
+    return clientView(client);
+  });
+
+  app.post('/clients/:id/secret', {
+    schema: { ...adminDoc('admin_clients_rotate_secret', 'Give the client a new secret (the old one stops working); shown once', { 200: ClientSecret }), params: IdParams },
+  }, async (request) => {
+    const before = await getClient(deps, request.params.id);
+    const secret = await withAudit(deps.db, actorOf(request), async (tx) => {
+      const s = await rotateClientSecret({ db: tx, keys: deps.keys }, before.id);
+      return { action: 'client.rotate-secret', entityType: 'client', entityId: before.clientId, result: s };
+    });
+    return { client_id: before.clientId, client_secret: secret };
+  });
+
+  app.delete('/clients/:id', {
+    schema: { ...adminDoc('admin_clients_destroy', 'Delete a client', { 204: NoContent }), params: IdParams },
+  }, async (request, reply) => {
+    const before = await getClient(deps, request.params.id);
+    await withAudit(deps.db, actorOf(request), async (tx) => {
+      await deleteClient({ db: tx }, before.id);
+      return { action: 'client.delete', entityType: 'client', entityId: before.clientId, before: clientView(before), result: undefined };
+    });
+    return reply.status(204).send(null);
+  });
+}

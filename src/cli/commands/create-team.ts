@@ -1,0 +1,17 @@
+// `djam createteam --name N [--member EMAIL]...`: a team and its members (team names are what
+// GeoServer sees as roles).
+import { parseArgs } from 'node:util';
+import { addTeamMember, createTeam, findTeamByName } from '../../teams/index.ts';
+import { requireUser, usage, withRuntime } from '../with-runtime.ts';
+
+export async function createTeamCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { name: { type: 'string' }, member: { type: 'string', multiple: true } } });
+  if (!values.name) return usage('djam createteam --name N [--member EMAIL]...');
+  const name = values.name;
+  return withRuntime(async (deps) => {
+    const team = (await findTeamByName(deps, name)) ?? (await createTeam(deps, name));
+    for (const email of values.member ?? []) await addTeamMember(deps, team.id, (await requireUser(deps, email)).id);
+    process.stdout.write(`${JSON.stringify({ id: team.id, name: team.name, members_added: values.member?.length ?? 0 })}\n`);
+    return 0;
+  });
+}
