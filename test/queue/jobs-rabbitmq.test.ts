@@ -235,8 +235,10 @@ describe('jobs over RabbitMQ', { skip }, () => {
   });
 
   it('a worker that cannot declare its queue retries at a steady pace, then consumes with one connection', async (t) => {
-    const { server, sink, queue, startWorker } = await setUp(t);
-    await withChannel((c) => c.assertQueue(queue, { durable: false })); // declared by hand, incompatibly
+    const { server, sink, queue, startWorker } = await setUp(t, { DJAM_RABBITMQ_PORT: '1' });
+    // Declared by hand, incompatibly. The server's own relay points at a closed port here, so it
+    // cannot re-declare the queue; the worker's relay relays the job once the queue is fixed.
+    await withChannel(async (c) => { await c.deleteQueue(queue); await c.assertQueue(queue, { durable: false }); });
 
     const worker = startWorker();
     await waitFor(() => worker.logged('worker.connect_failed') > 0, 20_000, 'the first failed attempt');
