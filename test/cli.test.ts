@@ -2,23 +2,17 @@
 // on a fresh data directory (PGlite) or a fresh PostgreSQL database; then the real server is
 // started on the same data to prove over HTTP what the commands created.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { deriveKeys } from '../src/crypto/keys.ts';
-import { openDb, type Database } from '../src/db/client.ts';
-import { loadSigningJwks } from '../src/signing-keys/index.ts';
+import type { Database } from '../src/db/client.ts';
 import { findUserByEmail } from '../src/users/index.ts';
 import { basicAuth, Browser } from './helpers/cookie-jar.ts';
 import { openTestDatabase, testDatabaseUrl } from './helpers/test-database.ts';
+import { assertNoStackTrace, cleanEnv, runCli, startServerOnCliData, type CliEnv as Env } from './helpers/cli-process.ts';
 
-const repoRoot = new URL('..', import.meta.url).pathname;
 const SECRET_KEY = randomBytes(32).toString('hex');
 const ADMIN = { email: 'admin@example.com', password: 'a-long-admin-password' };
 // §1.4's list, deduplicated.
@@ -27,65 +21,7 @@ const CHECKED_VARIABLES = [
   'DJAM_RABBITMQ_PORT', 'DJAM_EMAIL_HOST', 'DJAM_EMAIL_PORT', 'DJAM_EMAIL_HOST_USER', 'DJAM_EMAIL_HOST_PASSWORD', 'DJAM_EMAIL_SENDER',
 ];
 
-interface Outcome { code: number | null; stdout: string; stderr: string }
-type Env = Record<string, string | undefined>;
-
-/** The test runner's environment without any DJAM_* setting, so only what a test passes counts. */
-function cleanEnv(): Env {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DJAM_')));
-}
-
-function djam(args: string[], env: Env): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/djam.js', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk; });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk; });
-    const timer = setTimeout(() => child.kill(), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function assertNoStackTrace(out: Outcome): void {
-  assert.doesNotMatch(out.stderr, /^\s+at .+:\d+:\d+\)?$/m, `no stack trace:\n${out.stderr}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
-
-/**
- * The real server on the data the CLI wrote: the PGlite data directory (opened only now that
- * no child uses it) or the same PostgreSQL test database, with the same DJAM_SECRET_KEY.
- */
-async function startServerOnCliData(dataDir: string, testDb: Database | undefined) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
-    SITEURL: `${url}/`, DJAM_SECRET_KEY: SECRET_KEY, DJAM_DATA_DIR: dataDir, DJAM_LOG_LEVEL: process.env.DJAM_TEST_LOG_LEVEL ?? 'silent',
-  }, '/nonexistent/.env');
-  const database = testDb ?? await openDb(config);
-  const keys = deriveKeys(SECRET_KEY);
-  const app = await buildApp({ config, db: database.db, keys, jwks: await loadSigningJwks({ db: database.db, keys }) });
-  await app.app.listen({ host: '127.0.0.1', port });
-  return {
-    url, database,
-    async close() {
-      await app.app.close();
-      if (!testDb) await database.close();
-    },
-  };
-}
+const djam = runCli;
 
 interface PrintedClient { client_id: string; client_secret: string | null; client_type: string; grant_types: string[]; redirect_uris: string[] }
 
@@ -209,7 +145,7 @@ describe('djam CLI', () => {
   });
 
   it('the server started on the same data shows what the commands made', async (t) => {
-    const server = await startServerOnCliData(dataDir, testDb);
+    const server = await startServerOnCliData(dataDir, SECRET_KEY, testDb);
     t.after(() => server.close());
 
     const admin = await findUserByEmail({ db: server.database.db }, ADMIN.email);

@@ -3,12 +3,12 @@
 // same PostgreSQL test database, with the same DJAM_SECRET_KEY.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { deriveKeys } from '../../src/crypto/keys.ts';
 import { openDb, type Database } from '../../src/db/client.ts';
 import { ensureSigningKey, loadSigningJwks } from '../../src/signing-keys/index.ts';
+import { freePort } from './start-server.ts';
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
 
@@ -38,15 +38,6 @@ export function runCli(args: string[], env: CliEnv, timeoutMs = 120_000): Promis
 
 export function assertNoStackTrace(out: CliOutcome): void {
   assert.doesNotMatch(out.stderr, /^\s+at .+:\d+:\d+\)?$/m, `no stack trace:\n${out.stderr}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    }).on('error', reject);
-  });
 }
 
 /** Opens the CLI's data (PGlite data directory, or the PostgreSQL test database as it is). */

@@ -26,7 +26,7 @@ export interface TestServer {
   signIn(email: string, password: string): Promise<Browser>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer().listen(0, '127.0.0.1', () => {
       const { port } = srv.address() as { port: number };
