@@ -12,7 +12,7 @@ import amqp from 'amqplib';
 import { queueMail } from '../../src/mail/index.ts';
 import { findJob, type Job } from '../../src/queue/index.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
-import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+import { startTestServer, type TestServer, freePort } from '../helpers/start-server.ts';
 import { testDatabaseUrl } from '../helpers/test-database.ts';
 
 const rabbitUrl = process.env.DJAM_TEST_RABBITMQ_URL;
@@ -150,14 +150,8 @@ async function brokerForwarder(port: number): Promise<{ close(): Promise<void> }
   return { close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }) };
 }
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
+/** A port nothing listens on (yet): bound, read, released. */
+const closedPort = freePort;
 
 describe('jobs over RabbitMQ', { skip }, () => {
   it('the server relays a job to the durable queue; a worker started later delivers it', async (t) => {

@@ -3,13 +3,12 @@
 // written in a transaction that rolls back never runs), retries with backoff, and dead jobs.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { queueMail, type MailMessage } from '../../src/mail/index.ts';
 import { findJob, type Job } from '../../src/queue/index.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
-import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+import { startTestServer, type TestServer, freePort } from '../helpers/start-server.ts';
 
 const SENDER = 'DJAM Tests <noreply@djam.test>';
 
@@ -25,14 +24,7 @@ function message(subject: string): MailMessage {
 }
 
 /** A port nothing listens on (yet): bound, read, released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
+const closedPort = freePort;
 
 /** Polls the job until `done(job)` holds; `seen` gets every distinct state on the way. */
 async function waitForJob(server: TestServer, id: number, done: (job: Job) => boolean, timeoutMs = 15_000, seen: Job[] = []): Promise<Job> {
