@@ -62,7 +62,6 @@ export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return {
     level: config.DJAM_LOG_LEVEL,
     redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.client_secret'],
-    serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }) },
   };
 }
 

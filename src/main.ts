@@ -5,6 +5,7 @@ import { buildApp } from './app.ts';
 import { openRuntime } from './runtime.ts';
 import { ensureSigningKey, loadSigningJwks } from './signing-keys/index.ts';
 import { deleteExpiredPayloads } from './oidc/index.ts';
+import { deleteExpiredSessions } from './users/index.ts';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -15,7 +16,9 @@ async function main(): Promise<void> {
   const createdKid = await ensureSigningKey(deps);
   const { app } = await buildApp({ config, db: database.db, listen: database.listen, keys, jwks: await loadSigningJwks(deps) });
   if (createdKid) app.log.info({ kid: createdKid }, 'signing_key.created');
-  const sweep = setInterval(() => void deleteExpiredPayloads(database.db).catch((err: unknown) => app.log.warn({ err }, 'sweep.failed')), SWEEP_INTERVAL_MS);
+  // Expired provider rows and browser sessions are never read again; removed every 10 minutes.
+  const sweepOnce = () => Promise.all([deleteExpiredPayloads(database.db), deleteExpiredSessions(deps)]);
+  const sweep = setInterval(() => void sweepOnce().catch((err: unknown) => app.log.warn({ err }, 'sweep.failed')), SWEEP_INTERVAL_MS);
   sweep.unref();
   await app.listen({ host: config.DJAM_HOST, port: config.DJAM_PORT });
   app.log.info(`DJAM listens on ${config.baseUrl} (storage: ${database.location}). Create the first admin with: npx djam createsuperuser${database.kind === 'pglite' ? ' (stop the server first: the embedded database belongs to one process)' : ''}`);

@@ -47,13 +47,10 @@ export const sessions = pgTable('sessions', {
   userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
   /** Handed to OIDC clients as `session_token` (DJAM §2.9). */
   uuid: uuid('uuid').notNull().defaultRandom(),
-  /** Keyed hash of the last authorization code issued in this session (DJAM §3.3). */
-  oidcCodeHash: varchar('oidc_code_hash', { length: 64 }),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   createdAt: createdAt(),
 }, (t) => [
   index('sessions_user_id_idx').on(t.userId),
-  index('sessions_oidc_code_hash_idx').on(t.oidcCodeHash),
   index('sessions_expires_at_idx').on(t.expiresAt),
 ]);
 

@@ -2,7 +2,7 @@
 // unretired key signs; every stored key stays published in the JWKS so tokens it signed keep
 // verifying until an operator removes it (DJAM §3.6).
 import { createHash } from 'node:crypto';
-import { asc, desc, eq, isNull } from 'drizzle-orm';
+import { asc, desc, isNull } from 'drizzle-orm';
 import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import type { Db } from '../db/client.ts';
 import { signingKeys } from '../db/schema.ts';
@@ -42,8 +42,4 @@ export async function loadSigningJwks(deps: Deps): Promise<SigningJwk[]> {
 export async function listSigningKeys(deps: { db: Db }) {
   return deps.db.select({ kid: signingKeys.kid, alg: signingKeys.alg, createdAt: signingKeys.createdAt, retiredAt: signingKeys.retiredAt })
     .from(signingKeys).orderBy(desc(signingKeys.id));
-}
-
-export async function deleteSigningKey(deps: { db: Db }, kid: string): Promise<void> {
-  await deps.db.delete(signingKeys).where(eq(signingKeys.kid, kid));
 }

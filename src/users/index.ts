@@ -1,6 +1,6 @@
 export { authenticate } from './authenticate.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
-export { createSession, startSession, deleteSession, deleteSessionsOfUser, findSession } from './sessions.service.ts';
+export { createSession, startSession, deleteExpiredSessions, deleteSession, deleteSessionsOfUser, findSession } from './sessions.service.ts';
 export type { ActiveSession } from './sessions.service.ts';
 export {
   createUser, findUser, findUserByEmail, findUserByUsername, getUser, normaliseEmail, setPassword, setPasswordHash, updateUserProfile,
