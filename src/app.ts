@@ -31,6 +31,7 @@ import { geoserverRoutes } from './geoserver/geoserver.routes.ts';
 import { groupsRoutes } from './teams/groups.routes.ts';
 import { usersExportRoutes } from './users/users-export.routes.ts';
 import { adminRoutes } from './admin/admin.routes.ts';
+import { consoleRoutes } from './console/console.routes.ts';
 import { registerOpenApi } from './openapi/openapi.routes.ts';
 import { createMailer, mailJobHandlers, type Mailer } from './mail/index.ts';
 import { createQueue, type Queue } from './queue/index.ts';
@@ -133,5 +134,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(groupsRoutes, deps);
   await app.register(usersExportRoutes, deps);
   await app.register(adminRoutes, { ...deps, provider, queue });
+  await app.register(consoleRoutes);
   return { app, provider, queue };
 }

@@ -157,6 +157,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze(config);
 }
 
+/** Every setting with its effective value (secrets masked) and its doc: the console's configuration page. */
+export function listSettings(config: Config): Array<{ name: string; value: unknown; secret: boolean; description: string }> {
+  const values = describeConfig(config);
+  return (Object.entries(settings) as [keyof Settings, Setting][]).map(([name, s]) => ({
+    name, value: values[name] ?? null, secret: Boolean(s.secret), description: s.doc,
+  }));
+}
+
 /** The effective config with secrets masked, for `djam config` and start-up logs. */
 export function describeConfig(config: Config): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -20,6 +20,7 @@ import { loginPreventionsAdminRoutes } from './login-preventions.admin-routes.ts
 import { jobsAdminRoutes } from './jobs.admin-routes.ts';
 import { signingKeysAdminRoutes } from './signing-keys.admin-routes.ts';
 import { auditAdminRoutes } from './audit.admin-routes.ts';
+import { consoleAdminRoutes } from './console.admin-routes.ts';
 
 export interface AdminDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; queue: Queue }
 
@@ -40,7 +41,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
     const typed = scope.withTypeProvider<TypeBoxTypeProvider>();
     for (const routes of [
       usersAdminRoutes, teamsAdminRoutes, rolesAdminRoutes, resourcesAdminRoutes, apiKeysAdminRoutes, clientsAdminRoutes,
-      loginPreventionsAdminRoutes, jobsAdminRoutes, signingKeysAdminRoutes, auditAdminRoutes,
+      loginPreventionsAdminRoutes, jobsAdminRoutes, signingKeysAdminRoutes, auditAdminRoutes, consoleAdminRoutes,
     ]) {
       await routes(typed, deps);
     }
