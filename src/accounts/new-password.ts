@@ -2,7 +2,7 @@
 // first; then, in one transaction, the new hash, the end of the sessions that knew the old
 // password, and the "Password change" notice (DJAM §6.7, §6.8).
 import { queueMail } from '../mail/index.ts';
-import { deleteSessionsOfUser, hashPassword, passwordProblems, setPasswordHash, type User } from '../users/index.ts';
+import { deleteSessionsOfUser, hashPassword, passwordProblems, setPasswordHash, updateUser, type User } from '../users/index.ts';
 import { inTransaction, siteName, type AccountDeps } from './accounts.deps.ts';
 import { addError, checkNewPasswords, type FieldErrors } from './form-input.ts';
 import { passwordChangedMail } from './views/emails.ts';
@@ -14,12 +14,18 @@ export function checkNewPassword(deps: AccountDeps, errors: FieldErrors, user: U
   for (const problem of passwordProblems(deps.config.DJAM_PROJECT_ENVIRONMENT, values[0], user)) addError(errors, 'new_password2', problem);
 }
 
-/** Stores the password and ends the user's sessions, except `keepSessionToken` (the one changing it). */
-export async function storeNewPassword(deps: AccountDeps, user: User, password: string, keepSessionToken?: string): Promise<void> {
+/**
+ * Stores the password and ends the user's sessions, except `keepSessionToken` (the one changing
+ * it). `confirmsEmail`: the password was set through a mailed link, which proves the address.
+ */
+export async function storeNewPassword(
+  deps: AccountDeps, user: User, password: string, opts: { keepSessionToken?: string; confirmsEmail?: boolean } = {},
+): Promise<void> {
   const hash = await hashPassword(password);
   await inTransaction(deps, async (tx) => {
     await setPasswordHash(tx, user.id, hash);
-    await deleteSessionsOfUser(tx, user.id, { exceptToken: keepSessionToken });
+    if (opts.confirmsEmail && !user.emailConfirmed) await updateUser(tx, user.id, { emailConfirmed: true });
+    await deleteSessionsOfUser(tx, user.id, { exceptToken: opts.keepSessionToken });
     await queueMail(tx, tx.db, { to: user.email, ...passwordChangedMail(siteName(deps.config), user) });
   });
 }

@@ -15,5 +15,5 @@ export async function changePassword(deps: AccountDeps, user: User, body: unknow
   const values: [string, string] = [readField(body, 'new_password1', { strip: false }), readField(body, 'new_password2', { strip: false })];
   checkNewPassword(deps, errors, user, values);
   throwIfInvalid(errors);
-  await storeNewPassword(deps, user, values[0], sessionToken);
+  await storeNewPassword(deps, user, values[0], { keepSessionToken: sessionToken });
 }

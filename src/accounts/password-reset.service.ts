@@ -14,6 +14,15 @@ export async function requestPasswordReset(deps: AccountDeps, email: string): Pr
   requireEmailField(email);
   const user = await findUserByEmail(deps, email);
   if (!user || !user.isActive || !user.password) return;
+  await mailPasswordResetLink(deps, user);
+}
+
+/**
+ * Queues a reset link for `user` as they are stored now: the link is bound to the current
+ * password hash, so call it after any change to the hash (an administrator's reset, or an
+ * invitation of a user who never had a password).
+ */
+export async function mailPasswordResetLink(deps: AccountDeps, user: User): Promise<void> {
   const url = `${deps.config.baseUrl}/accounts/reset/${encodeUid(user.id)}/${makeResetToken(deps.keys, user)}/`;
   await queueMail(deps, deps.db, { to: user.email, ...passwordResetMail(siteName(deps.config), user.username, url) });
 }
@@ -31,5 +40,5 @@ export async function resetPassword(deps: AccountDeps, user: User, body: unknown
   const values: [string, string] = [readField(body, 'new_password1', { strip: false }), readField(body, 'new_password2', { strip: false })];
   checkNewPassword(deps, errors, user, values);
   throwIfInvalid(errors);
-  await storeNewPassword(deps, user, values[0]);
+  await storeNewPassword(deps, user, values[0], { confirmsEmail: true });
 }

@@ -2,7 +2,7 @@
 // and the user's team and role memberships. Other administrators are a superuser's business.
 import { Type } from 'typebox';
 import { AppError } from '../errors.ts';
-import { requestPasswordReset } from '../accounts/password-reset.service.ts';
+import { mailPasswordResetLink } from '../accounts/password-reset.service.ts';
 import {
   addTeamMember, getRole, getTeam, grantRoleToUser, listDirectRolesOfUser, listTeamsOfUser, removeTeamMember, revokeRoleFromUser,
 } from '../teams/index.ts';
@@ -170,9 +170,10 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     const before = await getUser(deps, request.params.id);
     assertMayManage(actor, before);
     await withAudit(deps.db, actor, async (tx) => {
-      // The link is made from the password hash, so it is mailed before the hash goes.
-      await requestPasswordReset(withTx(tx), before.email);
-      await setPasswordHash({ db: tx }, before.id, `!${before.password}`);
+      // The old password stops working first; the link is bound to the hash as it is then, so
+      // it works once, also for a user who never had a password (an invitation).
+      if (!before.password.startsWith('!')) await setPasswordHash({ db: tx }, before.id, `!${before.password}`);
+      await mailPasswordResetLink(withTx(tx), await getUser({ db: tx }, before.id));
       await deleteSessionsOfUser(withTx(tx), before.id);
       return { action: 'user.reset-password', entityType: 'user', entityId: before.id, result: undefined };
     });

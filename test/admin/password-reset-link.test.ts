@@ -1,0 +1,51 @@
+// An administrator's "reset password" mails a link that really sets a new password: for a user
+// who had one (which stops working at once) and for a user created without one (an invitation).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { linkIn, startServerWithMailbox, type Mailbox } from '../helpers/mailbox.ts';
+import type { TestServer } from '../helpers/start-server.ts';
+import { AdminCaller } from './admin.fixture.ts';
+
+const NEW_PASSWORD = 'a brand new passphrase 42';
+const cleanups: Array<() => Promise<void>> = [];
+const hooks = { after: (fn: () => Promise<void>) => { cleanups.push(fn); } };
+after(async () => { for (const fn of cleanups.reverse()) await fn(); });
+
+let server: TestServer;
+let mailbox: Mailbox;
+let staff: AdminCaller;
+before(async () => {
+  ({ server, mailbox } = await startServerWithMailbox(hooks));
+  const admin = await server.make.user({ email: 'desk@example.com', isStaff: true });
+  staff = new AdminCaller(server, { browser: await server.signIn(admin.email, admin.password) });
+});
+
+/** Follows a reset link to its form and sets NEW_PASSWORD; answers where the form sent us. */
+async function useLink(link: string): Promise<string | null> {
+  const browser = server.browser();
+  const opened = await browser.get(link);
+  assert.equal(opened.status, 302, 'a good link leads to the set-password form');
+  const res = await browser.submitForm(opened.headers.get('location')!, { new_password1: NEW_PASSWORD, new_password2: NEW_PASSWORD });
+  return res.headers.get('location');
+}
+
+describe('admin password reset', () => {
+  test('the mailed link sets a new password; the old one no longer signs in', async () => {
+    const user = await server.make.user({ email: 'forgetful@example.com' });
+    assert.equal((await staff.post(`/users/${user.id}/password-reset`)).status, 204);
+    await assert.rejects(server.signIn(user.email, user.password), 'the old password stopped working');
+    const mail = await mailbox.next(user.email);
+    assert.equal(await useLink(linkIn(mail.text, `${server.url}/accounts/reset/`)), '/accounts/reset/done/');
+    await server.signIn(user.email, NEW_PASSWORD);
+  });
+
+  test('a user created without a password is invited by the same link', async () => {
+    const created = await staff.post('/users', { email: 'invitee@example.com', first_name: 'New' });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.has_usable_password, false);
+    assert.equal((await staff.post(`/users/${created.body.id}/password-reset`)).status, 204);
+    const mail = await mailbox.next('invitee@example.com');
+    assert.equal(await useLink(linkIn(mail.text, `${server.url}/accounts/reset/`)), '/accounts/reset/done/');
+    await server.signIn('invitee@example.com', NEW_PASSWORD);
+  });
+});
