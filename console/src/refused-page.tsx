@@ -1,0 +1,16 @@
+// What a signed-in person who is not staff sees instead of the console.
+import { Alert, Box, Button, Typography } from '@mui/material';
+import { logoutUrl } from './http.ts';
+
+export function RefusedPage({ message }: { message: string }) {
+  return (
+    <Box component="main" sx={{ maxWidth: 560, mx: 'auto', my: 8, px: 2 }}>
+      <Typography variant="h4" component="h1" gutterBottom>DJAM admin</Typography>
+      <Alert severity="error" sx={{ mb: 2 }}>{message}</Alert>
+      <Typography gutterBottom>
+        The admin console is for staff members. Ask an administrator for staff access, or sign in with another account.
+      </Typography>
+      <Button variant="contained" href={logoutUrl()}>Sign out</Button>
+    </Box>
+  );
+}
