@@ -244,6 +244,22 @@ test('an administrator builds a team, a user, a client and a key in the console,
     await plainPage.getByRole('link', { name: 'Sign out' }).waitFor();
   });
 
+  await step('works from the keyboard: Tab reaches the menu, Enter opens it', async () => {
+    await page.goto(`${server.url}/admin/#/`);
+    await page.getByText(/^Welcome,/).waitFor();
+    type Focus = { document: { activeElement: { textContent: string | null } | null } };
+    const focusedText = () => page.evaluate(() => (globalThis as unknown as Focus).document.activeElement?.textContent?.trim() ?? '');
+    let focused = '';
+    for (let presses = 0; presses < 40 && focused !== 'Teams'; presses += 1) {
+      await page.keyboard.press('Tab');
+      focused = await focusedText();
+    }
+    assert.equal(focused, 'Teams', 'Tab reaches the Teams menu entry');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/teams/);
+    await page.getByText('Cartographers').first().waitFor();
+  });
+
   await step('signs out through the server', async () => {
     await page.getByRole('button', { name: 'Profile' }).click();
     await page.getByRole('menuitem', { name: 'Logout' }).click();
