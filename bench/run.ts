@@ -1,106 +1,147 @@
-// `npm run bench`: starts a server (embedded PGlite by default, PostgreSQL with --pg or when
-// DJAM_DB_HOST is set), seeds what each scenario needs, warms up, drives each scenario with
-// autocannon (50 connections, 10 s by default) and prints req/s, latency and the ratio to a
-// plain JSON route measured in the same run, so machine noise cancels out. The proxy scenario
-// forwards to a tiny upstream in this process and is compared with calling it directly.
+// `npm run bench [-- --pg] [--duration 10] [--warmup 2] [--connections 50] [--only a,b] [--cpu-prof]`:
+// starts a server (embedded PGlite by default; PostgreSQL with --pg or when DJAM_DB_HOST is
+// set, in a database of its own), seeds what the scenarios need and counts the SQL statements
+// of each operation (prepare.ts), then drives each scenario with autocannon and reports req/s,
+// latency, server CPU and the ratio to a plain JSON route of the same run, so machine noise
+// cancels out; plus the server's memory. A full run writes bench/results/. --only runs the
+// scenarios whose names contain one of the words (and the baseline); --cpu-prof profiles the
+// server and prints its top self-time functions (neither writes results).
 import autocannon from 'autocannon';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { nowUs, summariseProfiles, type Window } from './cpu-profile.ts';
+import { cpuSeconds, rssMb, watchRss } from './proc-stats.ts';
+import { collectMisses, judge, machine, toMarkdown, writeReport, type Report, type Row } from './report.ts';
+import { buildScenarios, type Scenario } from './scenarios.ts';
+import type { Seed } from './seed.ts';
+import { freePort } from '../test/helpers/start-server.ts';
+import { prepareStorage, startServer, stopServer, waitReady, type Env } from './server.ts';
+import type { StatementCounts } from './statements.ts';
 
-const { values } = parseArgs({ options: { pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } } });
-const usePg = values.pg || Boolean(process.env.DJAM_DB_HOST);
-const port = 8765;
+const { values } = parseArgs({ options: {
+  pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' },
+  connections: { type: 'string', default: '50' }, only: { type: 'string' }, 'cpu-prof': { type: 'boolean' },
+} });
+const options = { connections: Number(values.connections), durationSeconds: Number(values.duration), warmupSeconds: Number(values.warmup) };
+// An ephemeral port: a bench started meanwhile (by another checkout) never measures this server.
+const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const env: Record<string, string> = {
-  ...process.env as Record<string, string>, DJAM_PORT: String(port), DJAM_HOST: '127.0.0.1', SITEURL: `${base}/`,
-  DJAM_SECRET_KEY: 'bench-secret-key-0123456789abcdef-0123456789', DJAM_LOG_LEVEL: 'warn', DJAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'djam-bench-')),
+const serverEnv: Env = {
+  ...process.env as Env, DJAM_PORT: String(port), DJAM_HOST: '127.0.0.1', SITEURL: `${base}/`,
+  DJAM_SECRET_KEY: 'bench-secret-key-0123456789abcdef-0123456789', DJAM_LOG_LEVEL: 'warn',
 };
-if (usePg && !env.DJAM_DB_HOST) {
-  const name = `djam_bench_${Date.now()}`;
-  spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-c', `CREATE DATABASE ${name}`], { stdio: 'ignore' });
-  Object.assign(env, { DJAM_DB_HOST: '127.0.0.1', DJAM_DB_USER: 'postgres', DJAM_DB_PASSWORD: '', DJAM_DB_NAME: name });
-}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const roundMb = (mb: number) => Math.round(mb);
 
-function cli(...args: string[]): string {
-  const r = spawnSync(process.execPath, ['bin/djam.js', ...args], { env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`djam ${args[0]} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-async function waitReady(): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not start');
-}
-
-/** The upstream of the proxy scenario: a JSON hello on an ephemeral port. */
+/** The upstream of the proxy scenarios: a JSON hello on an ephemeral port of this process. */
 async function startUpstream(): Promise<{ server: Server; url: string }> {
   const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"hello":"world"}'));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hello` };
 }
 
-/** There is no CLI for resources yet: a script seeds them through the services (see seed-proxy.ts). */
-function seedProxy(upstreamUrl: string): { authkey: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/seed-proxy.ts', upstreamUrl, 'bench@example.com', 'bench-password'], { env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`seeding the proxy scenario failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as { authkey: string };
+/** Asynchronous: the proxied scenarios reach the upstream served by this process meanwhile. */
+async function prepare(env: Env, upstreamUrl: string): Promise<{ seed: Seed; statements: StatementCounts }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/prepare.ts', upstreamUrl], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`seeding and counting statements failed:\n${stderr}`);
+  return JSON.parse(stdout) as { seed: Seed; statements: StatementCounts };
 }
 
-interface Row { scenario: string; rps: number; p50: number; p99: number; non2xx: number; ratio?: number }
-
-async function drive(scenario: string, opts: autocannon.Options): Promise<Row> {
-  const connections = Number(values.connections);
-  await autocannon({ ...opts, connections, duration: 2 }); // warm-up, not recorded
-  const r = await autocannon({ ...opts, connections, duration: Number(values.duration) });
-  return { scenario, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
+function load(s: Scenario, seconds: number, amount?: number): Promise<autocannon.Result> {
+  const feed = s.feed;
+  const requests: autocannon.Request[] | undefined = feed && [{
+    setupRequest: (req) => ({ ...req, body: feed.nextBody() }),
+    onResponse: (status, body) => feed.onResponse?.(status, body),
+  }];
+  const connections = Math.min(options.connections, amount ?? Infinity);
+  return autocannon({ url: s.url, method: s.method ?? 'GET', headers: s.headers, body: s.body, connections, duration: seconds, amount, requests });
 }
 
-const form = { 'content-type': 'application/x-www-form-urlencoded' };
+/** Codes for a consumed feed, sized from the client_credentials rate of this run (the run is as long as its pool). */
+function poolSize(rows: Row[], seconds: number): number {
+  const rate = rows.find((r) => r.scenario === 'client_credentials (opaque)')?.rps ?? 1000;
+  return Math.max(200, Math.min(30_000, Math.round(rate * seconds)));
+}
+
+/** The measured runs, for --cpu-prof to summarise each scenario's own samples. */
+const windows: Window[] = [];
+
+async function drive(s: Scenario, pid: number, rows: Row[]): Promise<Row> {
+  const feed = s.feed;
+  const topUp = async () => { if (feed?.kind === 'rotating') await feed.fill(Math.max(0, options.connections + 10 - feed.available())); };
+  const warm = poolSize(rows, options.warmupSeconds);
+  if (feed?.kind === 'consumed') await feed.fill(warm + poolSize(rows, options.durationSeconds));
+  await topUp();
+  await load(s, options.warmupSeconds, feed?.kind === 'consumed' ? warm : undefined);
+  await topUp();
+  const cpuBefore = cpuSeconds(pid);
+  const startUs = nowUs();
+  const r = await load(s, options.durationSeconds, feed?.kind === 'consumed' ? feed.available() : undefined);
+  windows.push({ name: s.name, startUs, endUs: nowUs() });
+  const cpuCores = s.external ? undefined : Number(((cpuSeconds(pid) - cpuBefore) / r.duration).toFixed(2));
+  const expected = Number((r.statusCodeStats as Record<string, { count: number }>)[s.expect]?.count ?? 0);
+  return {
+    scenario: s.name, rps: Math.round(r.requests.total / r.duration), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx,
+    unexpected: r.requests.total - expected + r.errors, cpuCores, rssMb: roundMb(rssMb(pid)), budget: s.budget, sqlBudget: s.sqlBudget,
+  };
+}
+
+function selected(all: Scenario[]): Scenario[] {
+  const words = values.only?.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+  if (!words?.length) return all;
+  const wanted = all.filter((s, i) => i === 0 || words.some((w) => s.name.toLowerCase().includes(w)));
+  // A ratio to another row needs that row.
+  const references = all.filter((s) => wanted.some((w) => w.budget?.of === s.name) && !wanted.includes(s));
+  return all.filter((s) => wanted.includes(s) || references.includes(s));
+}
+
+async function runSuite(pid: number, seed: Seed, statements: StatementCounts, upstreamUrl: string) {
+  await sleep(1000);
+  const idleMb = roundMb(rssMb(pid));
+  const scenarios = selected(await buildScenarios(base, seed, upstreamUrl));
+  const rss = watchRss(pid);
+  const rows: Row[] = [];
+  for (const s of [...scenarios, { ...scenarios[0], name: 'baseline again, at the end (drift)' }]) {
+    process.stderr.write(`bench: ${s.name}\n`);
+    rows.push(s.skip ? { scenario: s.name, result: 'skipped', note: s.skip } : await drive(s, pid, rows));
+  }
+  rss.stop();
+  await sleep(1000);
+  judge(rows, statements.scenarios);
+  return { rows, memory: { idleMb, peakMb: roundMb(rss.peakMb()), afterMb: roundMb(rssMb(pid)), budgetIdleMb: 150, budgetPeakMb: 300 } };
+}
 
 async function main(): Promise<void> {
-  cli('migrate');
-  const cc = JSON.parse(cli('createclient', '--name', 'bench', '--grant-type', 'client_credentials', '--client-id', 'bench', '--client-secret', 'bench-secret')) as { client_id: string };
-  const basic = `Basic ${Buffer.from('bench:bench-secret').toString('base64')}`;
+  const loadBefore = loadavg()[0];
+  const storage = await prepareStorage(serverEnv, Boolean(values.pg || process.env.DJAM_DB_HOST));
   const upstream = await startUpstream();
-  const { authkey } = seedProxy(upstream.url);
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const profileDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'djam-cpu-prof-')) : undefined;
   try {
-    await waitReady();
-    const token = await fetch(`${base}/openid/token`, { method: 'POST', headers: { ...form, authorization: basic }, body: 'grant_type=client_credentials' })
-      .then((r) => r.json() as Promise<{ access_token: string }>);
-    const rows: Row[] = [];
-    rows.push(await drive('baseline GET /healthz', { url: `${base}/healthz` }));
-    rows.push(await drive('client_credentials (opaque)', { url: `${base}/openid/token`, method: 'POST', headers: { ...form, authorization: basic }, body: 'grant_type=client_credentials' }));
-    rows.push(await drive('introspection', { url: `${base}/openid/introspect`, method: 'POST', headers: { ...form, authorization: basic }, body: `token=${token.access_token}` }));
-    rows.push(await drive('discovery', { url: `${base}/openid/.well-known/openid-configuration` }));
-    rows.push(await drive('jwks', { url: `${base}/openid/jwks` }));
-    rows.push(await drive('GeoServer authkey introspection', { url: `${base}/openid/authkey/introspect/?authkey=${authkey}` }));
-    const direct = await drive('direct upstream', { url: upstream.url });
-    const proxied = await drive('proxied (Basic)', { url: `${base}/service/bench`, headers: { authorization: `Basic ${Buffer.from('bench@example.com:bench-password').toString('base64')}` } });
-    // The same proxy path without Basic's Argon2 verification, which dominates the row above.
-    const byKey = await drive('proxied (authkey)', { url: `${base}/service/bench?authkey=${authkey}` });
-    rows.push(direct, proxied, byKey);
-    for (const row of rows) row.ratio = Number((row.rps / rows[0].rps).toFixed(3));
-    // eslint-disable-next-line no-console -- the table is the bench's output
-    console.table(rows);
-    process.stdout.write(`proxied/direct: ${(byKey.rps / direct.rps).toFixed(3)} with an authkey, ${(proxied.rps / direct.rps).toFixed(3)} with Basic (an Argon2id check per request)\n`);
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    writeFileSync(join('bench', 'results', `${stamp}-${usePg ? 'postgres' : 'pglite'}.json`), `${JSON.stringify({ storage: usePg ? 'postgres' : 'pglite', client: cc.client_id, rows, proxiedToDirect: Number((proxied.rps / direct.rps).toFixed(3)) }, null, 2)}\n`);
-  } finally {
-    // The upstream outlives the server, or requests still queued there would log upstream errors.
-    if (server.exitCode === null && server.signalCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
+    const { seed, statements } = await prepare(storage.env, upstream.url);
+    const server = startServer(storage.env, profileDir);
+    try {
+      await waitReady(base, server);
+      const { rows, memory } = await runSuite(server.pid!, seed, statements, upstream.url);
+      const report = { storage: storage.kind, date: new Date().toISOString(), machine: machine([loadBefore, loadavg()[0]]), options, rows, flows: statements.flows, memory };
+      const full: Report = { ...report, misses: collectMisses(report) };
+      process.stdout.write(toMarkdown(full));
+      if (!values.only && !profileDir) process.stdout.write(`\nwritten: ${writeReport(full)}.{json,md}\n`);
+    } finally {
+      await stopServer(server); // before the upstream closes, or requests still queued there would log upstream errors
     }
+    if (profileDir) process.stdout.write(`\nCPU profile of the server (${profileDir}):\n${summariseProfiles(profileDir, windows)}\n`);
+  } finally {
     upstream.server.close();
+    await storage.dispose();
   }
 }
 

@@ -1,0 +1,118 @@
+// The scenarios of `npm run bench`, one request shape each, with the budgets of issue #7. The
+// same list drives the load (autocannon) and the statement count of one request (statements.ts).
+import { Browser } from '../test/helpers/cookie-jar.ts';
+import { authorizePath, clientAuth, codeOf, form, mintCodes, postToken, redeemCode, redeemCodes, signIn, type OAuthClient } from './flows.ts';
+import { REDIRECT_URI, type Seed } from './seed.ts';
+
+/** A rate budget: a ratio to the baseline (or to the row named `of`), or requests per second per CPU core used. */
+export interface Budget { min: number; unit: 'ratio' | 'per core'; of?: string }
+
+/** Requests that can each be sent once: authorization codes, or refresh tokens that rotate. */
+interface Feed {
+  /** Consumed: every request uses up one item, so a run is as long as the pool. Rotating: each answer hands back a new item. */
+  kind: 'consumed' | 'rotating';
+  available(): number;
+  fill(count: number): Promise<void>;
+  nextBody(): string;
+  onResponse?(status: number, body: string): void;
+}
+
+export interface Scenario {
+  name: string;
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** The status every request should get. */
+  expect: number;
+  budget?: Budget;
+  sqlBudget?: number;
+  feed?: Feed;
+  /** Why the scenario cannot run against this server. */
+  skip?: string;
+  /** Not served by DJAM (the proxy's upstream): no statements to count. */
+  external?: boolean;
+}
+
+const b64 = (s: string) => encodeURIComponent(Buffer.from(s).toString('base64'));
+const isJwt = (token: string | undefined) => token?.split('.').length === 3;
+
+function codeFeed(base: string, browser: Browser, client: OAuthClient): Feed {
+  const codes: string[] = [];
+  return {
+    kind: 'consumed', available: () => codes.length,
+    fill: async (count) => { codes.push(...await mintCodes(base, browser, client.id, count)); },
+    nextBody: () => `grant_type=authorization_code&code=${codes.shift() ?? 'exhausted'}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`,
+  };
+}
+
+/** Refresh tokens rotate (src/oidc/provider.ts), so each answer's new token goes back to the pool. */
+function refreshFeed(base: string, browser: Browser, client: OAuthClient): Feed {
+  const tokens: string[] = [];
+  return {
+    kind: 'rotating', available: () => tokens.length,
+    fill: async (count) => {
+      const minted = await redeemCodes(base, client, await mintCodes(base, browser, client.id, count));
+      tokens.push(...minted.map((t) => t.refresh_token!));
+    },
+    nextBody: () => `grant_type=refresh_token&refresh_token=${tokens.shift() ?? 'exhausted'}`,
+    onResponse: (status, body) => { if (status === 200) tokens.push((JSON.parse(body) as { refresh_token: string }).refresh_token); },
+  };
+}
+
+/**
+ * oidc-provider issues JWT access tokens only for a resource server whose format is `jwt`
+ * (resource indicators); the probe asks with and without a `resource` and reports why not.
+ */
+async function jwtClientCredentials(base: string, client: OAuthClient): Promise<Pick<Scenario, 'body' | 'skip'>> {
+  for (const body of ['grant_type=client_credentials', `grant_type=client_credentials&resource=${encodeURIComponent(`${base}/`)}`]) {
+    const res = await postToken(base, client, body);
+    if (res.ok && isJwt((await res.json() as { access_token?: string }).access_token)) return { body };
+  }
+  return { skip: 'the server issues opaque access tokens only: oidc-provider signs JWT access tokens for a resource server (resourceIndicators), which src/oidc/provider.ts disables' };
+}
+
+async function loginForm(base: string, seed: Seed): Promise<{ cookie: string; body: string }> {
+  const browser = new Browser(base);
+  const page = await (await browser.get('/accounts/login/')).text();
+  const csrf = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(page)?.[1];
+  if (!csrf) throw new Error('no CSRF token on the login page');
+  const body = new URLSearchParams({ csrfmiddlewaretoken: csrf, username: seed.user.email, password: seed.user.password });
+  return { cookie: `XSRF-TOKEN=${browser.cookie('XSRF-TOKEN')}`, body: body.toString() };
+}
+
+export async function buildScenarios(base: string, seed: Seed, upstreamUrl: string): Promise<Scenario[]> {
+  const cc = { ...form, authorization: clientAuth(seed.ccClient) };
+  const ccToken = await (await postToken(base, seed.ccClient, 'grant_type=client_credentials')).json() as { access_token: string };
+  const browser = await signIn(base, seed.user);
+  const userTokens = await redeemCode(base, seed.codeClient, codeOf((await browser.get(authorizePath(seed.codeClient.id))).headers.get('location')));
+  const login = await loginForm(base, seed);
+  const token = `${base}/openid/token`;
+  return [
+    { name: 'baseline GET /healthz', url: `${base}/healthz`, expect: 200 },
+    { name: 'client_credentials (opaque)', url: token, method: 'POST', headers: cc, body: 'grant_type=client_credentials', expect: 200, budget: { min: 0.12, unit: 'ratio' }, sqlBudget: 2 },
+    { name: 'client_credentials (JWT)', url: token, method: 'POST', headers: cc, expect: 200, ...await jwtClientCredentials(base, seed.ccClient) },
+    { name: 'authorization-code exchange', url: token, method: 'POST', headers: { ...form, authorization: clientAuth(seed.codeClient) }, expect: 200, budget: { min: 0.06, unit: 'ratio' }, feed: codeFeed(base, browser, seed.codeClient) },
+    { name: 'refresh (rotating)', url: token, method: 'POST', headers: { ...form, authorization: clientAuth(seed.codeClient) }, expect: 200, budget: { min: 0.06, unit: 'ratio' }, feed: refreshFeed(base, browser, seed.codeClient) },
+    { name: 'introspection', url: `${base}/openid/introspect`, method: 'POST', headers: cc, body: `token=${ccToken.access_token}`, expect: 200, budget: { min: 0.12, unit: 'ratio' }, sqlBudget: 1 },
+    { name: 'userinfo', url: `${base}/openid/userinfo`, headers: { authorization: `Bearer ${userTokens.access_token}` }, expect: 200, budget: { min: 0.12, unit: 'ratio' } },
+    { name: 'discovery', url: `${base}/openid/.well-known/openid-configuration`, expect: 200 },
+    { name: 'jwks', url: `${base}/openid/jwks`, expect: 200 },
+    { name: 'GeoServer authkey introspection', url: `${base}/openid/authkey/introspect/?authkey=${seed.authkey}`, expect: 200, budget: { min: 0.5, unit: 'ratio' }, sqlBudget: 1 },
+    { name: 'credentials introspection (Argon2id)', url: `${base}/openid/credentials/introspect/?u=${b64(seed.user.email)}&p=${b64(seed.user.password)}`, expect: 200 },
+    { name: 'key-management status', url: `${base}/openid/api/token/status/`, method: 'POST', headers: { authorization: `Token ${seed.managementKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ resource_key: seed.authkey }), expect: 200 },
+    { name: 'login POST (Argon2id)', url: `${base}/accounts/login/`, method: 'POST', headers: { ...form, cookie: login.cookie }, body: login.body, expect: 302, budget: { min: 30, unit: 'per core' } },
+    { name: 'direct upstream', url: upstreamUrl, expect: 200, external: true },
+    { name: 'proxied (authkey)', url: `${base}/service/bench?authkey=${seed.authkey}`, expect: 200, budget: { min: 0.6, unit: 'ratio', of: 'direct upstream' } },
+    // The same proxy path authenticated by Basic: an Argon2id verification per request dominates it.
+    { name: 'proxied (Basic)', url: `${base}/service/bench`, headers: { authorization: `Basic ${Buffer.from(`${seed.user.email}:${seed.user.password}`).toString('base64')}` }, expect: 200 },
+  ];
+}
+
+/** One request of the scenario (the next item of its feed, if any); the answer is read and handed to the feed. */
+export async function sendOnce(s: Scenario): Promise<{ status: number; body: string }> {
+  const res = await fetch(s.url, { method: s.method ?? 'GET', headers: s.headers, body: s.feed ? s.feed.nextBody() : s.body, redirect: 'manual' });
+  const body = await res.text();
+  s.feed?.onResponse?.(res.status, body);
+  return { status: res.status, body };
+}

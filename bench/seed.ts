@@ -1,0 +1,49 @@
+// What the scenarios need, made through the services as an administrator would: OAuth clients,
+// a user in a team whose role opens the proxied upstream, and the user's resource and
+// management keys.
+import type { Db } from '../src/db/client.ts';
+import type { SecretKeys } from '../src/crypto/keys.ts';
+import { createApiKey, daysFromNow } from '../src/api-keys/index.ts';
+import { createClient } from '../src/clients/index.ts';
+import { addTeamMember, createAccessRule, createResource, createRole, createTeam, grantRoleToTeam } from '../src/teams/index.ts';
+import { createUser } from '../src/users/index.ts';
+
+export const REDIRECT_URI = 'http://127.0.0.1:9/cb';
+
+export interface Seed {
+  user: { email: string; password: string };
+  /** client_credentials only. */
+  ccClient: { id: string; secret: string };
+  /** Authorization code + refresh, consent skipped: the code arrives in one redirect. */
+  codeClient: { id: string; secret: string };
+  /** Authorization code with the consent page, for the whole-flow statement count. */
+  consentClient: { id: string; secret: string };
+  authkey: string;
+  managementKey: string;
+}
+
+export async function seed(deps: { db: Db; keys: SecretKeys }, upstreamUrl: string): Promise<Seed> {
+  const user = { email: 'bench@example.com', password: 'bench-password' };
+  const row = await createUser(deps, { ...user, firstName: 'Bench', lastName: 'User', emailConfirmed: true });
+  const team = await createTeam(deps, 'bench');
+  await addTeamMember(deps, team.id, row.id);
+  const role = await createRole(deps, 'bench-viewer');
+  await grantRoleToTeam(deps, role.id, team.id); // the role comes via the team, the longer path
+  const resource = await createResource(deps, { slug: 'bench', type: 'Upstream Service', url: upstreamUrl });
+  await createAccessRule(deps, { resourceId: resource.id, roleId: role.id, active: true });
+  const expiry = daysFromNow(30);
+  const { key: authkey } = await createApiKey(deps, { userId: row.id, scope: 'resource', expiry });
+  const { key: managementKey } = await createApiKey(deps, { userId: row.id, scope: 'management', expiry });
+  const client = async (clientId: string, grantType: 'client_credentials' | 'authorization_code', requireConsent = false) => {
+    const secret = `${clientId}-secret`;
+    const redirectUris = grantType === 'authorization_code' ? [REDIRECT_URI] : [];
+    await createClient(deps, { name: clientId, clientType: 'confidential', grantType, redirectUris, requireConsent, clientId, clientSecret: secret });
+    return { id: clientId, secret };
+  };
+  return {
+    user, authkey, managementKey,
+    ccClient: await client('bench', 'client_credentials'),
+    codeClient: await client('bench-code', 'authorization_code'),
+    consentClient: await client('bench-consent', 'authorization_code', true),
+  };
+}
