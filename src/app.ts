@@ -2,11 +2,11 @@
 // dependencies once and registers each capability's routes.
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
-import { subscribeToChanges } from './db/change-feed.ts';
+import { confirmAnnounced, subscribeToChanges, trackAnnouncements } from './db/change-feed.ts';
 import { createClientCache } from './clients/index.ts';
 import { createAccessDecisions, createPreventionIndex } from './teams/index.ts';
 import { createUserCache } from './users/index.ts';
@@ -25,7 +25,10 @@ import { createMetrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/ops.routes.ts';
 import { readinessChecker } from './ops/readiness.ts';
 import { randomUUID } from 'node:crypto';
-import { LastUsedRecorder } from './api-keys/index.ts';
+import { logOptions } from './logging.ts';
+import { createKeyCheckLimiter } from './http/rate-limit.ts';
+import { parseProxyTrust, registerForwardedHeaderGuard } from './http/proxy-trust.ts';
+import { createKeyCache, LastUsedRecorder } from './api-keys/index.ts';
 import { keyApiRoutes } from './api-keys/key-api.routes.ts';
 import { geoserverRoutes } from './geoserver/geoserver.routes.ts';
 import { groupsRoutes } from './teams/groups.routes.ts';
@@ -58,30 +61,28 @@ function redactUrl(url: string): string {
   return url.replace(SECRET_PARAMS, '$1[redacted]');
 }
 
-export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
-  if (config.DJAM_LOG_LEVEL === 'silent') return false;
-  return {
-    level: config.DJAM_LOG_LEVEL,
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.client_secret'],
-  };
+function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+  return config.DJAM_LOG_LEVEL === 'silent' ? false : logOptions(config);
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config } = deps;
+  const proxyTrust = parseProxyTrust(config.DJAM_TRUST_PROXY);
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
-    trustProxy: config.DJAM_TRUST_PROXY,
+    trustProxy: proxyTrust,
     rewriteUrl: (req) => rewriteProviderUrl(req.url ?? '/'),
     bodyLimit: 1024 * 1024,
     // An incoming X-Request-Id (from the proxy in front) is kept when it looks sane.
     requestIdHeader: false,
     // One line per request (below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     },
   });
+  registerForwardedHeaderGuard(app, proxyTrust, config.DJAM_SECURE_PROXY_HEADER);
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id); });
   app.addHook('onResponse', async (request, reply) => {
     // The provider mount rewrites raw.url; originalUrl keeps what the client asked for.
@@ -98,13 +99,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const preventions = createPreventionIndex(deps.db);
   const userCache = createUserCache(deps.db);
   const decisions = createAccessDecisions(deps.db);
-  const unsubscribe = await subscribeToChanges(deps.listen, (change) => {
+  const keyCache = createKeyCache(deps);
+  const unsubscribe = await subscribeToChanges(deps, (change) => {
     if (change.topic === 'client') clientCache.invalidate(change.id);
     if (change.topic === 'login-prevention') preventions.invalidate();
     if (change.topic === 'user') userCache.invalidate(Number(change.id));
     if (change.topic === 'privileges' || change.topic === 'user') decisions.invalidate();
+    if (change.topic === 'api-key') keyCache.forgetKey(Number(change.id));
+    if (change.topic === 'user') keyCache.forgetUser(Number(change.id));
+    if (change.topic === 'privileges') keyCache.forgetAll(); // team names travel with a key's owner
   });
   app.addHook('onClose', unsubscribe);
+  // A request that changed something answers once every node has applied the change.
+  app.addHook('onRequest', (_request, _reply, done) => trackAnnouncements(done));
+  app.addHook('onSend', async (_request, _reply, payload) => { await confirmAnnounced(deps.db); return payload; });
   const provider = createProvider({ ...deps, clientCache, userCache });
   provider.on('server_error', (_ctx, err) => app.log.error({ err }, 'oidc.server_error'));
   provider.on('grant.success', (ctx) => metrics.tokenIssued(String(ctx.oidc.params?.grant_type ?? 'unknown')));
@@ -123,14 +131,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(selfServiceRoutes, { ...deps, queue });
   await app.register(applicationRoutes, deps);
   await app.register(resourceRoutes, { ...deps, provider });
-  await app.register(proxyRoutes, { ...deps, provider, decisions });
+  await app.register(proxyRoutes, { ...deps, provider, decisions, keyCache });
   // The OpenAPI document covers the routes registered after it: the REST API below.
   await registerOpenApi(app);
   // Capabilities of the privilege issue register below; `keyUsage` batches "last used" stamps.
   const keyUsage = new LastUsedRecorder(deps.db);
   app.addHook('onClose', () => keyUsage.flush());
-  await app.register(keyApiRoutes, { ...deps, keyUsage });
-  await app.register(geoserverRoutes, { ...deps, provider, keyUsage });
+  // One per-IP count of failed key and credential checks for the key API and GeoServer's endpoints.
+  const limiter = createKeyCheckLimiter(config.DJAM_KEY_CHECK_RATE_LIMIT);
+  await app.register(keyApiRoutes, { ...deps, keyUsage, limiter });
+  await app.register(geoserverRoutes, { ...deps, provider, keyUsage, limiter, keyCache });
   await app.register(groupsRoutes, deps);
   await app.register(usersExportRoutes, deps);
   await app.register(adminRoutes, { ...deps, provider, queue });

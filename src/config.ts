@@ -2,7 +2,9 @@
 // (name, type, default, one-line doc); loadConfig() coerces them, reports every error at
 // once and returns a frozen object the rest of the server receives through deps.
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isSecretKeyWeak } from './crypto/secret-key.ts';
+import { parseProxyTrust } from './http/proxy-trust.ts';
 
 type Kind = 'string' | 'int' | 'float' | 'bool' | 'list';
 interface Setting { kind: Kind; default?: string; doc: string; secret?: boolean; choices?: readonly string[] }
@@ -17,7 +19,7 @@ export const settings = {
   DJAM_HOST: { kind: 'string', default: '0.0.0.0', doc: 'Address the HTTP server binds.' },
   DJAM_PORT: { kind: 'int', default: '8000', doc: 'HTTP port.' },
   DJAM_ALLOWED_HOSTS: { kind: 'list', doc: 'Comma-separated Host header values accepted in prod/test (unset there: the host of SITEURL). local/dev accept any.' },
-  DJAM_TRUST_PROXY: { kind: 'bool', default: 'false', doc: 'Trust X-Forwarded-Proto/-Host/-For from the reverse proxy in front of the server.' },
+  DJAM_TRUST_PROXY: { kind: 'string', default: 'false', doc: 'Peers whose X-Forwarded-Proto/-Host/-For are believed: false (none); a comma-separated list of the proxies\' addresses and CIDR ranges (or loopback, linklocal, uniquelocal); true (every peer: only when nothing but the proxy reaches the port).' },
   DJAM_DATA_DIR: { kind: 'string', default: './data', doc: 'Where the embedded database, the generated secret key and the mail outbox live.' },
   DJAM_DB_HOST: { kind: 'string', doc: 'PostgreSQL host. Unset: embedded PGlite in DJAM_DATA_DIR.' },
   DJAM_DB_PORT: { kind: 'int', default: '5432', doc: 'PostgreSQL port.' },
@@ -25,6 +27,7 @@ export const settings = {
   DJAM_DB_USER: { kind: 'string', default: 'djam', doc: 'PostgreSQL user.' },
   DJAM_DB_PASSWORD: { kind: 'string', secret: true, doc: 'PostgreSQL password.' },
   DJAM_DB_POOL_SIZE: { kind: 'int', default: '10', doc: 'PostgreSQL connections per server process.' },
+  DJAM_WORKERS: { kind: 'string', default: '1', doc: 'Server processes sharing DJAM_PORT, or auto (one per CPU core). More than 1 needs PostgreSQL: the embedded database belongs to one process.' },
   DJAM_RABBITMQ_HOST: { kind: 'string', doc: 'RabbitMQ host. Unset: background jobs run from the database inside the server.' },
   DJAM_RABBITMQ_PORT: { kind: 'int', default: '5672', doc: 'RabbitMQ port.' },
   DJAM_RABBITMQ_USER: { kind: 'string', default: 'guest', doc: 'RabbitMQ user.' },
@@ -59,12 +62,13 @@ export const settings = {
   DJAM_SHOW_API_KEYS_IN_DASHBOARD: { kind: 'bool', default: 'false', doc: "Show the user's active resource keys on the account page." },
   DJAM_SHOW_UPSTREAM_SERVICES_IN_DASHBOARD: { kind: 'bool', default: 'false', doc: 'Show the proxied services the user may use on the account page.' },
   DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION: { kind: 'bool', doc: 'GeoServer introspection endpoints answer 400 over plain HTTP. Default: on in prod, off otherwise.' },
-  DJAM_SECURE_PROXY_HEADER: { kind: 'string', doc: 'Header a trusted TLS-terminating proxy sets to "https" (e.g. X-Forwarded-Proto); such requests count as secure.' },
-  DJAM_KEY_CHECK_RATE_LIMIT: { kind: 'int', default: '30', doc: 'Failed key or credential checks allowed per client IP per minute on the GeoServer and key endpoints.' },
+  DJAM_SECURE_PROXY_HEADER: { kind: 'string', doc: 'Header a trusted TLS-terminating proxy sets to "https" (e.g. X-Forwarded-Proto); such requests count as secure. Believed only from DJAM_TRUST_PROXY peers.' },
+  DJAM_KEY_CHECK_RATE_LIMIT: { kind: 'int', default: '30', doc: 'Failed key or credential checks allowed per client IP per minute, counted together on the GeoServer endpoints and the key API.' },
   DJAM_PROXY_TIMEOUT_MS: { kind: 'int', default: '30000', doc: 'How long the proxy waits for an upstream to answer (504 after), and for each body chunk.' },
   DJAM_METRICS_TOKEN: { kind: 'string', secret: true, doc: 'Bearer token that opens /metrics to remote scrapers; unset: loopback callers only.' },
   DJAM_SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: '20000', doc: 'On SIGTERM, how long in-flight requests and running jobs may take before the process exits anyway.' },
   DJAM_LOG_LEVEL: { kind: 'string', default: 'info', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], doc: 'Log level.' },
+  DJAM_LOG_FORMAT: { kind: 'string', default: 'auto', choices: ['auto', 'json', 'pretty'], doc: 'Log output: json (one JSON object a line) or pretty (readable, coloured). auto: pretty in the local profile when stdout is a terminal, json otherwise.' },
 } as const satisfies Record<string, Setting>;
 
 type Settings = typeof settings;
@@ -72,8 +76,10 @@ type ValueOf<S extends Setting> = S['kind'] extends 'int' | 'float' ? number : S
   : S['kind'] extends 'list' ? string[] : string;
 type Raw = { [K in keyof Settings]: Settings[K] extends { default: string } ? ValueOf<Settings[K]> : ValueOf<Settings[K]> | undefined };
 
-export interface Config extends Omit<Raw, 'DJAM_PROJECT_ENVIRONMENT' | 'DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION'> {
+export interface Config extends Omit<Raw, 'DJAM_PROJECT_ENVIRONMENT' | 'DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION' | 'DJAM_WORKERS'> {
   DJAM_PROJECT_ENVIRONMENT: Profile;
+  /** `auto` resolved to the number of cores. */
+  DJAM_WORKERS: number;
   DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION: boolean;
   /** SITEURL without its trailing slash: the origin links are built from. */
   baseUrl: string;
@@ -127,6 +133,25 @@ function checkProfile(c: Config, problems: string[]): void {
   if (!c.SITEURL.startsWith('https://')) problems.push('SITEURL must be an https URL in prod');
 }
 
+function checkProxyTrust(c: Config, problems: string[]): void {
+  try {
+    if (parseProxyTrust(c.DJAM_TRUST_PROXY) === false && c.DJAM_SECURE_PROXY_HEADER) {
+      problems.push('DJAM_SECURE_PROXY_HEADER is believed only from trusted proxies: set DJAM_TRUST_PROXY to their addresses too');
+    }
+  } catch (err) {
+    problems.push(`DJAM_TRUST_PROXY: ${(err as Error).message}`);
+  }
+}
+
+/** A whole number of processes, or auto; several only on PostgreSQL (PGlite is one process's file). */
+function resolveWorkers(out: Record<string, unknown>, problems: string[]): void {
+  const raw = String(out.DJAM_WORKERS).trim().toLowerCase();
+  const n = raw === 'auto' ? availableParallelism() : Number(raw);
+  if (!Number.isInteger(n) || n < 1) problems.push(`DJAM_WORKERS must be a whole number of at least 1, or auto, got "${String(out.DJAM_WORKERS)}"`);
+  else if (n > 1 && !out.DJAM_DB_HOST) problems.push(`DJAM_WORKERS=${n} needs PostgreSQL (set DJAM_DB_HOST): the embedded database can be opened by one process only`);
+  out.DJAM_WORKERS = n;
+}
+
 function checkCaptcha(c: Config, problems: string[]): void {
   if (Boolean(c.RECAPTCHA_PUBLIC_KEY) !== Boolean(c.RECAPTCHA_PRIVATE_KEY)) {
     problems.push('RECAPTCHA_PUBLIC_KEY and RECAPTCHA_PRIVATE_KEY must be set together');
@@ -150,9 +175,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   out.SITEURL = siteUrl;
   const baseUrl = siteUrl.slice(0, -1);
   out.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION ??= out.DJAM_PROJECT_ENVIRONMENT === 'prod';
+  resolveWorkers(out, problems);
   const config = { ...out, baseUrl, issuer: `${baseUrl}/openid`, loginUrl: `${baseUrl}/accounts/login/` } as Config;
   checkProfile(config, problems);
   checkCaptcha(config, problems);
+  checkProxyTrust(config, problems);
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
 }

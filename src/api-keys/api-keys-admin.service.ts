@@ -6,6 +6,7 @@ import { apiKeys, users } from '../db/schema.ts';
 import { likePattern, offsetOf, orderFor, type Page, type PageRequest } from '../db/paging.ts';
 import { lookupHash, unseal, type SecretKeys } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
+import { announceChange } from '../db/change-feed.ts';
 import { canonicalKey } from './key-format.ts';
 
 interface Deps { db: Db; keys: SecretKeys }
@@ -56,4 +57,5 @@ export async function getApiKey(deps: Deps, id: number): Promise<AdminKeyView> {
 
 export async function deleteApiKey(deps: Deps, id: number): Promise<void> {
   await deps.db.delete(apiKeys).where(eq(apiKeys.id, id));
+  await announceChange(deps.db, 'api-key', String(id)); // the key caches of every node drop it
 }

@@ -5,6 +5,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { apiKeys, teamMembers, teams, users } from '../db/schema.ts';
 import { lookupHash, seal, unseal, type SecretKeys } from '../crypto/keys.ts';
+import { announceChange } from '../db/change-feed.ts';
 import { canonicalKey } from './key-format.ts';
 
 export type ApiKeyScope = 'resource' | 'management';
@@ -36,13 +37,17 @@ export interface FoundKey {
 
 export async function findApiKey(deps: Deps, value: unknown): Promise<FoundKey | undefined> {
   const key = canonicalKey(value);
-  if (!key) return undefined;
+  return key ? findApiKeyByHash(deps, key, lookupHash(deps.keys, key)) : undefined;
+}
+
+/** findApiKey for a canonical `key` whose keyed hash the caller has computed already (the key cache). */
+export async function findApiKeyByHash(deps: { db: Db }, key: string, keyHash: string): Promise<FoundKey | undefined> {
   const teamNames = sql<string[] | null>`(select array_agg(${teams.name} order by ${teams.id}) from ${teamMembers}
     join ${teams} on ${teams.id} = ${teamMembers.teamId} where ${teamMembers.userId} = ${users.id})`;
   const [row] = await deps.db.select({
     id: apiKeys.id, userId: apiKeys.userId, scope: apiKeys.scope, revoked: apiKeys.revoked, expiry: apiKeys.expiry,
     email: users.email, username: users.username, isActive: users.isActive, isStaff: users.isStaff, isSuperuser: users.isSuperuser, teams: teamNames,
-  }).from(apiKeys).innerJoin(users, eq(users.id, apiKeys.userId)).where(eq(apiKeys.keyHash, lookupHash(deps.keys, key))).limit(1);
+  }).from(apiKeys).innerJoin(users, eq(users.id, apiKeys.userId)).where(eq(apiKeys.keyHash, keyHash)).limit(1);
   if (!row) return undefined;
   const { email, username, isActive, isStaff, isSuperuser, teams: names, ...rest } = row;
   return { ...rest, key, expiry: new Date(rest.expiry), owner: { email, username, isActive, isStaff, isSuperuser, teams: names ?? [] } };
@@ -63,22 +68,34 @@ export async function listKeysOfUser(deps: Deps, userId: number, scope: ApiKeySc
   }));
 }
 
+// Every change below announces topic `api-key` with the key's id, so the key caches of every
+// node (key-cache.ts) drop it. Inside a caller's transaction pg_notify is delivered at commit.
+async function announceKeyChanges(db: Db, ids: number[]): Promise<void> {
+  for (const id of ids) await announceChange(db, 'api-key', String(id));
+}
+
 export async function setKeyRevoked(deps: Deps, id: number, revoked: boolean): Promise<void> {
   await deps.db.update(apiKeys).set({ revoked, lastModified: new Date() }).where(eq(apiKeys.id, id));
+  await announceKeyChanges(deps.db, [id]);
 }
 
 export async function setKeyExpiry(deps: Deps, id: number, expiry: Date): Promise<void> {
   await deps.db.update(apiKeys).set({ expiry, lastModified: new Date() }).where(eq(apiKeys.id, id));
+  await announceKeyChanges(deps.db, [id]);
 }
 
 export async function revokeKeys(deps: Deps, ids: number[]): Promise<void> {
-  if (ids.length) await deps.db.update(apiKeys).set({ revoked: true, lastModified: new Date() }).where(inArray(apiKeys.id, ids));
+  if (!ids.length) return;
+  await deps.db.update(apiKeys).set({ revoked: true, lastModified: new Date() }).where(inArray(apiKeys.id, ids));
+  await announceKeyChanges(deps.db, ids);
 }
 
 /** Revokes the old key (optionally moving its expiry) and issues a new resource key, atomically. */
 export async function rotateKey(deps: Deps, old: { id: number; userId: number }, opts: { oldExpiry?: Date; newExpiry: Date }) {
-  return deps.db.transaction(async (tx) => {
+  const created = await deps.db.transaction(async (tx) => {
     await tx.update(apiKeys).set({ revoked: true, lastModified: new Date(), ...(opts.oldExpiry ? { expiry: opts.oldExpiry } : {}) }).where(eq(apiKeys.id, old.id));
     return createApiKey({ db: tx as unknown as Db, keys: deps.keys }, { userId: old.userId, scope: 'resource', expiry: opts.newExpiry });
   });
+  await announceKeyChanges(deps.db, [old.id]);
+  return created;
 }

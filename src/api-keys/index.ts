@@ -4,5 +4,6 @@ export {
 export type { ApiKeyScope, FoundKey, ListedKey } from './api-keys.service.ts';
 export { canonicalKey, isCanonicalKey } from './key-format.ts';
 export { LastUsedRecorder } from './last-used.ts';
+export { createKeyCache, type KeyCache } from './key-cache.ts';
 export { deleteApiKey, getApiKey, listApiKeysPage } from './api-keys-admin.service.ts';
 export type { AdminKeyView, KeyFilters } from './api-keys-admin.service.ts';

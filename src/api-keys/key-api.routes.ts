@@ -7,7 +7,7 @@ import type { SecretKeys } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
 import { fieldsOf, useDrfBodyParsers } from '../http/drf-body.ts';
 import { documentedBy } from '../http/route-docs.ts';
-import { AttemptLimiter } from '../http/rate-limit.ts';
+import type { AttemptLimiter } from '../http/rate-limit.ts';
 import type { FoundKey } from './api-keys.service.ts';
 import type { LastUsedRecorder } from './last-used.ts';
 import { AUTH_FAILURES, authenticateManagementKey } from './key-api.auth.ts';
@@ -15,10 +15,13 @@ import { spacedJson } from './key-api.format.ts';
 import { keyActionDocs, keyApiBodySchemas } from './key-api.schemas.ts';
 import { KEY_ACTIONS, runKeyAction } from './key-api.service.ts';
 
-export interface KeyApiDeps { config: Config; db: Db; keys: SecretKeys; keyUsage: LastUsedRecorder }
+export interface KeyApiDeps {
+  config: Config; db: Db; keys: SecretKeys; keyUsage: LastUsedRecorder;
+  /** Failed key checks per client IP, shared with the GeoServer endpoints. */
+  limiter: AttemptLimiter;
+}
 
 const BASE = '/openid/api/token/';
-const MINUTE_MS = 60_000;
 const OTHER_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 function detailErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
@@ -43,7 +46,7 @@ export async function keyApiRoutes(app: FastifyInstance, deps: KeyApiDeps): Prom
 
   await app.register(async (scope) => {
     const callers = new WeakMap<FastifyRequest, FoundKey>();
-    const limiter = new AttemptLimiter(deps.config.DJAM_KEY_CHECK_RATE_LIMIT, MINUTE_MS);
+    const { limiter } = deps;
     useDrfBodyParsers(scope);
     for (const schema of keyApiBodySchemas) scope.addSchema(schema);
     scope.setErrorHandler(detailErrors);

@@ -68,6 +68,11 @@ export function openPglite(client: PGlite, location = 'memory'): Database {
   };
 }
 
+/** The statement a listening session runs; change-feed.ts counts the nodes by it. */
+export function listenStatement(channel: string): string {
+  return `LISTEN "${channel.replaceAll('"', '')}"`;
+}
+
 /** LISTEN needs a connection of its own, outside the pool; it reconnects when dropped. */
 function pgListener(config: pg.ClientConfig) {
   return async (channel: string, onMessage: (payload: string) => void) => {
@@ -79,7 +84,7 @@ function pgListener(config: pg.ClientConfig) {
       client.on('error', () => undefined);
       client.on('end', () => { if (!closed) setTimeout(() => void connect().catch(() => undefined), 1000).unref(); });
       await client.connect();
-      await client.query(`LISTEN "${channel.replaceAll('"', '')}"`);
+      await client.query(listenStatement(channel));
     };
     await connect();
     return async () => { closed = true; await client?.end().catch(() => undefined); };

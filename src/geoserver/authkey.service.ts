@@ -1,13 +1,12 @@
-// §4.1: which user, and which teams, a GeoServer AuthKey stands for. One indexed query per check.
-import type { Db } from '../db/client.ts';
-import type { SecretKeys } from '../crypto/keys.ts';
-import { findApiKey, isKeyUsable } from '../api-keys/index.ts';
+// §4.1: which user, and which teams, a GeoServer AuthKey stands for. One indexed query per check,
+// none when the key cache knows the key.
+import { isKeyUsable, type KeyCache } from '../api-keys/index.ts';
 
 interface AuthKeyOwner { keyId: number; username: string; groups: [string] }
 
 /** The owner of a valid resource key (§2.8) whose account is active, else undefined. */
-export async function introspectAuthKey(deps: { db: Db; keys: SecretKeys }, value: unknown, now = new Date()): Promise<AuthKeyOwner | undefined> {
-  const key = await findApiKey(deps, value);
+export async function introspectAuthKey(deps: { keyCache: KeyCache }, value: unknown, now = new Date()): Promise<AuthKeyOwner | undefined> {
+  const key = await deps.keyCache.find(value);
   if (!key || !isKeyUsable(key, 'resource', now) || !key.owner.isActive) return undefined;
   // GeoServer's roles regex captures only the first string of the array, so every team name
   // travels in one comma-joined string (the original's PR #55); no teams is [""].

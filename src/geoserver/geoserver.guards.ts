@@ -1,9 +1,8 @@
 // What the GeoServer endpoints share: the secure-HTTP rule (§4.6), the body the introspection
-// endpoints answer when they name nobody, and the per-IP limit on failed checks (§12 item 6:
-// the original let anyone guess keys and passwords here without limit).
+// endpoints answer when they name nobody, and the answer past the per-IP limit on failed checks
+// (§12 item 6: the original let anyone guess keys and passwords here without limit).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
-import { AttemptLimiter } from '../http/rate-limit.ts';
 import { isSecureRequest } from '../http/secure-request.ts';
 
 export const NO_IDENTITY = { username: null, groups: null } as const;
@@ -13,14 +12,6 @@ const MINUTE_MS = 60_000;
 /** True when the rule is on and the request reached us (or the trusted proxy) over plain HTTP. */
 export function breaksSecureRule(config: Config, request: FastifyRequest): boolean {
   return config.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION && !isSecureRequest(request, config.DJAM_SECURE_PROXY_HEADER);
-}
-
-/**
- * Failed checks per client IP. GeoServer itself is usually the client, so a flood of bad keys
- * through it pauses key checks for a minute; DJAM_KEY_CHECK_RATE_LIMIT sizes the allowance.
- */
-export function keyCheckLimiter(config: Config): AttemptLimiter {
-  return new AttemptLimiter(config.DJAM_KEY_CHECK_RATE_LIMIT, MINUTE_MS);
 }
 
 /** DRF's throttling answer. */

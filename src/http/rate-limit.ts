@@ -25,3 +25,13 @@ export class AttemptLimiter {
     for (const [k, w] of this.windows) if (nowMs - w.startedMs >= this.windowMs) this.windows.delete(k);
   }
 }
+
+/**
+ * Failed key and credential checks per client IP per minute: one counter for the key API and the
+ * GeoServer endpoints, so a caller cannot double its guesses by spreading them over both.
+ * GeoServer itself is usually the client, so a flood of bad keys through it pauses key checks for
+ * a minute; DJAM_KEY_CHECK_RATE_LIMIT sizes the allowance.
+ */
+export function createKeyCheckLimiter(maxPerMinute: number): AttemptLimiter {
+  return new AttemptLimiter(maxPerMinute, 60_000);
+}

@@ -7,6 +7,7 @@ import type { SecretKeys } from '../crypto/keys.ts';
 import type { SigningJwk } from '../signing-keys/index.ts';
 import type { ClientCache } from '../clients/index.ts';
 import type { UserCache } from '../users/index.ts';
+import { parseProxyTrust } from '../http/proxy-trust.ts';
 import { adapterFactory } from './adapter.ts';
 import { loadExistingGrant } from './auto-consent.ts';
 import { accountFinder } from './find-account.ts';
@@ -74,7 +75,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     // §3.3: the original's userinfo also takes the token as `?access_token=`.
     acceptQueryParamAccessTokens: true,
   });
-  provider.proxy = config.DJAM_TRUST_PROXY;
+  // Koa believes X-Forwarded-* from every peer once on; the app's guard drops them from untrusted peers.
+  provider.proxy = parseProxyTrust(config.DJAM_TRUST_PROXY) !== false;
   provider.use(djamBridge(deps));
   return provider;
 }

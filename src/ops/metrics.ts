@@ -17,6 +17,8 @@ export function createMetrics(db: Db) {
   const tokens = new Counter({ name: 'djam_tokens_issued_total', help: 'Tokens issued per grant type', labelNames: ['grant_type'], registers: [registry] });
   const logins = new Counter({ name: 'djam_logins_total', help: 'Sign-in attempts', labelNames: ['result'], registers: [registry] });
   const authkeys = new Counter({ name: 'djam_authkey_checks_total', help: 'GeoServer authkey checks', labelNames: ['result'], registers: [registry] });
+  // With DJAM_WORKERS > 1 each scrape is answered by one worker: the pid says which one.
+  new Gauge({ name: 'djam_process_info', help: 'The server process that answered', labelNames: ['pid'], registers: [registry] }).set({ pid: String(process.pid) }, 1);
   new Gauge({
     name: 'djam_jobs', help: 'Background jobs per status', labelNames: ['status'], registers: [registry],
     async collect() {

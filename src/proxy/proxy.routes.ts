@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import type { SigningJwk } from '../signing-keys/index.ts';
+import type { KeyCache } from '../api-keys/index.ts';
 import { UPSTREAM_SERVICE, type AccessDecisions, type Resource } from '../teams/index.ts';
 import { verifyCsrf } from '../http/csrf.ts';
 import { isSecureRequest } from '../http/secure-request.ts';
@@ -16,7 +17,7 @@ import { cachedSigner } from './identity-cache.ts';
 import { forwardedQuery, rewriteLocation, upstreamRequestHeaders } from './forwarding.ts';
 import { subPathOf } from './sub-path.ts';
 
-export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; jwks: SigningJwk[]; decisions: AccessDecisions }
+export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; jwks: SigningJwk[]; decisions: AccessDecisions; keyCache: KeyCache }
 type ProxyRequest = FastifyRequest<{ Params: { slug: string } }>;
 type Identified = Exclude<Caller, 'rejected' | 'anonymous'>;
 

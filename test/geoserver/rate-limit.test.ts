@@ -1,8 +1,10 @@
 // DJAM §12 item 6: failed key and credential checks are limited per client IP
-// (DJAM_KEY_CHECK_RATE_LIMIT per minute); past the limit every check from that IP is 429.
+// (DJAM_KEY_CHECK_RATE_LIMIT per minute), one count for the GeoServer endpoints and the key API;
+// past the limit every check from that IP is 429.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { startTestServer } from '../helpers/start-server.ts';
 import { b64, call, startGeoServerFixture, type GeoServerFixture } from './geoserver.fixture.ts';
 
 let F: GeoServerFixture;
@@ -28,4 +30,18 @@ test('after the allowed failures, key, credential and token checks from the IP a
   assert.equal((await call(F.B, '/api/privilege/geoserver/users', { headers: { authorization: `apiKey ${F.keys.DM}` } })).status, 429);
   // Endpoints that check no secret are not limited.
   assert.equal((await call(F.B, '/api/privilege/geoserver/roles')).status, 200);
+});
+
+test('the key API and the GeoServer endpoints count failures from an IP together', async (t) => {
+  const server = await startTestServer(t, { DJAM_KEY_CHECK_RATE_LIMIT: '3' });
+  const user = await server.make.user();
+  const { key: resourceKey } = await server.make.apiKey(user.id, 'resource');
+  const { key: managementKey } = await server.make.apiKey(user.id, 'management');
+  const keyList = (token: string) => call(server.url, '/openid/api/token/key_list/', { method: 'POST', headers: { authorization: `Token ${token}` } });
+  const authkey = (key: string) => call(server.url, `/openid/authkey/introspect/?authkey=${key}`);
+  assert.equal((await keyList(randomUUID())).status, 401);
+  assert.equal((await keyList(randomUUID())).status, 401);
+  assert.equal((await authkey(randomUUID())).status, 403);
+  assert.equal((await authkey(resourceKey)).status, 429, 'two failures at the key API and one here reach the limit of 3');
+  assert.equal((await keyList(managementKey)).status, 429);
 });

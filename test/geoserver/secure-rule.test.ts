@@ -18,7 +18,7 @@ const tokenIntrospection = (F: GeoServerFixture, headers: Record<string, string>
 
 describe('secure rule on, trusted proxy header configured', () => {
   let F: GeoServerFixture;
-  before(async () => { F = await startGeoServerFixture(cleanups, { ...RULE_ON, DJAM_SECURE_PROXY_HEADER: 'X-Forwarded-Proto' }); });
+  before(async () => { F = await startGeoServerFixture(cleanups, { ...RULE_ON, DJAM_SECURE_PROXY_HEADER: 'X-Forwarded-Proto', DJAM_TRUST_PROXY: 'loopback' }); });
 
   test('6: a valid key over plain HTTP is 400 naming nobody', async () => {
     const res = await call(F.B, `/openid/authkey/introspect/?authkey=${F.keys.AR}`);

@@ -4,9 +4,11 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { logOptions } from '../../src/logging.ts';
 import { deriveKeys, type SecretKeys } from '../../src/crypto/keys.ts';
 import type { Database } from '../../src/db/client.ts';
 import { ensureSigningKey, loadSigningJwks } from '../../src/signing-keys/index.ts';
@@ -35,7 +37,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startTestServer(t: TestContext | { after(fn: () => Promise<void>): void }, env: Record<string, string> = {}): Promise<TestServer> {
+interface TestServerOptions {
+  /** Receives the server's JSON log lines (set DJAM_LOG_LEVEL in env: tests default to silent). */
+  logStream?: Writable;
+}
+
+export async function startTestServer(
+  t: TestContext | { after(fn: () => Promise<void>): void }, env: Record<string, string> = {}, options: TestServerOptions = {},
+): Promise<TestServer> {
   const database = await openTestDatabase();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -46,7 +55,8 @@ export async function startTestServer(t: TestContext | { after(fn: () => Promise
   const keys = deriveKeys(config.DJAM_SECRET_KEY!);
   const deps = { db: database.db, keys };
   await ensureSigningKey(deps);
-  const app = await buildApp({ config, ...deps, listen: database.listen, jwks: await loadSigningJwks(deps) });
+  const logger = options.logStream && { ...logOptions({ ...config, DJAM_LOG_FORMAT: 'json' }), stream: options.logStream };
+  const app = await buildApp({ config, ...deps, listen: database.listen, jwks: await loadSigningJwks(deps), logger });
   await app.app.listen({ host: '127.0.0.1', port });
   t.after(async () => {
     await app.app.close();

@@ -9,7 +9,7 @@ let F: ProxyFixture;
 const cleanups: Array<() => Promise<void>> = [];
 after(async () => { for (const fn of cleanups) await fn(); });
 before(async () => {
-  F = await startProxyFixture(cleanups, { DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION: 'true', DJAM_SECURE_PROXY_HEADER: 'X-Forwarded-Proto' });
+  F = await startProxyFixture(cleanups, { DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION: 'true', DJAM_SECURE_PROXY_HEADER: 'X-Forwarded-Proto', DJAM_TRUST_PROXY: 'loopback' });
 });
 
 test('over plain HTTP a valid resource key is refused with the proxy text', async () => {

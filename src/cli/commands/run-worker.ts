@@ -2,13 +2,15 @@
 // (run as many as you like); without, it runs due jobs from the database.
 import pino from 'pino';
 import { loadConfig } from '../../config.ts';
+import { logOptions } from '../../logging.ts';
 import { openRuntime } from '../../runtime.ts';
 import { createMailer, mailJobHandlers } from '../../mail/index.ts';
 import { createWorker } from '../../queue/index.ts';
 
 export async function runWorker(): Promise<number> {
   const config = loadConfig();
-  const log = pino({ level: config.DJAM_LOG_LEVEL });
+  const { stream, ...options } = logOptions(config);
+  const log = pino(options, stream);
   const { database } = await openRuntime(config);
   const mailer = createMailer(config);
   const worker = createWorker(config, database.db, mailJobHandlers(mailer), log);

@@ -1,0 +1,60 @@
+// Two separate server processes (two nodes, two ports) on one PostgreSQL database (issue 7): they
+// serve the same clients, tokens and keys, and what one node changes the other honours at its very
+// next request: the node that made a change answers once every node has applied it (the barrier of
+// db/change-feed.ts), so the checks below follow the changes with no waiting.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { basicAuth } from '../helpers/cookie-jar.ts';
+import { startTwoNodes } from '../helpers/server-process.ts';
+import { testDatabaseUrl } from '../helpers/test-database.ts';
+import { KEY_API } from '../api-keys/key-api.fixture.ts';
+
+const skip = testDatabaseUrl ? false : 'two nodes share PostgreSQL (run with DJAM_TEST_DATABASE_URL): the embedded database belongs to one process';
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+async function grant(node: string, auth: string, scope?: string): Promise<{ status: number; token?: string }> {
+  const body = new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
+  const res = await fetch(`${node}/openid/token`, { method: 'POST', headers: { ...form, authorization: auth }, body });
+  return { status: res.status, token: (await res.json() as { access_token?: string }).access_token };
+}
+
+const authkeyStatus = async (node: string, key: string) => (await fetch(`${node}/openid/authkey/introspect/?authkey=${key}`)).status;
+
+test('two nodes on one database: tokens, key revocations and client secrets are shared at once', { skip }, async (t) => {
+  const { a, b, make } = await startTwoNodes(t);
+
+  await t.test('a client-credentials token issued by node A introspects active on node B', async () => {
+    const { client, clientSecret } = await make.client({ grantType: 'client_credentials', redirectUris: [] });
+    const auth = basicAuth(client.clientId, clientSecret!);
+    const { token } = await grant(a.url, auth);
+    const res = await fetch(`${b.url}/openid/introspect`, { method: 'POST', headers: { ...form, authorization: auth }, body: `token=${token}` });
+    assert.equal((await res.json() as { active: boolean }).active, true);
+  });
+
+  await t.test('a key revoked through node A is refused by node B at its next check', async () => {
+    const user = await make.user();
+    const { key } = await make.apiKey(user.id, 'resource');
+    const { key: management } = await make.apiKey(user.id, 'management');
+    assert.equal(await authkeyStatus(b.url, key), 200);
+    assert.equal(await authkeyStatus(b.url, key), 200, 'node B now holds the key in its cache');
+    const revoke = await fetch(`${a.url}${KEY_API}revoke/`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Token ${management}` },
+      body: JSON.stringify({ resource_key: key, revoked: true }),
+    });
+    assert.equal(revoke.status, 200);
+    assert.equal(await authkeyStatus(b.url, key), 403);
+  });
+
+  await t.test('a client secret rotated through node A is refused by node B at its next grant', async () => {
+    const { client, clientSecret } = await make.client({ grantType: 'client_credentials', redirectUris: [], scope: 'read' });
+    const oldAuth = basicAuth(client.clientId, clientSecret!);
+    assert.equal((await grant(b.url, oldAuth)).status, 200, 'node B now holds the client in its cache');
+    await make.client({ clientId: `robot-${client.id}`, clientSecret: 'robot-secret', grantType: 'client_credentials', redirectUris: [], scope: 'admin' });
+    const { token: adminToken } = await grant(a.url, basicAuth(`robot-${client.id}`, 'robot-secret'), 'admin');
+    const rotated = await fetch(`${a.url}/api/admin/clients/${client.id}/secret`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+    assert.equal(rotated.status, 200);
+    const { client_secret: newSecret } = await rotated.json() as { client_secret: string };
+    assert.equal((await grant(b.url, oldAuth)).status, 401);
+    assert.equal((await grant(b.url, basicAuth(client.clientId, newSecret))).status, 200);
+  });
+});
