@@ -25,6 +25,7 @@ import { createMetrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/ops.routes.ts';
 import { readinessChecker } from './ops/readiness.ts';
 import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
 import { logOptions } from './logging.ts';
 import { createKeyCheckLimiter } from './http/rate-limit.ts';
 import { parseProxyTrust, registerForwardedHeaderGuard } from './http/proxy-trust.ts';
@@ -85,6 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerForwardedHeaderGuard(app, proxyTrust, config.DJAM_SECURE_PROXY_HEADER);
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id); });
   app.addHook('onResponse', async (request, reply) => {
+    // On every request: build nothing when info lines are off (DJAM_LOG_LEVEL=warn in production).
+    if ((pino.levels.values[request.log.level] ?? 0) > pino.levels.values.info) return;
     // The provider mount rewrites raw.url; originalUrl keeps what the client asked for.
     const url = (request.raw as { originalUrl?: string }).originalUrl ?? request.url;
     request.log.info({ method: request.method, url: redactUrl(url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
