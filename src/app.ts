@@ -9,13 +9,13 @@ import type { Database, Db } from './db/client.ts';
 import { confirmAnnounced, subscribeToChanges, trackAnnouncements } from './db/change-feed.ts';
 import { createClientCache } from './clients/index.ts';
 import { createAccessDecisions, createPreventionIndex } from './teams/index.ts';
-import { createUserCache } from './users/index.ts';
+import { createUserCache, forgetSession, forgetSessionsOfUser } from './users/index.ts';
 import type { SecretKeys } from './crypto/keys.ts';
 import type { SigningJwk } from './signing-keys/index.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerAllowedHosts } from './http/allowed-hosts.ts';
-import { createProvider, interactionRoutes, mountProvider, providerSessionEnder, rewriteProviderUrl } from './oidc/index.ts';
+import { createPayloadCache, createProvider, interactionRoutes, mountProvider, providerSessionEnder, rewriteProviderUrl } from './oidc/index.ts';
 import { loginRoutes } from './accounts/login.routes.ts';
 import { selfServiceRoutes } from './accounts/accounts.routes.ts';
 import { applicationRoutes } from './clients/applications.routes.ts';
@@ -103,10 +103,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const userCache = createUserCache(deps.db);
   const decisions = createAccessDecisions(deps.db);
   const keyCache = createKeyCache(deps);
+  const payloadCache = createPayloadCache();
   const unsubscribe = await subscribeToChanges(deps, (change) => {
     if (change.topic === 'client') clientCache.invalidate(change.id);
     if (change.topic === 'login-prevention') preventions.invalidate();
     if (change.topic === 'user') userCache.invalidate(Number(change.id));
+    if (change.topic === 'user') forgetSessionsOfUser(Number(change.id));
+    if (change.topic === 'session') forgetSession(change.id);
+    if (change.topic === 'oidc') payloadCache.applyAnnouncement(change.id);
     if (change.topic === 'privileges' || change.topic === 'user') decisions.invalidate();
     if (change.topic === 'api-key') keyCache.forgetKey(Number(change.id));
     if (change.topic === 'user') keyCache.forgetUser(Number(change.id));
@@ -116,7 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // A request that changed something answers once every node has applied the change.
   app.addHook('onRequest', (_request, _reply, done) => trackAnnouncements(done));
   app.addHook('onSend', async (_request, _reply, payload) => { await confirmAnnounced(deps.db); return payload; });
-  const provider = createProvider({ ...deps, clientCache, userCache });
+  const provider = createProvider({ ...deps, clientCache, userCache, payloadCache });
   provider.on('server_error', (_ctx, err) => app.log.error({ err }, 'oidc.server_error'));
   provider.on('grant.success', (ctx) => metrics.tokenIssued(String(ctx.oidc.params?.grant_type ?? 'unknown')));
   await app.register(opsRoutes, {
@@ -129,7 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerSecurityHeaders(app, { hsts: config.baseUrl.startsWith('https://') });
   registerErrorHandler(app);
   await mountProvider(app, { ...deps, provider, clientCache, preventions });
-  await app.register(interactionRoutes, { ...deps, provider });
+  await app.register(interactionRoutes, { ...deps, provider, payloadCache });
   await app.register(loginRoutes, { ...deps, onLogout: providerSessionEnder(provider) });
   await app.register(selfServiceRoutes, { ...deps, queue });
   await app.register(applicationRoutes, deps);

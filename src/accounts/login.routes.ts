@@ -47,7 +47,7 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
         throw err;
       });
       limiter.reset(`email:${email.toLowerCase()}`);
-      const session = await startSession(deps, user.id, deps.config.DJAM_SESSION_TTL_SECONDS);
+      const session = await startSession(deps, user, deps.config.DJAM_SESSION_TTL_SECONDS);
       setSessionCookie(request, reply, session.token, deps.config.DJAM_SESSION_TTL_SECONDS);
       const next = safeNext((request.query as Record<string, unknown>).next, ownOrigins(deps.config, request));
       request.log.info({ userId: user.id }, 'login.succeeded');

@@ -10,36 +10,45 @@ import { lookupHash, type SecretKeys } from '../crypto/keys.ts';
 import type { ClientCache, ClientRow } from '../clients/index.ts';
 import { toClientMetadata } from './client-metadata.ts';
 import { MEMO, requestMemo } from './request-memo.ts';
-import { bufferKey, writeBuffer } from './write-buffer.ts';
+import { bufferDelete, bufferKey, bufferWrite, writeBuffer } from './write-buffer.ts';
+import { announcement, CACHED_MODELS, type PayloadCache } from './payload-cache.ts';
+import { announceChange } from '../db/change-feed.ts';
 
-export interface AdapterDeps { db: Db; keys: SecretKeys; clientCache: ClientCache }
+export interface AdapterDeps { db: Db; keys: SecretKeys; clientCache: ClientCache; payloadCache: PayloadCache }
 
 function notExpired() {
   return or(isNull(oidcPayloads.expiresAt), gt(oidcPayloads.expiresAt, sql`now()`));
 }
 
-/**
- * Grants are read by every token exchange and userinfo call and change only on consent and
- * revocation, which go through this adapter: they are cached write-through for half a minute.
- * A grant revoked on another node stays cached here at most that long, but the tokens it
- * covered are deleted in the database, so nothing can use it.
- */
-const GRANT_TTL_MS = 30_000;
 const LOOKUPS = 'djam:lookups';
-type GrantCache = Map<string, { payload: Record<string, unknown>; expiresMs: number }>;
+type StoredRow = { model: string; payload: Record<string, unknown>; consumedAt: Date | null; uid: string | null; expiresAt: Date | null };
 
+/**
+ * Session, Interaction and Grant rows are also kept in memory (payload-cache.ts): a browser flow
+ * and the token exchanges after it read them back without a statement.
+ */
 class PayloadAdapter implements Adapter {
-  constructor(private readonly model: string, private readonly deps: AdapterDeps, private readonly grants?: GrantCache) {}
+  private readonly model: string;
+  private readonly deps: AdapterDeps;
+
+  constructor(model: string, deps: AdapterDeps) {
+    this.model = model;
+    this.deps = deps;
+  }
 
   private key(id: string): string {
     return lookupHash(this.deps.keys, `oidc:${id}`);
   }
 
+  private get cache(): PayloadCache {
+    return this.deps.payloadCache;
+  }
+
   /** This request's look-ups by id (see rowsFor), kept apart from the memo's other entries. */
-  private static lookups(): Map<string, ReturnType<PayloadAdapter['rowsFor']>> | undefined {
+  private static lookups(): Map<string, Promise<StoredRow[]>> | undefined {
     const memo = requestMemo();
     if (!memo) return undefined;
-    let lookups = memo.get(LOOKUPS) as Map<string, ReturnType<PayloadAdapter['rowsFor']>> | undefined;
+    let lookups = memo.get(LOOKUPS) as Map<string, Promise<StoredRow[]>> | undefined;
     if (!lookups) memo.set(LOOKUPS, (lookups = new Map()));
     return lookups;
   }
@@ -51,12 +60,13 @@ class PayloadAdapter implements Adapter {
   }
 
   /** Every model stored under this id, fetched once per request. */
-  private rowsFor(hash: string): Promise<Array<{ model: string; payload: Record<string, unknown>; consumedAt: Date | null }>> {
+  private rowsFor(hash: string): Promise<StoredRow[]> {
     const lookups = PayloadAdapter.lookups();
     const cached = lookups?.get(hash);
     if (cached) return cached;
-    const pending = this.deps.db.select({ model: oidcPayloads.model, payload: oidcPayloads.payload, consumedAt: oidcPayloads.consumedAt })
-      .from(oidcPayloads).where(and(eq(oidcPayloads.id, hash), notExpired()))
+    const pending = this.deps.db.select({
+      model: oidcPayloads.model, payload: oidcPayloads.payload, consumedAt: oidcPayloads.consumedAt, uid: oidcPayloads.uid, expiresAt: oidcPayloads.expiresAt,
+    }).from(oidcPayloads).where(and(eq(oidcPayloads.id, hash), notExpired()))
       .execute(); // a drizzle builder runs again at every await: take the one promise
     lookups?.set(hash, pending);
     return pending;
@@ -72,14 +82,12 @@ class PayloadAdapter implements Adapter {
     };
     const hash = this.key(id);
     this.forget(hash);
-    this.grants?.delete(hash);
-    const buffer = writeBuffer();
-    if (buffer) buffer.set(bufferKey(this.model, hash), { model: this.model, id: hash, ...row, consumedAt: null });
-    else {
+    if (!bufferWrite({ model: this.model, id: hash, ...row, consumedAt: null })) {
       await this.deps.db.insert(oidcPayloads).values({ model: this.model, id: hash, ...row })
         .onConflictDoUpdate({ target: [oidcPayloads.model, oidcPayloads.id], set: row });
+      if (CACHED_MODELS.has(this.model)) await announceChange(this.deps.db, 'oidc', announcement(this.cache.nodeId, [bufferKey(this.model, hash)]));
     }
-    this.grants?.set(hash, { payload: stored as Record<string, unknown>, expiresMs: Date.now() + Math.min(GRANT_TTL_MS, (expiresIn || Infinity) * 1000) });
+    this.cache.set(this.model, hash, { payload: row.payload, uid: row.uid, consumed: false }, row.expiresAt);
   }
 
   /** A row this request saved but has not written yet. */
@@ -87,57 +95,69 @@ class PayloadAdapter implements Adapter {
     return writeBuffer()?.get(bufferKey(this.model, hash));
   }
 
-  private async findWhere(where: ReturnType<typeof eq>, matches: (row: { uid?: string | null; userCode?: string | null }) => boolean): Promise<AdapterPayload | undefined> {
-    const buffered = [...(writeBuffer()?.values() ?? [])].find((r) => r.model === this.model && matches(r));
-    if (buffered) return { ...buffered.payload } as AdapterPayload;
-    const [row] = await this.deps.db.select({ payload: oidcPayloads.payload, consumedAt: oidcPayloads.consumedAt })
-      .from(oidcPayloads).where(and(eq(oidcPayloads.model, this.model), where, notExpired())).limit(1);
-    if (!row) return undefined;
-    return { ...row.payload, ...(row.consumedAt ? { consumed: true } : {}) } as AdapterPayload;
+  private withJti(id: string, row: { payload: Record<string, unknown>; consumed: boolean }): AdapterPayload {
+    const { djamSessionUuid, ...payload } = row.payload;
+    if (djamSessionUuid) requestMemo()?.set(MEMO.codeSessionUuid, djamSessionUuid);
+    return { ...payload, jti: id, ...(row.consumed ? { consumed: true } : {}) } as AdapterPayload;
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     const hash = this.key(id);
     const buffered = this.pending(hash);
-    if (buffered) return { ...buffered.payload, jti: id, ...(buffered.consumedAt ? { consumed: true } : {}) } as AdapterPayload;
-    const cached = this.grants?.get(hash);
-    if (cached && cached.expiresMs > Date.now()) return { ...cached.payload, jti: id } as AdapterPayload;
+    if (buffered) return this.withJti(id, { payload: buffered.payload, consumed: Boolean(buffered.consumedAt) });
+    const cached = this.cache.get(this.model, hash);
+    if (cached) return this.withJti(id, cached);
     const row = (await this.rowsFor(hash)).find((r) => r.model === this.model);
     if (!row) return undefined;
-    if (this.grants && !row.consumedAt) this.grants.set(hash, { payload: row.payload, expiresMs: Date.now() + GRANT_TTL_MS });
-    const { djamSessionUuid, ...payload } = row.payload;
-    if (djamSessionUuid) requestMemo()?.set(MEMO.codeSessionUuid, djamSessionUuid);
-    return { ...payload, jti: id, ...(row.consumedAt ? { consumed: true } : {}) } as AdapterPayload;
+    const found = { payload: row.payload, uid: row.uid, consumed: Boolean(row.consumedAt) };
+    if (!found.consumed) this.cache.set(this.model, hash, found, row.expiresAt);
+    return this.withJti(id, found);
   }
 
-  findByUid(uid: string) {
-    return this.findWhere(eq(oidcPayloads.uid, uid), (r) => r.uid === uid);
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    const buffered = [...(writeBuffer()?.values() ?? [])].find((r) => r.model === this.model && r.uid === uid);
+    if (buffered) return { ...buffered.payload } as AdapterPayload;
+    const cached = this.cache.findByUid(this.model, uid);
+    if (cached) return { ...cached.row.payload, ...(cached.row.consumed ? { consumed: true } : {}) } as AdapterPayload;
+    const [row] = await this.deps.db.select({ id: oidcPayloads.id, payload: oidcPayloads.payload, consumedAt: oidcPayloads.consumedAt, expiresAt: oidcPayloads.expiresAt })
+      .from(oidcPayloads).where(and(eq(oidcPayloads.model, this.model), eq(oidcPayloads.uid, uid), notExpired())).limit(1);
+    if (!row) return undefined;
+    if (!row.consumedAt) this.cache.set(this.model, row.id, { payload: row.payload, uid, consumed: false }, row.expiresAt);
+    return { ...row.payload, ...(row.consumedAt ? { consumed: true } : {}) } as AdapterPayload;
   }
 
-  findByUserCode(userCode: string) {
-    return this.findWhere(eq(oidcPayloads.userCode, userCode), (r) => r.userCode === userCode);
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    const buffered = [...(writeBuffer()?.values() ?? [])].find((r) => r.model === this.model && r.userCode === userCode);
+    if (buffered) return { ...buffered.payload } as AdapterPayload;
+    const [row] = await this.deps.db.select({ payload: oidcPayloads.payload, consumedAt: oidcPayloads.consumedAt })
+      .from(oidcPayloads).where(and(eq(oidcPayloads.model, this.model), eq(oidcPayloads.userCode, userCode), notExpired())).limit(1);
+    if (!row) return undefined;
+    return { ...row.payload, ...(row.consumedAt ? { consumed: true } : {}) } as AdapterPayload;
   }
 
   async consume(id: string): Promise<void> {
-    this.forget(this.key(id));
-    const buffered = this.pending(this.key(id));
+    const hash = this.key(id);
+    this.forget(hash);
+    this.cache.delete(this.model, hash);
+    const buffered = this.pending(hash);
     if (buffered) buffered.consumedAt = new Date();
     await this.deps.db.update(oidcPayloads).set({ consumedAt: new Date() })
-      .where(and(eq(oidcPayloads.model, this.model), eq(oidcPayloads.id, this.key(id))));
+      .where(and(eq(oidcPayloads.model, this.model), eq(oidcPayloads.id, hash)));
   }
 
   async destroy(id: string): Promise<void> {
-    this.forget(this.key(id));
-    writeBuffer()?.delete(bufferKey(this.model, this.key(id)));
-    this.grants?.delete(this.key(id));
-    await this.deps.db.delete(oidcPayloads).where(and(eq(oidcPayloads.model, this.model), eq(oidcPayloads.id, this.key(id))));
+    const hash = this.key(id);
+    this.forget(hash);
+    this.cache.delete(this.model, hash);
+    if (bufferDelete(this.model, hash)) return;
+    await this.deps.db.delete(oidcPayloads).where(and(eq(oidcPayloads.model, this.model), eq(oidcPayloads.id, hash)));
+    if (CACHED_MODELS.has(this.model)) await announceChange(this.deps.db, 'oidc', announcement(this.cache.nodeId, [bufferKey(this.model, hash)]));
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
     this.forget();
     const buffer = writeBuffer();
     for (const [k, r] of buffer ?? []) if (r.model === this.model && r.grantId === grantId) buffer!.delete(k);
-    this.grants?.delete(this.key(grantId));
     await this.deps.db.delete(oidcPayloads).where(and(eq(oidcPayloads.model, this.model), eq(oidcPayloads.grantId, grantId)));
   }
 }
@@ -146,8 +166,11 @@ class PayloadAdapter implements Adapter {
 class ClientAdapter implements Adapter {
   // Metadata (with the decrypted secret) is derived once per cached row.
   private readonly metadata = new WeakMap<ClientRow, AdapterPayload>();
+  private readonly deps: AdapterDeps;
 
-  constructor(private readonly deps: AdapterDeps) {}
+  constructor(deps: AdapterDeps) {
+    this.deps = deps;
+  }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     const row = await this.deps.clientCache.get(id);
@@ -169,11 +192,7 @@ class ClientAdapter implements Adapter {
 }
 
 export function adapterFactory(deps: AdapterDeps) {
-  const grants: GrantCache = new Map();
-  return (model: string): Adapter => {
-    if (model === 'Client') return new ClientAdapter(deps);
-    return new PayloadAdapter(model, deps, model === 'Grant' ? grants : undefined);
-  };
+  return (model: string): Adapter => (model === 'Client' ? new ClientAdapter(deps) : new PayloadAdapter(model, deps));
 }
 
 /** Removes expired rows; oidc-provider never reads them again. */

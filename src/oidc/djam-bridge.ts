@@ -10,9 +10,10 @@ import type { SecretKeys } from '../crypto/keys.ts';
 import { deleteSession } from '../users/index.ts';
 import { MEMO, requestMemo } from './request-memo.ts';
 import { flushWrites } from './write-buffer.ts';
+import type { PayloadCache } from './payload-cache.ts';
 import { SESSION_COOKIE } from '../http/cookies.ts';
 
-interface Deps { db: Db; keys: SecretKeys }
+interface Deps { db: Db; keys: SecretKeys; payloadCache: PayloadCache }
 
 function addSessionToken(ctx: KoaContextWithOIDC): void {
   const body = ctx.body as Record<string, unknown> | undefined;
@@ -40,7 +41,7 @@ function inactiveOnFailure(ctx: KoaContextWithOIDC): void {
 export function djamBridge(deps: Deps) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     await next();
-    await flushWrites(deps.db); // before the response leaves: a code or token is stored when the client gets it
+    await flushWrites(deps.db, deps.payloadCache); // before the response leaves: a code or token is stored when the client gets it
     const route = ctx.oidc?.route;
     if (route === 'token' && ctx.status === 200 && ctx.oidc.params?.grant_type === 'authorization_code') addSessionToken(ctx);
     else if (route === 'introspection') inactiveOnFailure(ctx);

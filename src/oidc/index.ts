@@ -1,6 +1,7 @@
 export { deleteExpiredPayloads } from './adapter.ts';
 export { providerSessionEnder } from './end-session.ts';
 export { interactionRoutes } from './interactions.routes.ts';
+export { createPayloadCache } from './payload-cache.ts';
 export { mountProvider } from './mount.ts';
 export { mayIntrospect } from './policies.ts';
 export { createProvider } from './provider.ts';

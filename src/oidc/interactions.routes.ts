@@ -12,8 +12,11 @@ import { loadSession, loginRedirectUrl } from '../http/session.ts';
 import { html } from '../http/views/html.ts';
 import { layout } from '../http/views/layout.ts';
 import { consentPage } from './views/consent.ts';
+import type { PayloadCache } from './payload-cache.ts';
+import { withRequestMemo } from './request-memo.ts';
+import { flushWrites, startWriteBuffer } from './write-buffer.ts';
 
-export interface InteractionDeps { provider: Provider; config: Config; db: Db; keys: SecretKeys }
+export interface InteractionDeps { provider: Provider; config: Config; db: Db; keys: SecretKeys; payloadCache: PayloadCache }
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 async function details(deps: InteractionDeps, request: FastifyRequest, reply: FastifyReply): Promise<Details | undefined> {
@@ -29,7 +32,19 @@ async function details(deps: InteractionDeps, request: FastifyRequest, reply: Fa
 
 async function finish(deps: InteractionDeps, request: FastifyRequest, reply: FastifyReply, result: Record<string, unknown>) {
   const to = await deps.provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: true });
+  await flushWrites(deps.db, deps.payloadCache); // the grant and the result are stored before the browser moves on
   return reply.redirect(to, 303);
+}
+
+/**
+ * Each step runs like a provider request (mount.ts): its look-ups shared, its writes buffered
+ * and sent in one statement by `finish`.
+ */
+function step<R extends FastifyRequest>(handler: (request: R, reply: FastifyReply) => Promise<FastifyReply>) {
+  return (request: R, reply: FastifyReply) => withRequestMemo(() => {
+    startWriteBuffer();
+    return handler(request, reply);
+  });
 }
 
 async function grantConsent(deps: InteractionDeps, d: Details): Promise<string> {
@@ -45,7 +60,7 @@ async function grantConsent(deps: InteractionDeps, d: Details): Promise<string> 
 }
 
 export async function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): Promise<void> {
-  app.get<{ Params: { uid: string } }>('/interaction/:uid', async (request, reply) => {
+  app.get<{ Params: { uid: string } }>('/interaction/:uid', step(async (request, reply) => {
     const d = await details(deps, request, reply);
     if (!d) return reply;
     const session = await loadSession(deps, request);
@@ -53,13 +68,14 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
     if (d.prompt.name === 'login') return finish(deps, request, reply, { login: { accountId: String(session.user.id) } });
     const client = await deps.provider.Client.find(String(d.params.client_id));
     const scopes = (d.prompt.details as { missingOIDCScope?: string[] }).missingOIDCScope ?? [];
+    await flushWrites(deps.db, deps.payloadCache); // nothing is expected here, but nothing saved may be lost
     return reply.type('text/html').send(consentPage({
       uid: d.uid, clientName: client?.clientName ?? String(d.params.client_id), scopes,
       csrfToken: csrfToken(deps.keys, request, reply), user: session.user,
     }));
-  });
+  }));
 
-  app.post<{ Params: { uid: string } }>('/interaction/:uid/confirm', async (request, reply) => {
+  app.post<{ Params: { uid: string } }>('/interaction/:uid/confirm', step(async (request, reply) => {
     verifyCsrf(deps.keys, request);
     const d = await details(deps, request, reply);
     if (!d) return reply;
@@ -67,11 +83,11 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
     // The consent must come from the user the provider session belongs to.
     if (!session || d.prompt.name !== 'consent' || String(session.user.id) !== d.session?.accountId) throw new AppError('FORBIDDEN');
     return finish(deps, request, reply, { consent: { grantId: await grantConsent(deps, d) } });
-  });
+  }));
 
-  app.post<{ Params: { uid: string } }>('/interaction/:uid/abort', async (request, reply) => {
+  app.post<{ Params: { uid: string } }>('/interaction/:uid/abort', step(async (request, reply) => {
     verifyCsrf(deps.keys, request);
     if (!(await details(deps, request, reply))) return reply;
     return finish(deps, request, reply, { error: 'access_denied', error_description: 'End-User aborted interaction' });
-  });
+  }));
 }

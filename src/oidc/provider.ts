@@ -14,10 +14,11 @@ import { accountFinder } from './find-account.ts';
 import { introspectionAllowed, revocationAllowed } from './policies.ts';
 import { claimsByScope, plainScopes } from './scopes.ts';
 import { djamBridge } from './djam-bridge.ts';
+import type { PayloadCache } from './payload-cache.ts';
 import { djamInteractionPolicy } from './login-policy.ts';
 import { logoutSource, postLogoutSuccessSource, renderError } from './views/provider-pages.ts';
 
-export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; jwks: SigningJwk[]; clientCache: ClientCache; userCache: UserCache }
+export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; jwks: SigningJwk[]; clientCache: ClientCache; userCache: UserCache; payloadCache: PayloadCache }
 
 export const providerRoutes = {
   authorization: '/authorize', token: '/token', userinfo: '/userinfo', end_session: '/end-session',

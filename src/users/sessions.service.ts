@@ -7,6 +7,8 @@ import type { Db } from '../db/client.ts';
 import { sessions, users } from '../db/schema.ts';
 import { lookupHash, type SecretKeys } from '../crypto/keys.ts';
 import type { User } from './users.service.ts';
+import { announceChange } from '../db/change-feed.ts';
+import { cachedSession, forgetSession, rememberSession } from './session-cache.ts';
 
 interface Deps { db: Db; keys: SecretKeys }
 
@@ -22,35 +24,52 @@ export async function createSession(deps: Deps, userId: number, ttlSeconds: numb
   return { token, uuid: row.uuid, expiresAt };
 }
 
-/** A sign-in: stamps `last_login` and opens the session in one statement (a hot path). */
-export async function startSession(deps: Deps, userId: number, ttlSeconds: number): Promise<NewSession> {
+/**
+ * A sign-in: stamps `last_login` and opens the session in one statement (a hot path). The
+ * signed-in user's next request (the authorize it came for) finds the session in memory.
+ */
+export async function startSession(deps: Deps, user: User, ttlSeconds: number): Promise<NewSession> {
   const token = randomBytes(32).toString('base64url');
+  const hash = lookupHash(deps.keys, token);
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-  const result = await deps.db.execute(sql`with stamp as (update ${users} set last_login = now() where ${users.id} = ${userId})
-    insert into ${sessions} (id_hash, user_id, expires_at) values (${lookupHash(deps.keys, token)}, ${userId}, ${expiresAt.toISOString()}::timestamptz)
+  const result = await deps.db.execute(sql`with stamp as (update ${users} set last_login = now() where ${users.id} = ${user.id})
+    insert into ${sessions} (id_hash, user_id, expires_at) values (${hash}, ${user.id}, ${expiresAt.toISOString()}::timestamptz)
     returning uuid`);
   const [row] = (result as unknown as { rows: Array<{ uuid: string }> }).rows;
+  if (user.isActive) rememberSession(hash, { uuid: row.uuid, user: { ...user, lastLogin: new Date() } }, expiresAt);
   return { token, uuid: row.uuid, expiresAt };
 }
 
-/** The live session behind a cookie value, with its (active) user, in one query. */
+/** The live session behind a cookie value, with its (active) user: from memory, or in one query. */
 export async function findSession(deps: Deps, token: string): Promise<ActiveSession | undefined> {
   if (!token || token.length > 100) return undefined;
-  const [row] = await deps.db.select({ uuid: sessions.uuid, user: users }).from(sessions)
+  const hash = lookupHash(deps.keys, token);
+  const known = cachedSession(hash);
+  if (known) return known;
+  const [row] = await deps.db.select({ uuid: sessions.uuid, expiresAt: sessions.expiresAt, user: users }).from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.idHash, lookupHash(deps.keys, token)), gt(sessions.expiresAt, new Date()), eq(users.isActive, true)))
+    .where(and(eq(sessions.idHash, hash), gt(sessions.expiresAt, new Date()), eq(users.isActive, true)))
     .limit(1);
-  return row;
+  if (!row) return undefined;
+  const session = { uuid: row.uuid, user: row.user };
+  rememberSession(hash, session, row.expiresAt);
+  return session;
 }
 
+/** Ends one session, on every node at once (its cached copies go). */
 export async function deleteSession(deps: Deps, token: string): Promise<void> {
-  await deps.db.delete(sessions).where(eq(sessions.idHash, lookupHash(deps.keys, token)));
+  const hash = lookupHash(deps.keys, token);
+  await deps.db.delete(sessions).where(eq(sessions.idHash, hash));
+  forgetSession(hash);
+  await announceChange(deps.db, 'session', hash);
 }
 
 /** Ends every session of a user (after a password reset), or every other one (after a change). */
 export async function deleteSessionsOfUser(deps: Deps, userId: number, opts: { exceptToken?: string } = {}): Promise<void> {
   const keep = opts.exceptToken ? ne(sessions.idHash, lookupHash(deps.keys, opts.exceptToken)) : undefined;
   await deps.db.delete(sessions).where(and(eq(sessions.userId, userId), keep));
+  // The kept session's cached copy goes too: it is found again, with the changed user, at once.
+  await announceChange(deps.db, 'user', String(userId));
 }
 
 export async function deleteExpiredSessions(deps: Deps): Promise<void> {

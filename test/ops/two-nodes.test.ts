@@ -4,7 +4,7 @@
 // db/change-feed.ts), so the checks below follow the changes with no waiting.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { basicAuth } from '../helpers/cookie-jar.ts';
+import { basicAuth, Browser } from '../helpers/cookie-jar.ts';
 import { startTwoNodes } from '../helpers/server-process.ts';
 import { testDatabaseUrl } from '../helpers/test-database.ts';
 import { KEY_API } from '../api-keys/key-api.fixture.ts';
@@ -57,4 +57,30 @@ test('two nodes on one database: tokens, key revocations and client secrets are 
     assert.equal((await grant(b.url, oldAuth)).status, 401);
     assert.equal((await grant(b.url, basicAuth(client.clientId, newSecret))).status, 200);
   });
+});
+
+test('two nodes on one database: a browser flow may move between them at every step', { skip }, async (t) => {
+  const { a, b, make } = await startTwoNodes(t);
+  const user = await make.user();
+  const { client } = await make.client({ requireConsent: true, redirectUris: ['http://localhost:8100/cb'] });
+  const browser = new Browser(a.url);
+  assert.equal((await browser.submitForm('/accounts/login/', { username: user.email, password: user.password })).status, 302);
+  const onB = (url: string) => `${b.url}${new URL(url, a.url).pathname}${new URL(url, a.url).search}`;
+
+  // Node A writes the interaction; node B reads it (and keeps it) for the consent page.
+  const toConsent = await browser.get(`/openid/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http://localhost:8100/cb&scope=openid&state=s`);
+  assert.equal(toConsent.status, 303);
+  const consentUrl = toConsent.headers.get('location')!;
+  const page = await (await browser.get(onB(consentUrl))).text();
+  const csrf = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(page)![1];
+
+  // Node A stores the consent; node B, resuming, must not answer from its earlier copy.
+  const toResume = await browser.post(`${new URL(consentUrl, a.url).pathname}/confirm`, { csrfmiddlewaretoken: csrf });
+  assert.equal(toResume.status, 303);
+  // A browser's redirect takes longer than the change feed's notification from A to B.
+  await new Promise((r) => setTimeout(r, 100));
+  const toCallback = await browser.get(onB(toResume.headers.get('location')!));
+  const callback = new URL(toCallback.headers.get('location') ?? '', 'http://invalid');
+  assert.equal(`${callback.origin}${callback.pathname}`, 'http://localhost:8100/cb', `node B answered ${toCallback.status} → ${toCallback.headers.get('location')}`);
+  assert.ok(callback.searchParams.get('code'), 'the code is issued by node B');
 });

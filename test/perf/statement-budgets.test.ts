@@ -83,3 +83,46 @@ test('a whole authorization-code flow (login, authorize, code, token, userinfo) 
   assert.ok(code, 'the code arrived in one redirect');
   assert.ok(used <= 10, `the code flow took ${used} statements`);
 });
+
+test('the whole code flow from a signed-out browser, with the consent page, costs at most 10 statements', async () => {
+  const user = await server.make.user();
+  const { client, clientSecret } = await server.make.client({ requireConsent: true, redirectUris: ['http://localhost:8100/cb'] });
+  const auth = basicAuth(client.clientId, clientSecret!);
+  await fetch(`${server.url}/openid/token`, { method: 'POST', headers: { ...form, authorization: auth }, body: 'grant_type=authorization_code&code=warm&redirect_uri=x' });
+  const browser = server.browser();
+  const authorizeUrl = `/openid/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http://localhost:8100/cb&scope=openid email&state=s`;
+  const steps: string[] = [];
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const start = server.database.statements();
+    if (process.env.DJAM_DEBUG_SQL) console.error(`=== ${name}`);
+    const result = await fn();
+    steps.push(`${name}: ${server.database.statements() - start}`);
+    return result;
+  };
+  const used = await statementsOf(async () => {
+    const toLogin = await step('authorize', () => browser.get(authorizeUrl));
+    assert.equal(toLogin.status, 302);
+    const loginPage = await step('login page', async () => (await browser.get(toLogin.headers.get('location')!)).text());
+    const csrf = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(loginPage)![1];
+    const next = new URL(toLogin.headers.get('location')!, server.url).searchParams.get('next')!;
+    const login = await step('login POST', () => browser.post(`/accounts/login/?next=${encodeURIComponent(next)}`, { csrfmiddlewaretoken: csrf, username: user.email, password: user.password }));
+    assert.equal(login.status, 302);
+    const toConsent = await step('authorize again', () => browser.get(login.headers.get('location')!));
+    assert.equal(toConsent.status, 303);
+    const consentUrl = toConsent.headers.get('location')!;
+    const consentPage = await step('consent page', async () => (await browser.get(consentUrl)).text());
+    const consentCsrf = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(consentPage)![1];
+    const toResume = await step('consent POST', () => browser.post(`${new URL(consentUrl, server.url).pathname}/confirm`, { csrfmiddlewaretoken: consentCsrf }));
+    assert.equal(toResume.status, 303);
+    const toCallback = await step('resume', () => browser.get(toResume.headers.get('location')!));
+    const code = new URL(toCallback.headers.get('location')!).searchParams.get('code')!;
+    assert.ok(code, 'the callback carries a code');
+    const token = await step('token', () => fetch(`${server.url}/openid/token`, { method: 'POST', headers: { ...form, authorization: auth },
+      body: `grant_type=authorization_code&code=${code}&redirect_uri=http://localhost:8100/cb` }));
+    const { access_token: at } = await token.json() as { access_token: string };
+    const userinfo = await step('userinfo', () => fetch(`${server.url}/openid/userinfo`, { headers: { authorization: `Bearer ${at}` } }));
+    assert.equal(userinfo.status, 200);
+  });
+  if (process.env.DJAM_DEBUG_SQL) console.error(steps.join(", "), used);
+  assert.ok(used <= 10, `the consent flow took ${used} statements (${steps.join(', ')})`);
+});
