@@ -84,3 +84,18 @@ test('two nodes on one database: a browser flow may move between them at every s
   assert.equal(`${callback.origin}${callback.pathname}`, 'http://localhost:8100/cb', `node B answered ${toCallback.status} → ${toCallback.headers.get('location')}`);
   assert.ok(callback.searchParams.get('code'), 'the code is issued by node B');
 });
+
+test('two nodes on one database: signing out on one node ends the session on the other at once', { skip }, async (t) => {
+  const { a, b, make } = await startTwoNodes(t);
+  const user = await make.user();
+  const browser = new Browser(a.url);
+  assert.equal((await browser.submitForm('/accounts/login/', { username: user.email, password: user.password })).status, 302);
+  const account = `${b.url}/user/account/${user.id}/`;
+  assert.equal((await browser.get(account)).status, 200, 'node B knows (and now keeps) the session');
+  assert.equal((await browser.get(account)).status, 200);
+  const token = browser.cookie('djam_sessionid');
+  assert.equal((await browser.get('/accounts/logout/')).status, 302);
+  const stolen = await fetch(account, { headers: { cookie: `djam_sessionid=${token}` }, redirect: 'manual' });
+  assert.equal(stolen.status, 302, 'the old cookie no longer opens the account page on node B');
+  assert.match(stolen.headers.get('location') ?? '', /\/accounts\/login\//);
+});
