@@ -10,7 +10,7 @@ import { lookupHash, type SecretKeys } from '../crypto/keys.ts';
 import type { ClientCache, ClientRow } from '../clients/index.ts';
 import { toClientMetadata } from './client-metadata.ts';
 import { MEMO, requestMemo } from './request-memo.ts';
-import { bufferDelete, bufferKey, bufferWrite, writeBuffer } from './write-buffer.ts';
+import { bufferConsume, bufferDelete, bufferKey, bufferWrite, writeBuffer } from './write-buffer.ts';
 import { announcement, CACHED_MODELS, type PayloadCache } from './payload-cache.ts';
 import { announceChange } from '../db/change-feed.ts';
 
@@ -135,12 +135,22 @@ class PayloadAdapter implements Adapter {
     return { ...row.payload, ...(row.consumedAt ? { consumed: true } : {}) } as AdapterPayload;
   }
 
+  /** The grant of a row this request has read (a replayed code revokes it). */
+  private async grantIdRead(hash: string): Promise<string | undefined> {
+    const rows = await PayloadAdapter.lookups()?.get(hash);
+    const grantId = rows?.find((r) => r.model === this.model)?.payload.grantId;
+    return typeof grantId === 'string' ? grantId : undefined;
+  }
+
+  /** Inside a provider request, part of the request's one write (see write-buffer.ts). */
   async consume(id: string): Promise<void> {
     const hash = this.key(id);
+    const grantId = await this.grantIdRead(hash);
     this.forget(hash);
     this.cache.delete(this.model, hash);
     const buffered = this.pending(hash);
     if (buffered) buffered.consumedAt = new Date();
+    else if (bufferConsume(this.model, hash, grantId)) return;
     await this.deps.db.update(oidcPayloads).set({ consumedAt: new Date() })
       .where(and(eq(oidcPayloads.model, this.model), eq(oidcPayloads.id, hash)));
   }

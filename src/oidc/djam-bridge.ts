@@ -9,7 +9,7 @@ import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { deleteSession } from '../users/index.ts';
 import { MEMO, requestMemo } from './request-memo.ts';
-import { flushWrites } from './write-buffer.ts';
+import { AlreadyConsumed, flushWrites } from './write-buffer.ts';
 import type { PayloadCache } from './payload-cache.ts';
 import { SESSION_COOKIE } from '../http/cookies.ts';
 
@@ -38,10 +38,37 @@ function inactiveOnFailure(ctx: KoaContextWithOIDC): void {
   ctx.body = { active: false };
 }
 
+/**
+ * A code (or rotated refresh token) another request consumed meanwhile: as for a replayed code
+ * (RFC 6749 §4.1.2), the tokens already issued from its grant are revoked and the client is
+ * answered as the provider answers a replay.
+ */
+async function answerReplay(deps: Deps, ctx: KoaContextWithOIDC, grantIds: string[]): Promise<void> {
+  const { provider } = ctx.oidc;
+  for (const grantId of grantIds) {
+    await Promise.all([provider.AccessToken, provider.RefreshToken, provider.AuthorizationCode].map((model) => model.revokeByGrantId(grantId)));
+    await provider.Grant.adapter.destroy(grantId);
+  }
+  await flushWrites(deps.db, deps.payloadCache);
+  ctx.status = 400;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = { error: 'invalid_grant', error_description: 'grant request is invalid' };
+}
+
+/** Before the response leaves: a code or token is stored when the client gets it. */
+async function storeWrites(deps: Deps, ctx: KoaContextWithOIDC): Promise<void> {
+  try {
+    await flushWrites(deps.db, deps.payloadCache);
+  } catch (err) {
+    if (!(err instanceof AlreadyConsumed)) throw err;
+    await answerReplay(deps, ctx, err.grantIds);
+  }
+}
+
 export function djamBridge(deps: Deps) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     await next();
-    await flushWrites(deps.db, deps.payloadCache); // before the response leaves: a code or token is stored when the client gets it
+    await storeWrites(deps, ctx);
     const route = ctx.oidc?.route;
     if (route === 'token' && ctx.status === 200 && ctx.oidc.params?.grant_type === 'authorization_code') addSessionToken(ctx);
     else if (route === 'introspection') inactiveOnFailure(ctx);
