@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isSecretKeyWeak } from './crypto/secret-key.ts';
 import { parseProxyTrust } from './http/proxy-trust.ts';
+import { parseResourceServers, type ResourceServers } from './oidc/resource-server-setting.ts';
 
 type Kind = 'string' | 'int' | 'float' | 'bool' | 'list';
 interface Setting { kind: Kind; default?: string; doc: string; secret?: boolean; choices?: readonly string[] }
@@ -48,6 +49,7 @@ export const settings = {
   DJAM_DEFAULT_SCOPES: { kind: 'string', default: 'read write', doc: 'Scopes granted when an OAuth request names none (those the client may use).' },
   DJAM_ACCESS_TOKEN_TTL_SECONDS: { kind: 'int', default: '3600', doc: 'Access-token lifetime.' },
   DJAM_REFRESH_TOKEN_TTL_SECONDS: { kind: 'int', default: '1209600', doc: 'Refresh-token lifetime (14 days).' },
+  DJAM_OIDC_RESOURCE_SERVERS: { kind: 'string', doc: 'APIs that receive JWT access tokens, as JSON: {"https://api.example/": {"scopes": "api:read api:write", "ttl": 600}} (ttl optional). A client sending resource=https://api.example/ (RFC 8707) gets an RS256 JWT whose aud is that URI, carrying the API scopes its own scope list also names; an unknown resource gets invalid_target. Unset: opaque tokens only.' },
   DJAM_SESSION_TTL_SECONDS: { kind: 'int', default: '1209600', doc: 'Browser session lifetime (2 weeks, as the original).' },
   DJAM_LOGIN_RATE_LIMIT: { kind: 'int', default: '10', doc: 'Failed logins allowed per e-mail address and per client IP in 15 minutes.' },
   DJAM_ACCOUNT_MAIL_RATE_LIMIT: { kind: 'int', default: '3', doc: 'Registration, activation-resend and password-reset requests allowed per e-mail address in 15 minutes.' },
@@ -80,6 +82,8 @@ export interface Config extends Omit<Raw, 'DJAM_PROJECT_ENVIRONMENT' | 'DJAM_REQ
   DJAM_PROJECT_ENVIRONMENT: Profile;
   /** `auto` resolved to the number of cores. */
   DJAM_WORKERS: number;
+  /** DJAM_OIDC_RESOURCE_SERVERS parsed. */
+  resourceServers: ResourceServers;
   DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION: boolean;
   /** SITEURL without its trailing slash: the origin links are built from. */
   baseUrl: string;
@@ -88,8 +92,11 @@ export interface Config extends Omit<Raw, 'DJAM_PROJECT_ENVIRONMENT' | 'DJAM_REQ
 }
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
   }
 }
 
@@ -152,6 +159,14 @@ function resolveWorkers(out: Record<string, unknown>, problems: string[]): void 
   out.DJAM_WORKERS = n;
 }
 
+function resolveResourceServers(out: Record<string, unknown>, problems: string[]): void {
+  try {
+    out.resourceServers = parseResourceServers(out.DJAM_OIDC_RESOURCE_SERVERS as string | undefined);
+  } catch (err) {
+    problems.push(`DJAM_OIDC_RESOURCE_SERVERS ${(err as Error).message}`);
+  }
+}
+
 function checkCaptcha(c: Config, problems: string[]): void {
   if (Boolean(c.RECAPTCHA_PUBLIC_KEY) !== Boolean(c.RECAPTCHA_PRIVATE_KEY)) {
     problems.push('RECAPTCHA_PUBLIC_KEY and RECAPTCHA_PRIVATE_KEY must be set together');
@@ -176,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const baseUrl = siteUrl.slice(0, -1);
   out.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION ??= out.DJAM_PROJECT_ENVIRONMENT === 'prod';
   resolveWorkers(out, problems);
+  resolveResourceServers(out, problems);
   const config = { ...out, baseUrl, issuer: `${baseUrl}/openid`, loginUrl: `${baseUrl}/accounts/login/` } as Config;
   checkProfile(config, problems);
   checkCaptcha(config, problems);

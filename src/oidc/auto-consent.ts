@@ -5,16 +5,30 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 
 type Grant = InstanceType<KoaContextWithOIDC['oidc']['provider']['Grant']>;
 
+/** Per API named by `resource` (resource-servers.ts): its requested scopes the grant lacks. */
+function missingResourceScopes(ctx: KoaContextWithOIDC, grant: Grant): Array<[string, string[]]> {
+  const requested = [...ctx.oidc.requestParamScopes];
+  return Object.entries(ctx.oidc.resourceServers ?? {})
+    .map(([indicator, server]): [string, string[]] => {
+      const held = new Set(grant.getResourceScopeEncountered(indicator).split(' '));
+      return [indicator, requested.filter((s) => server.scopes.has(s) && !held.has(s))];
+    })
+    .filter(([, scopes]) => scopes.length);
+}
+
 /** Adds what the request asks for to the grant; saves it only when something was missing. */
 async function grantRequested(ctx: KoaContextWithOIDC, grant: Grant): Promise<Grant> {
   const { oidc } = ctx;
   const held = new Set(grant.getOIDCScope().split(' '));
-  const scopes = [...oidc.requestParamScopes].filter((s) => !held.has(s));
+  // Without `resource` these are the request's scopes (the provider keeps only its own).
+  const scopes = [...oidc.requestParamOIDCScopes].filter((s) => !held.has(s));
   const heldClaims = new Set(grant.getOIDCClaims());
   const claims = [...(oidc.requestParamClaims ?? [])].filter((c) => !heldClaims.has(c));
-  if (!grant.jti || scopes.length || claims.length) {
+  const apiScopes = missingResourceScopes(ctx, grant);
+  if (!grant.jti || scopes.length || claims.length || apiScopes.length) {
     if (scopes.length) grant.addOIDCScope(scopes.join(' '));
     if (claims.length) grant.addOIDCClaims(claims);
+    for (const [indicator, missing] of apiScopes) grant.addResourceScope(indicator, missing.join(' '));
     await grant.save();
   }
   return grant;

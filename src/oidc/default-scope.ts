@@ -3,13 +3,27 @@
 import type { FastifyRequest } from 'fastify';
 import type { ClientCache } from '../clients/index.ts';
 import { defaultScopeFor } from './policies.ts';
+import { findResourceServer, type ResourceServers } from './resource-server-setting.ts';
 
-interface Deps { clientCache: ClientCache; defaultScopes: string[] }
+interface Deps { clientCache: ClientCache; defaultScopes: readonly string[]; resourceServers?: ResourceServers }
 
-async function scopeForClient(deps: Deps, clientId: string | undefined): Promise<string | undefined> {
+async function scopeForClient(deps: Deps, clientId: string | undefined, defaults = deps.defaultScopes): Promise<string | undefined> {
   if (!clientId) return undefined;
   const client = await deps.clientCache.get(clientId);
-  return client ? defaultScopeFor(client.scope, deps.defaultScopes) : undefined;
+  return client ? defaultScopeFor(client.scope, defaults) : undefined;
+}
+
+/**
+ * A token for an API (`resource`) carries that API's scopes only, so its defaults are the API's
+ * scopes (those the client may use, as for any default), not DJAM_DEFAULT_SCOPES. An unknown
+ * API gets none: the provider answers invalid_target. Without any API configured the provider
+ * ignores `resource` (resource-servers.ts), so the usual defaults apply.
+ */
+function defaultsFor(deps: Deps, params: URLSearchParams): readonly string[] {
+  const resource = params.get('resource');
+  const servers = deps.resourceServers ?? {};
+  if (resource === null || !Object.keys(servers).length) return deps.defaultScopes;
+  return findResourceServer(servers, resource)?.scopes ?? [];
 }
 
 /** Rewrites the authorize URL with `scope` when it has none. */
@@ -34,7 +48,7 @@ function basicClientId(header: string | undefined): string | undefined {
 export async function withDefaultTokenScope(deps: Deps, request: FastifyRequest, body: string): Promise<string> {
   const params = new URLSearchParams(body);
   if (params.get('grant_type') !== 'client_credentials' || params.has('scope')) return body;
-  const scope = await scopeForClient(deps, params.get('client_id') ?? basicClientId(request.headers.authorization));
+  const scope = await scopeForClient(deps, params.get('client_id') ?? basicClientId(request.headers.authorization), defaultsFor(deps, params));
   if (!scope) return body;
   params.set('scope', scope);
   return params.toString();

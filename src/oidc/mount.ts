@@ -97,7 +97,7 @@ function forward(callback: ReturnType<Provider['callback']>, request: FastifyReq
 }
 
 function scopeDeps(deps: MountDeps) {
-  return { clientCache: deps.clientCache, defaultScopes: deps.config.DJAM_DEFAULT_SCOPES.split(/\s+/).filter(Boolean) };
+  return { clientCache: deps.clientCache, defaultScopes: deps.config.DJAM_DEFAULT_SCOPES.split(/\s+/).filter(Boolean), resourceServers: deps.config.resourceServers };
 }
 
 export async function mountProvider(app: FastifyInstance, deps: MountDeps): Promise<void> {

@@ -4,7 +4,8 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
 
-function djamScopes(client: Client): Set<string> {
+/** The client's whole DJAM scope list: OIDC scopes, client ids (introspection) and API scopes (resource-servers.ts). */
+export function djamScopes(client: Client): Set<string> {
   const list = client.metadata()['urn:djam:scope'];
   return new Set(typeof list === 'string' ? list.split(' ') : []);
 }
@@ -34,7 +35,7 @@ export async function revocationAllowed(_ctx: KoaContextWithOIDC, client: Client
  * A request without `scope` gets the configured defaults the client may use (the tutorial's
  * `read write`), as Django OAuth Toolkit did; the provider then validates them as usual.
  */
-export function defaultScopeFor(clientScope: string, defaults: string[]): string | undefined {
+export function defaultScopeFor(clientScope: string, defaults: readonly string[]): string | undefined {
   const allowed = new Set(clientScope.split(/\s+/));
   const scope = defaults.filter((s) => allowed.has(s)).join(' ');
   return scope || undefined;

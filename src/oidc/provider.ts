@@ -16,6 +16,7 @@ import { claimsByScope, plainScopes } from './scopes.ts';
 import { djamBridge } from './djam-bridge.ts';
 import type { PayloadCache } from './payload-cache.ts';
 import { djamInteractionPolicy } from './login-policy.ts';
+import { accessTokenTtl, resourceIndicators } from './resource-servers.ts';
 import { logoutSource, postLogoutSuccessSource, renderError } from './views/provider-pages.ts';
 
 export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; jwks: SigningJwk[]; clientCache: ClientCache; userCache: UserCache; payloadCache: PayloadCache }
@@ -25,7 +26,7 @@ export const providerRoutes = {
   introspection: '/introspect', revocation: '/revoke', jwks: '/jwks',
 } as const;
 
-function features(): NonNullable<Configuration['features']> {
+function features(c: Config): NonNullable<Configuration['features']> {
   return {
     devInteractions: { enabled: false },
     clientCredentials: { enabled: true },
@@ -33,13 +34,14 @@ function features(): NonNullable<Configuration['features']> {
     revocation: { enabled: true, allowedPolicy: revocationAllowed },
     rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
     userinfo: { enabled: true },
-    resourceIndicators: { enabled: false },
+    // JWT access tokens for the APIs of DJAM_OIDC_RESOURCE_SERVERS; opaque tokens without `resource`.
+    resourceIndicators: resourceIndicators(c.resourceServers),
   } as NonNullable<Configuration['features']>; // @types/oidc-provider picks a "disabled" union branch otherwise
 }
 
 function ttl(c: Config): Configuration['ttl'] {
   return {
-    AccessToken: c.DJAM_ACCESS_TOKEN_TTL_SECONDS, ClientCredentials: c.DJAM_ACCESS_TOKEN_TTL_SECONDS,
+    AccessToken: accessTokenTtl(c.DJAM_ACCESS_TOKEN_TTL_SECONDS), ClientCredentials: accessTokenTtl(c.DJAM_ACCESS_TOKEN_TTL_SECONDS),
     AuthorizationCode: 600, IdToken: 600, Interaction: 3600,
     RefreshToken: c.DJAM_REFRESH_TOKEN_TTL_SECONDS, Session: c.DJAM_SESSION_TTL_SECONDS,
     Grant: 90 * 24 * 3600, // remembered consent, as the original's 90 days
@@ -56,7 +58,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     claims: claimsByScope,
     scopes: plainScopes,
     conformIdTokenClaims: false,
-    features: features(),
+    features: features(config),
     routes: providerRoutes,
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
