@@ -16,7 +16,10 @@ export function stripOwnCookies(cookieHeader: string | undefined): string | unde
 }
 
 function paramName(pair: string): string {
-  const name = pair.split('=')[0].replaceAll('+', ' ');
+  const end = pair.indexOf('=');
+  const raw = end < 0 ? pair : pair.slice(0, end);
+  if (!raw.includes('%') && !raw.includes('+')) return raw; // nothing to decode: most names
+  const name = raw.replaceAll('+', ' ');
   try {
     return decodeURIComponent(name);
   } catch {
@@ -34,20 +37,57 @@ export function forwardedQuery(rawUrl: string, upstreamSearch: string): string {
   return [upstreamSearch.replace(/^\?/, ''), ...pairs].filter(Boolean).join('&');
 }
 
-export interface ForwardContext { consumedAuthorization: boolean; identity: string; clientIp: string; proto: string; host: string }
+export interface ForwardContext { consumedAuthorization: boolean; identity: string; clientIp: string; proto: string; host: string; hasBody: boolean }
 
-export function upstreamRequestHeaders(headers: IncomingHttpHeaders, ctx: ForwardContext): IncomingHttpHeaders {
-  const out: IncomingHttpHeaders = { ...headers };
-  const cookie = stripOwnCookies(headers.cookie);
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message: the upstream
+ * connection gets its own (undici frames the request and sets Host from the resource URL, and
+ * refuses some of these outright), the client's answer gets Node's. `expect` was answered here.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'host', 'expect', 'cookie', 'authorization', 'x-djam-identity', ...FORGEABLE]);
+
+// What nearly every Connection header says, and names no other header.
+const PLAIN_CONNECTION = new Set(['keep-alive', 'close']);
+
+/** The header names a Connection header declares hop-by-hop as well. */
+function connectionListed(connection: string | string[] | undefined): Set<string> | undefined {
+  if (typeof connection !== 'string' || PLAIN_CONNECTION.has(connection.toLowerCase())) return undefined;
+  return new Set(connection.split(',').map((name) => name.trim().toLowerCase()));
+}
+
+function forwardable(headers: IncomingHttpHeaders, listed: Set<string> | undefined, name: string): boolean {
+  return headers[name] !== undefined && !listed?.has(name);
+}
+
+/** One pass over the client's headers; DJAM's own are added last, so no client header can remove them. */
+export function upstreamRequestHeaders(headers: IncomingHttpHeaders, ctx: ForwardContext): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const listed = connectionListed(headers.connection);
+  for (const name in headers) {
+    if (NOT_FORWARDED.has(name) || !forwardable(headers, listed, name)) continue;
+    // Without a body to stream (a GET's, or one Fastify does not read), no length may claim one.
+    if (name === 'content-length' && !ctx.hasBody) continue;
+    out[name] = headers[name]!;
+  }
+  const cookie = forwardable(headers, listed, 'cookie') ? stripOwnCookies(headers.cookie) : undefined;
   if (cookie) out.cookie = cookie;
-  else delete out.cookie;
-  if (ctx.consumedAuthorization) delete out.authorization;
-  for (const name of FORGEABLE) delete out[name];
-  const priorFor = headers['x-forwarded-for'];
+  if (!ctx.consumedAuthorization && forwardable(headers, listed, 'authorization')) out.authorization = headers.authorization!;
+  const priorFor = forwardable(headers, listed, 'x-forwarded-for') ? headers['x-forwarded-for'] : undefined;
   out['x-forwarded-for'] = priorFor ? `${priorFor}, ${ctx.clientIp}` : ctx.clientIp;
   out['x-forwarded-proto'] = ctx.proto;
   out['x-forwarded-host'] = ctx.host;
   out['x-djam-identity'] = ctx.identity;
+  return out;
+}
+
+/** The upstream's response headers for the client, without the hop-by-hop ones. */
+export function clientResponseHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  const listed = connectionListed(headers.connection);
+  for (const name in headers) {
+    if (!HOP_BY_HOP.has(name) && !listed?.has(name)) out[name] = headers[name];
+  }
   return out;
 }
 

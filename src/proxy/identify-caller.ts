@@ -1,6 +1,6 @@
 // Who is calling the proxy (§8.1, first match wins): an Authorization header (Basic e-mail +
 // password, or a Bearer access token of this server), then `?authkey=` with a VALID resource
-// key (the original accepted any key), then the browser session.
+// key (the original accepted any key) when no browser session is signed in, then the session.
 import type { FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Db } from '../db/client.ts';

@@ -1,7 +1,9 @@
 // The authenticated reverse proxy (§8): /service/<slug> and, new, /service/<slug>/<rest>.
-// Bodies stream both ways through @fastify/reply-from (undici); nothing is buffered whole.
-import replyFrom from '@fastify/reply-from';
+// Bodies stream both ways through undici (upstream-client.ts, reply-relay.ts); an answer that
+// arrives whole in one socket read is passed on in one piece.
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Agent } from 'undici';
 import type Provider from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -14,8 +16,11 @@ import { isSecureRequest } from '../http/secure-request.ts';
 import { identifyCaller, type Caller, type CallerVia } from './identify-caller.ts';
 import { createIdentitySigner, type IdentitySigner } from './identity-token.ts';
 import { cachedSigner } from './identity-cache.ts';
-import { forwardedQuery, rewriteLocation, upstreamRequestHeaders } from './forwarding.ts';
+import { forwardedQuery, upstreamRequestHeaders } from './forwarding.ts';
+import { ClientAnswer, type AnswerRoute } from './client-answer.ts';
 import { subPathOf } from './sub-path.ts';
+import { targetOf, upstreamOf } from './upstream-target.ts';
+import { createUpstreamAgent, relay } from './upstream-client.ts';
 
 export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; jwks: SigningJwk[]; decisions: AccessDecisions; keyCache: KeyCache }
 type ProxyRequest = FastifyRequest<{ Params: { slug: string } }>;
@@ -26,11 +31,6 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function answer(reply: FastifyReply, status: number, text: string, type = 'text/plain; charset=utf-8') {
   return reply.status(status).type(type).send(text);
-}
-
-function upstreamError(reply: FastifyReply, error: Error & { statusCode?: number }) {
-  const timeout = error.statusCode === 504 || /timeout/i.test(error.message);
-  return timeout ? answer(reply, 504, 'The upstream service did not answer in time.') : answer(reply, 502, 'The upstream service is unavailable.');
 }
 
 /** §8.1 + §8.2: the caller and the resource they may use; undefined once a refusal is sent. */
@@ -46,47 +46,49 @@ async function authorise(deps: ProxyDeps, request: ProxyRequest, reply: FastifyR
   return { caller, resource: decision.resource, teams: decision.teams };
 }
 
-async function forward(deps: ProxyDeps, signer: IdentitySigner, request: ProxyRequest, reply: FastifyReply) {
+/** Never resolves to the reply: Fastify would then wait on the response's end to settle it. */
+async function forward(deps: ProxyDeps, signer: IdentitySigner, agent: Agent, request: ProxyRequest, reply: FastifyReply): Promise<void> {
   const allowed = await authorise(deps, request, reply);
-  if (!allowed) return reply;
+  if (!allowed) return;
   const { caller, resource, teams } = allowed;
-  if (resource.type !== UPSTREAM_SERVICE) return reply.status(204).send();
-  const upstream = URL.parse(resource.url ?? '');
-  if (!upstream) return answer(reply, 502, 'The upstream service has no valid URL configured.');
+  if (resource.type !== UPSTREAM_SERVICE) return void reply.status(204).send();
+  const upstream = upstreamOf(resource);
+  if (!upstream) return void answer(reply, 502, 'The upstream service has no valid URL configured.');
   const rest = subPathOf(request.url);
-  if (rest === false) return answer(reply, 400, 'The path is not valid.');
-  const path = rest === undefined ? upstream.pathname : `${upstream.pathname.replace(/\/$/, '')}${rest}`;
-  const target = new URL(`${upstream.origin}${path}`);
+  if (rest === false) return void answer(reply, 400, 'The path is not valid.');
+  const target = targetOf(upstream, rest);
   const identity = await signer.sign(caller.user, upstream.origin, teams);
-  return send(reply, request, target, upstream, resource, { via: caller.via, identity });
+  send(agent, reply, request, { target, upstream, slug: resource.slug }, { via: caller.via, identity });
 }
 
-function send(reply: FastifyReply, request: ProxyRequest, target: URL, upstream: URL, resource: Resource, who: { via: CallerVia; identity: string }) {
-  const ownOrigin = `${request.protocol}://${request.host}`;
-  const ctx = { consumedAuthorization: who.via === 'basic' || who.via === 'bearer', identity: who.identity, clientIp: request.ip, proto: request.protocol, host: request.host };
-  return reply.from(target.href, {
-    queryString: () => forwardedQuery(request.url, upstream.search),
-    rewriteRequestHeaders: (_req, headers) => upstreamRequestHeaders(headers, ctx),
-    rewriteHeaders: (headers) => {
-      reply.foreignContent = true; // the upstream's page keeps its own security headers
-      return typeof headers.location === 'string'
-        ? { ...headers, location: rewriteLocation(headers.location, target, upstream, resource.slug, ownOrigin) } : headers;
-    },
-    // §8.3: the upstream's answer is passed back as it is; reply-from would retry a GET's 503 ten times.
-    retryDelay: () => null,
-    onError: (r, { error }) => upstreamError(r as FastifyReply, error),
-  });
+function send(agent: Agent, reply: FastifyReply, request: ProxyRequest, route: AnswerRoute, who: { via: CallerVia; identity: string }): void {
+  const { protocol: proto, host } = request;
+  const body = request.body instanceof Readable ? request.body : undefined;
+  const ctx = { consumedAuthorization: who.via === 'basic' || who.via === 'bearer', identity: who.identity, clientIp: request.ip, proto, host, hasBody: body !== undefined };
+  const query = forwardedQuery(request.url, route.upstream.search);
+  const exchange = {
+    origin: route.target.origin,
+    path: query ? `${route.target.pathname}?${query}` : route.target.pathname,
+    method: request.method,
+    headers: upstreamRequestHeaders(request.headers, ctx),
+    body,
+  };
+  relay(agent, reply, exchange, new ClientAnswer(request, route, `${proto}://${host}`));
 }
 
 export async function proxyRoutes(app: FastifyInstance, deps: ProxyDeps): Promise<void> {
   const signer = cachedSigner(await createIdentitySigner(deps.config.issuer, deps.jwks[0]));
-  const timeout = deps.config.DJAM_PROXY_TIMEOUT_MS;
+  const agent = createUpstreamAgent(deps.config.DJAM_PROXY_TIMEOUT_MS);
+  // onClose runs once the server has answered its last request: no exchange is cut short.
+  app.addHook('onClose', () => agent.destroy());
   await app.register(async (scope) => {
-    await scope.register(replyFrom, { undici: { connections: 128, headersTimeout: timeout, bodyTimeout: timeout, connectTimeout: Math.min(timeout, 10_000) }, disableRequestLogging: true });
     // Request bodies are handed to the upstream as the incoming stream.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { bodyLimit: Number.MAX_SAFE_INTEGER }, (_request, payload, done) => done(null, payload));
-    const handler = (request: ProxyRequest, reply: FastifyReply) => forward(deps, signer, request, reply);
+    // Not async: the reply is sent when the upstream answers; a failure before that is Fastify's error answer.
+    const handler = (request: ProxyRequest, reply: FastifyReply) => {
+      forward(deps, signer, agent, request, reply).catch((error: Error) => reply.send(error));
+    };
     scope.all('/service/:slug', handler);
     scope.all('/service/:slug/*', handler);
   });

@@ -2,8 +2,9 @@
 // the client sees what the proxy sent back. The server runs with a 500 ms upstream timeout.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { request } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import type { Echo } from '../helpers/upstream.ts';
 import { basicOf, echoOf, startProxyFixture, type ProxyFixture } from './proxy.fixture.ts';
 
 let F: ProxyFixture;
@@ -21,12 +22,13 @@ function get(path: string, headers: Record<string, string> = {}): Promise<Respon
   return fetch(`${F.B}${path}`, { headers: sent, redirect: 'manual' });
 }
 
-function rawGet(path: string): Promise<{ status: number; body: string }> {
+/** node:http sends the path and headers as written (fetch resolves dot segments and refuses hop-by-hop headers). */
+function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const { hostname, port } = new URL(F.B);
-    request({ hostname, port, path, headers: { authorization: alice } }, (res) => {
+    request({ hostname, port, path, headers: { authorization: alice, ...headers } }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => { body += c; }).on('end', () => resolve({ status: res.statusCode!, body }));
+      res.setEncoding('utf8').on('data', (c: string) => { body += c; }).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
     }).on('error', reject).end();
   });
 }
@@ -101,6 +103,30 @@ describe('§8.3 request headers', () => {
     assert.equal(payload.is_admin, false);
     assert.ok(payload.exp! - payload.iat! <= 120, 'short-lived');
     await assert.rejects(jwtVerify(token, jwks, { issuer: F.server.config.issuer, audience: 'http://elsewhere.example' }));
+  });
+});
+
+describe('hop-by-hop headers stay on their own connection (RFC 9110 §7.6.1)', () => {
+  test('those the client lists in Connection, and Keep-Alive, do not reach the upstream', async () => {
+    const res = await rawGet('/service/up', { connection: 'keep-alive, x-hop', 'x-hop': 'for DJAM only', 'keep-alive': 'timeout=1', 'x-kept': 'yes' });
+    const echo = JSON.parse(res.body) as Echo;
+    assert.equal(echo.headers['x-hop'], undefined);
+    assert.notEqual(echo.headers['keep-alive'], 'timeout=1');
+    assert.equal(echo.headers['x-kept'], 'yes');
+  });
+
+  test('a client cannot strip what DJAM adds by listing it in Connection', async () => {
+    const res = await rawGet('/service/up', { connection: 'x-djam-identity, x-forwarded-for', 'x-forwarded-for': '10.0.0.1' });
+    const echo = JSON.parse(res.body) as Echo;
+    assert.ok(String(echo.headers['x-djam-identity']).split('.').length === 3, 'the signed identity is there');
+    assert.equal(echo.headers['x-forwarded-for'], '127.0.0.1', 'a hop-by-hop X-Forwarded-For starts a new chain');
+  });
+
+  test("the upstream's connection headers are not passed to the client", async () => {
+    // node:http answers the proxy with `Keep-Alive: timeout=5`; the client's connection is DJAM's.
+    const res = await rawGet('/service/up');
+    assert.equal(res.status, 200);
+    assert.notEqual(res.headers['keep-alive'], 'timeout=5');
   });
 });
 
