@@ -36,11 +36,13 @@ export const catalogue = {
 export type ErrorCode = keyof typeof catalogue;
 
 export class AppError extends Error {
+  readonly code: ErrorCode;
   readonly status: number;
   readonly details?: Record<string, unknown>;
 
-  constructor(readonly code: ErrorCode, opts: { details?: Record<string, unknown>; message?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, opts: { details?: Record<string, unknown>; message?: string; cause?: unknown } = {}) {
     super(opts.message ?? catalogue[code].message, { cause: opts.cause });
+    this.code = code;
     this.status = catalogue[code].status;
     this.details = opts.details;
   }

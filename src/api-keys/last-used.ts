@@ -7,7 +7,13 @@ export class LastUsedRecorder {
   private pending = new Map<number, Date>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly db: Db, private readonly flushMs = 5000) {}
+  private readonly db: Db;
+  private readonly flushMs: number;
+
+  constructor(db: Db, flushMs = 5000) {
+    this.db = db;
+    this.flushMs = flushMs;
+  }
 
   record(keyId: number, at = new Date()): void {
     this.pending.set(keyId, at);

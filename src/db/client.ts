@@ -1,7 +1,5 @@
 // Opens the database: PostgreSQL when DJAM_DB_HOST is set, otherwise embedded PGlite in the
 // data directory. Both speak the same SQL, so one schema and one migrations folder serve both.
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { mkdirSync } from 'node:fs';
@@ -26,7 +24,7 @@ export interface Database {
 }
 
 /** Counts what drizzle sends; cheap enough to stay on in production. */
-function statementCounter() {
+export function statementCounter() {
   let count = 0;
   return { logger: { logQuery: (q: string) => { count += 1; if (process.env.DJAM_DEBUG_SQL) console.error("SQL", q.slice(0, 160)); } }, read: () => count };
 }
@@ -47,25 +45,14 @@ export async function openDb(settings: DbSettings): Promise<Database> {
   mkdirSync(dir, { recursive: true });
   const release = lockDataDir(`${dir}.lock`, resolve(settings.DJAM_DATA_DIR));
   try {
-    const database = openPglite(await PGlite.create(dir), dir);
+    // Loaded here only: a server on PostgreSQL never pays for the WebAssembly database.
+    const { createPglite } = await import('./pglite.ts');
+    const database = await createPglite(dir);
     return { ...database, close: () => database.close().finally(release) };
   } catch (err) {
     release();
     throw err;
   }
-}
-
-export function openPglite(client: PGlite, location = 'memory'): Database {
-  const counter = statementCounter();
-  const db = drizzlePglite(client, { schema, logger: counter.logger }) as unknown as Db;
-  return {
-    db, kind: 'pglite', location: `embedded PGlite (${location})`, statements: counter.read,
-    listen: async (channel, onMessage) => {
-      const unsubscribe = await client.listen(channel, onMessage);
-      return async () => { await unsubscribe(); };
-    },
-    close: () => client.close(),
-  };
 }
 
 /** The statement a listening session runs; change-feed.ts counts the nodes by it. */

@@ -3,7 +3,13 @@
 export class AttemptLimiter {
   private readonly windows = new Map<string, { count: number; startedMs: number }>();
 
-  constructor(private readonly maxAttempts: number, private readonly windowMs: number) {}
+  private readonly maxAttempts: number;
+  private readonly windowMs: number;
+
+  constructor(maxAttempts: number, windowMs: number) {
+    this.maxAttempts = maxAttempts;
+    this.windowMs = windowMs;
+  }
 
   isBlocked(key: string, nowMs = Date.now()): boolean {
     const w = this.windows.get(key);

@@ -40,7 +40,11 @@ export class IdAllocator {
   private readonly last = new Map<SerialTable, number>();
   private readonly used = new Set<SerialTable>();
 
-  constructor(private readonly db: Db) {}
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
 
   async lockTables(): Promise<void> {
     await this.db.execute(sql.raw(`lock table ${SERIAL_TABLES.join(', ')} in exclusive mode`));

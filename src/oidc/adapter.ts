@@ -15,6 +15,7 @@ import { announcement, CACHED_MODELS, type PayloadCache } from './payload-cache.
 import { announceChange } from '../db/change-feed.ts';
 
 export interface AdapterDeps { db: Db; keys: SecretKeys; clientCache: ClientCache; payloadCache: PayloadCache }
+type PayloadDeps = AdapterDeps & { rowsById: ReturnType<typeof prepareRowsById> };
 
 function notExpired() {
   return or(isNull(oidcPayloads.expiresAt), gt(oidcPayloads.expiresAt, sql`now()`));
@@ -24,14 +25,24 @@ const LOOKUPS = 'djam:lookups';
 type StoredRow = { model: string; payload: Record<string, unknown>; consumedAt: Date | null; uid: string | null; expiresAt: Date | null };
 
 /**
+ * The look-up of every token exchange, introspection and userinfo call, prepared once: the SQL
+ * is not built again per request, and PostgreSQL plans it once per connection.
+ */
+function prepareRowsById(db: Db) {
+  return db.select({
+    model: oidcPayloads.model, payload: oidcPayloads.payload, consumedAt: oidcPayloads.consumedAt, uid: oidcPayloads.uid, expiresAt: oidcPayloads.expiresAt,
+  }).from(oidcPayloads).where(and(eq(oidcPayloads.id, sql.placeholder('id')), notExpired())).prepare('djam_oidc_rows_by_id');
+}
+
+/**
  * Session, Interaction and Grant rows are also kept in memory (payload-cache.ts): a browser flow
  * and the token exchanges after it read them back without a statement.
  */
 class PayloadAdapter implements Adapter {
   private readonly model: string;
-  private readonly deps: AdapterDeps;
+  private readonly deps: PayloadDeps;
 
-  constructor(model: string, deps: AdapterDeps) {
+  constructor(model: string, deps: PayloadDeps) {
     this.model = model;
     this.deps = deps;
   }
@@ -64,10 +75,7 @@ class PayloadAdapter implements Adapter {
     const lookups = PayloadAdapter.lookups();
     const cached = lookups?.get(hash);
     if (cached) return cached;
-    const pending = this.deps.db.select({
-      model: oidcPayloads.model, payload: oidcPayloads.payload, consumedAt: oidcPayloads.consumedAt, uid: oidcPayloads.uid, expiresAt: oidcPayloads.expiresAt,
-    }).from(oidcPayloads).where(and(eq(oidcPayloads.id, hash), notExpired()))
-      .execute(); // a drizzle builder runs again at every await: take the one promise
+    const pending = this.deps.rowsById.execute({ id: hash });
     lookups?.set(hash, pending);
     return pending;
   }
@@ -202,7 +210,8 @@ class ClientAdapter implements Adapter {
 }
 
 export function adapterFactory(deps: AdapterDeps) {
-  return (model: string): Adapter => (model === 'Client' ? new ClientAdapter(deps) : new PayloadAdapter(model, deps));
+  const payloadDeps = { ...deps, rowsById: prepareRowsById(deps.db) };
+  return (model: string): Adapter => (model === 'Client' ? new ClientAdapter(deps) : new PayloadAdapter(model, payloadDeps));
 }
 
 /** Removes expired rows; oidc-provider never reads them again. */

@@ -11,7 +11,17 @@ export class EmbeddedRunner {
   private running: Promise<void> | undefined;
   private stopped = false;
 
-  constructor(private readonly db: Db, private readonly handlers: JobHandlers, private readonly policy: RetryPolicy, private readonly log: JobLog) {}
+  private readonly db: Db;
+  private readonly handlers: JobHandlers;
+  private readonly policy: RetryPolicy;
+  private readonly log: JobLog;
+
+  constructor(db: Db, handlers: JobHandlers, policy: RetryPolicy, log: JobLog) {
+    this.db = db;
+    this.handlers = handlers;
+    this.policy = policy;
+    this.log = log;
+  }
 
   start(): void {
     this.schedule(0);

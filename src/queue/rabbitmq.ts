@@ -1,7 +1,7 @@
 // The RabbitMQ backend. A relay moves due jobs from the table to a durable queue (persistent
 // messages, publisher confirms), so a job committed while the broker is down is published once
 // it is back; workers consume the queue and run each job at most once at a time (claimById).
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Db } from '../db/client.ts';
 import type { JobHandlers } from './handlers.ts';
 import { claimById, claimNext, type RetryPolicy } from './jobs.store.ts';
@@ -15,6 +15,8 @@ const RELAY_LOCK_SECONDS = 600;
 export interface BrokerSettings { url: string; queue: string }
 
 async function connect(settings: BrokerSettings): Promise<ChannelModel> {
+  // Loaded here, not at the top: a server without RabbitMQ (the default) never needs it.
+  const { default: amqp } = await import('amqplib');
   const connection = await amqp.connect(settings.url);
   connection.on('error', () => undefined); // 'close' follows; reconnection is handled by the loops
   return connection;
@@ -27,7 +29,17 @@ export class Relay {
   private stopped = false;
   private busy: Promise<void> | undefined;
 
-  constructor(private readonly db: Db, private readonly settings: BrokerSettings, private readonly log: JobLog, private readonly pollSeconds = 1) {}
+  private readonly db: Db;
+  private readonly settings: BrokerSettings;
+  private readonly log: JobLog;
+  private readonly pollSeconds: number;
+
+  constructor(db: Db, settings: BrokerSettings, log: JobLog, pollSeconds = 1) {
+    this.db = db;
+    this.settings = settings;
+    this.log = log;
+    this.pollSeconds = pollSeconds;
+  }
 
   start(): void {
     this.schedule(0);
@@ -90,8 +102,19 @@ export class Consumer {
   private inFlight = new Set<Promise<void>>();
   private retry: NodeJS.Timeout | undefined;
 
-  constructor(private readonly db: Db, private readonly handlers: JobHandlers, private readonly policy: RetryPolicy,
-    private readonly settings: BrokerSettings, private readonly log: JobLog) {}
+  private readonly db: Db;
+  private readonly handlers: JobHandlers;
+  private readonly policy: RetryPolicy;
+  private readonly settings: BrokerSettings;
+  private readonly log: JobLog;
+
+  constructor(db: Db, handlers: JobHandlers, policy: RetryPolicy, settings: BrokerSettings, log: JobLog) {
+    this.db = db;
+    this.handlers = handlers;
+    this.policy = policy;
+    this.settings = settings;
+    this.log = log;
+  }
 
   async start(): Promise<void> {
     try {

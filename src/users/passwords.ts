@@ -4,13 +4,14 @@
 import { hash, verify } from '@node-rs/argon2';
 import { createHash, pbkdf2, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { inHashingSlot } from './hashing-slots.ts';
 
 const pbkdf2Async = promisify(pbkdf2);
 // RFC 9106 / OWASP: Argon2id, 19 MiB, 2 passes, 1 lane.
 const ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2);
+  return inHashingSlot(() => hash(password, ARGON2));
 }
 
 function equalBytes(a: Buffer, b: Buffer): boolean {
@@ -36,9 +37,9 @@ function verifyDjangoSha1(password: string, encoded: string): boolean {
 /** True when `password` matches `encoded`; an unknown or empty hash never matches. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   try {
-    if (encoded.startsWith('$argon2')) return await verify(encoded, password);
+    if (encoded.startsWith('$argon2')) return await inHashingSlot(() => verify(encoded, password));
     // Django's Argon2PasswordHasher stores 'argon2' + the PHC string of argon2-cffi.
-    if (encoded.startsWith('argon2$argon2')) return await verify(encoded.slice('argon2'.length), password);
+    if (encoded.startsWith('argon2$argon2')) return await inHashingSlot(() => verify(encoded.slice('argon2'.length), password));
     if (encoded.startsWith('pbkdf2_sha256$')) return await verifyDjangoPbkdf2(password, encoded, 'sha256');
     if (encoded.startsWith('pbkdf2_sha1$')) return await verifyDjangoPbkdf2(password, encoded, 'sha1');
     if (encoded.startsWith('sha1$')) return verifyDjangoSha1(password, encoded);

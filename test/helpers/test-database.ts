@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openDb, openPglite, type Database } from '../../src/db/client.ts';
+import { openDb, type Database } from '../../src/db/client.ts';
+import { openPglite } from '../../src/db/pglite.ts';
 import { migrate, migrationsFolder } from '../../src/db/migrate.ts';
 
 export const testDatabaseUrl = process.env.DJAM_TEST_DATABASE_URL;

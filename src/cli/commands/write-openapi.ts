@@ -4,14 +4,12 @@
 // a running server serves; the app is built (never listening) on a throwaway in-memory database
 // with default settings, since the document depends on neither: the command needs no database,
 // broker or running server, and touches none.
-import { PGlite } from '@electric-sql/pglite';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { deriveKeys } from '../../crypto/keys.ts';
-import { openPglite } from '../../db/client.ts';
 import { migrate } from '../../db/migrate.ts';
 import { openApiDocument, type DocumentFormat } from '../../openapi/openapi.routes.ts';
 import { ensureSigningKey, loadSigningJwks } from '../../signing-keys/index.ts';
@@ -21,7 +19,9 @@ const FORMATS: readonly DocumentFormat[] = ['yaml', 'json'];
 async function renderDocument(format: DocumentFormat): Promise<string> {
   const secret = randomBytes(32).toString('hex');
   const config = loadConfig({ DJAM_SECRET_KEY: secret, DJAM_LOG_LEVEL: 'silent' }, '/nonexistent/.env');
-  const database = openPglite(await PGlite.create());
+  // Imported here, not at the top: every CLI command loads this module, few need PGlite.
+  const { createPglite } = await import('../../db/pglite.ts');
+  const database = await createPglite();
   try {
     await migrate(database);
     const deps = { db: database.db, keys: deriveKeys(secret) };
