@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { Budget } from './scenarios.ts';
 import type { StatementCount } from './statements.ts';
+import { workersMarkdown, workersMisses, type WorkersComparison } from './workers.ts';
 
 export interface Row {
   scenario: string;
@@ -37,6 +38,8 @@ export interface Report {
   rows: Row[];
   flows: StatementCount[];
   memory: { idleMb: number; peakMb: number; afterMb: number; budgetIdleMb: number; budgetPeakMb: number };
+  /** One server process against two (bench/workers.ts); absent when not run (--only without it). */
+  workers?: WorkersComparison;
   misses: string[];
 }
 
@@ -80,6 +83,7 @@ export function collectMisses(report: Omit<Report, 'misses'>): string[] {
     if (row.unexpected) misses.push(`${row.scenario}: ${row.unexpected} answers other than the expected status`);
   }
   for (const flow of report.flows) if (flow.budget !== undefined && flow.statements > flow.budget) misses.push(`${flow.name}: ${flow.statements} SQL statements > ${flow.budget}`);
+  misses.push(...workersMisses(report.workers));
   const m = report.memory;
   if (m.idleMb >= m.budgetIdleMb) misses.push(`RSS at idle ${m.idleMb} MB ≥ ${m.budgetIdleMb} MB`);
   if (m.peakMb >= m.budgetPeakMb) misses.push(`RSS peak ${m.peakMb} MB ≥ ${m.budgetPeakMb} MB`);
@@ -102,6 +106,7 @@ export function toMarkdown(r: Report): string {
     `| idle, after start | ${r.memory.idleMb} | < ${r.memory.budgetIdleMb} |`,
     `| peak during the suite | ${r.memory.peakMb} | < ${r.memory.budgetPeakMb} |`,
     `| after the suite | ${r.memory.afterMb} | — |`,
+    ...workersMarkdown(r.workers),
     '', r.misses.length ? `Budgets missed:\n${r.misses.map((m) => `- ${m}`).join('\n')}` : 'Every budget holds.', '',
   ];
   return lines.join('\n');

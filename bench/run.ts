@@ -3,12 +3,12 @@
 // set, in a database of its own), seeds what the scenarios need and counts the SQL statements
 // of each operation (prepare.ts), then drives each scenario with autocannon and reports req/s,
 // latency, server CPU and the ratio to a plain JSON route of the same run, so machine noise
-// cancels out; plus the server's memory. A full run writes bench/results/. --only runs the
-// scenarios whose names contain one of the words (and the baseline); --cpu-prof profiles the
-// server and prints its top self-time functions (neither writes results).
+// cancels out; plus the server's memory, and on PostgreSQL one server process against two
+// (workers.ts). A full run writes bench/results/. --only runs the scenarios whose names contain
+// one of the words (and the baseline; `--only workers` for the comparison); --cpu-prof profiles
+// the server and prints its top self-time functions (neither writes results).
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +17,11 @@ import { nowUs, summariseProfiles, type Window } from './cpu-profile.ts';
 import { cpuSeconds, rssMb, watchRss } from './proc-stats.ts';
 import { collectMisses, judge, machine, toMarkdown, writeReport, type Report, type Row } from './report.ts';
 import { buildScenarios, type Scenario } from './scenarios.ts';
-import type { Seed } from './seed.ts';
+import { BENCH_RESOURCE_SERVERS, type Seed } from './seed.ts';
 import { freePort } from '../test/helpers/start-server.ts';
 import { prepareStorage, startServer, stopServer, waitReady, type Env } from './server.ts';
 import type { StatementCounts } from './statements.ts';
+import { compareWorkers, WORKERS_NAME } from './workers.ts';
 
 const { values } = parseArgs({ options: {
   pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' },
@@ -33,15 +34,22 @@ const base = `http://127.0.0.1:${port}`;
 const serverEnv: Env = {
   ...process.env as Env, DJAM_PORT: String(port), DJAM_HOST: '127.0.0.1', SITEURL: `${base}/`,
   DJAM_SECRET_KEY: 'bench-secret-key-0123456789abcdef-0123456789', DJAM_LOG_LEVEL: 'warn',
+  DJAM_OIDC_RESOURCE_SERVERS: BENCH_RESOURCE_SERVERS,
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const roundMb = (mb: number) => Math.round(mb);
 
-/** The upstream of the proxy scenarios: a JSON hello on an ephemeral port of this process. */
-async function startUpstream(): Promise<{ server: Server; url: string }> {
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"hello":"world"}'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hello` };
+/**
+ * The upstream of the proxy scenarios (bench/upstream.ts): a JSON hello in a process of its own,
+ * so it does not share this process's event loop with autocannon. `server.close()` stops it.
+ */
+async function startUpstream(): Promise<{ server: { close(): void }; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/upstream.ts'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`the bench upstream exited with ${code} before it listened`)));
+  });
+  return { server: { close: () => child.kill() }, url: `http://127.0.0.1:${port}/hello` };
 }
 
 /** Asynchronous: the proxied scenarios reach the upstream served by this process meanwhile. */
@@ -95,8 +103,10 @@ async function drive(s: Scenario, pid: number, rows: Row[]): Promise<Row> {
   };
 }
 
+const onlyWords = () => values.only?.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+
 function selected(all: Scenario[]): Scenario[] {
-  const words = values.only?.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+  const words = onlyWords();
   if (!words?.length) return all;
   const wanted = all.filter((s, i) => i === 0 || words.some((w) => s.name.toLowerCase().includes(w)));
   // A ratio to another row needs that row.
@@ -107,7 +117,8 @@ function selected(all: Scenario[]): Scenario[] {
 async function runSuite(pid: number, seed: Seed, statements: StatementCounts, upstreamUrl: string) {
   await sleep(1000);
   const idleMb = roundMb(rssMb(pid));
-  const scenarios = selected(await buildScenarios(base, seed, upstreamUrl));
+  const all = await buildScenarios(base, seed, upstreamUrl);
+  const scenarios = selected(all);
   const rss = watchRss(pid);
   const rows: Row[] = [];
   for (const s of [...scenarios, { ...scenarios[0], name: 'baseline again, at the end (drift)' }]) {
@@ -117,7 +128,24 @@ async function runSuite(pid: number, seed: Seed, statements: StatementCounts, up
   rss.stop();
   await sleep(1000);
   judge(rows, statements.scenarios);
-  return { rows, memory: { idleMb, peakMb: roundMb(rss.peakMb()), afterMb: roundMb(rssMb(pid)), budgetIdleMb: 150, budgetPeakMb: 300 } };
+  return { rows, all, memory: { idleMb, peakMb: roundMb(rss.peakMb()), afterMb: roundMb(rssMb(pid)), budgetIdleMb: 150, budgetPeakMb: 300 } };
+}
+
+/** The suite against one server, stopped before the upstream closes (or requests still queued there would log upstream errors). */
+async function suiteOnServer(env: Env, profileDir: string | undefined, seed: Seed, statements: StatementCounts, upstreamUrl: string) {
+  const server = startServer(env, profileDir);
+  try {
+    await waitReady(base, server);
+    return await runSuite(server.pid!, seed, statements, upstreamUrl);
+  } finally {
+    await stopServer(server);
+  }
+}
+
+/** One worker against two (bench/workers.ts): in a full run, or when --only names it; not while profiling one server. */
+function wantsWorkers(profileDir: string | undefined): boolean {
+  const words = onlyWords();
+  return !profileDir && (!words?.length || words.some((w) => WORKERS_NAME.includes(w)));
 }
 
 async function main(): Promise<void> {
@@ -127,17 +155,13 @@ async function main(): Promise<void> {
   const profileDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'djam-cpu-prof-')) : undefined;
   try {
     const { seed, statements } = await prepare(storage.env, upstream.url);
-    const server = startServer(storage.env, profileDir);
-    try {
-      await waitReady(base, server);
-      const { rows, memory } = await runSuite(server.pid!, seed, statements, upstream.url);
-      const report = { storage: storage.kind, date: new Date().toISOString(), machine: machine([loadBefore, loadavg()[0]]), options, rows, flows: statements.flows, memory };
-      const full: Report = { ...report, misses: collectMisses(report) };
-      process.stdout.write(toMarkdown(full));
-      if (!values.only && !profileDir) process.stdout.write(`\nwritten: ${writeReport(full)}.{json,md}\n`);
-    } finally {
-      await stopServer(server); // before the upstream closes, or requests still queued there would log upstream errors
-    }
+    const { rows, all, memory } = await suiteOnServer(storage.env, profileDir, seed, statements, upstream.url);
+    // Its servers take the same port, so it runs once the suite's server has stopped.
+    const workers = wantsWorkers(profileDir) ? await compareWorkers({ storage: storage.kind, scenarios: all, env: storage.env, base, options }) : undefined;
+    const report = { storage: storage.kind, date: new Date().toISOString(), machine: machine([loadBefore, loadavg()[0]]), options, rows, flows: statements.flows, memory, workers };
+    const full: Report = { ...report, misses: collectMisses(report) };
+    process.stdout.write(toMarkdown(full));
+    if (!values.only && !profileDir) process.stdout.write(`\nwritten: ${writeReport(full)}.{json,md}\n`);
     if (profileDir) process.stdout.write(`\nCPU profile of the server (${profileDir}):\n${summariseProfiles(profileDir, windows)}\n`);
   } finally {
     upstream.server.close();

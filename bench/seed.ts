@@ -10,6 +10,13 @@ import { createUser } from '../src/users/index.ts';
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/cb';
 
+/**
+ * The API of 'client_credentials (JWT)', as DJAM_OIDC_RESOURCE_SERVERS of the bench's server: its
+ * scopes are in every client's default scope list, so the seeded client may ask for it.
+ */
+export const BENCH_API = 'https://api.bench.example/';
+export const BENCH_RESOURCE_SERVERS = JSON.stringify({ [BENCH_API]: { scopes: 'read write' } });
+
 export interface Seed {
   user: { email: string; password: string };
   /** client_credentials only. */

@@ -2,7 +2,7 @@
 // PostgreSQL a database of its own, created here and dropped at the end), the child process
 // that runs `src/main.ts`, and the clean stop.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -48,10 +48,18 @@ export async function waitReady(base: string, child: ChildProcess): Promise<void
   throw new Error('the server did not answer /healthz within 30 s');
 }
 
-/** `node [--cpu-prof] --import tsx src/main.ts`: the same entry point as `npm start`. */
+/** The arguments of `node` in package.json's `start` script: the bench measures the server as `npm start` runs it, V8 flags included. */
+function startArguments(): string[] {
+  const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = scripts.start.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start runs "${command}", not node: bench/server.ts cannot start it`);
+  return args;
+}
+
+/** `node [--cpu-prof] <npm start's arguments>`. */
 export function startServer(env: Env, cpuProfileDir?: string): ChildProcess {
   const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
-  return spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  return spawn(process.execPath, [...profile, ...startArguments()], { env, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 /** SIGTERM and wait: the server drains and exits 0 (and writes its CPU profile when asked). */
