@@ -8,7 +8,7 @@ node bin/djam.js migrate
 node bin/djam.js creatersakey --if-missing
 
 case "${1:-server}" in
-  server) exec node --import tsx src/main.ts ;;
+  server) exec node --expose-gc --import tsx src/main.ts ;; # as npm start (src/ops/startup-memory.ts)
   worker) exec node bin/djam.js worker ;;
   *) exec "$@" ;;
 esac

@@ -5,6 +5,7 @@ import cluster from 'node:cluster';
 import { loadConfig, ConfigError } from './config.ts';
 import { DataDirInUseError } from './db/data-dir-lock.ts';
 import { buildApp } from './app.ts';
+import { releaseStartupMemory } from './ops/startup-memory.ts';
 import { openRuntime } from './runtime.ts';
 import { ensureSigningKey, loadSigningJwks } from './signing-keys/index.ts';
 import { startSweep } from './sweep.ts';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   if (createdKid) app.log.info({ kid: createdKid }, 'signing_key.created');
   const stopSweep = alone ? startSweep(deps, app.log) : () => undefined;
   await app.listen({ host: config.DJAM_HOST, port: config.DJAM_PORT });
+  releaseStartupMemory();
   app.log.info(`DJAM listens on ${config.baseUrl} (storage: ${database.location}). Create the first admin with: npx djam createsuperuser${database.kind === 'pglite' ? ' (stop the server first: the embedded database belongs to one process)' : ''}`);
 
   // SIGTERM: stop accepting, let in-flight requests and the running job finish (app.close waits

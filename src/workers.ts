@@ -8,6 +8,7 @@ import cluster, { type Worker } from 'node:cluster';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { logOptions } from './logging.ts';
+import { releaseStartupMemory } from './ops/startup-memory.ts';
 import { openRuntime } from './runtime.ts';
 import { ensureSigningKey } from './signing-keys/index.ts';
 import { startSweep } from './sweep.ts';
@@ -68,6 +69,7 @@ function superviseWorkers(count: number, log: Logger, giveUp: () => void) {
       if (ready || !slots.every((s) => s.hasListened)) return;
       ready = true;
       log.info({ pids: slots.map((s) => s.worker?.process.pid) }, 'workers.ready');
+      releaseStartupMemory(); // the primary's own start-up: migrations, the signing key
     });
     worker.once('exit', (code, signal) => {
       if (stopping) return;
