@@ -41,6 +41,22 @@ test('metrics: loopback by default, a bearer token when configured', async (t) =
   assert.equal((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer scrape-secret-0123456789' } })).status, 200);
 });
 
+test('#17 item 9: behind a trusted proxy, /metrics is loopback only for a loopback client', async (t) => {
+  const server = await startTestServer(t, { DJAM_TRUST_PROXY: '127.0.0.1' });
+  const forwarded = { 'x-forwarded-for': '203.0.113.7' };
+  const relayed = await fetch(`${server.url}/metrics`, { headers: forwarded });
+  assert.equal(relayed.status, 403);
+  assert.equal(((await relayed.json()) as { error: string }).error, 'FORBIDDEN');
+  // A loopback client relayed by the loopback proxy is still local.
+  assert.equal((await fetch(`${server.url}/metrics`, { headers: { 'x-forwarded-for': '127.0.0.1' } })).status, 200);
+  assert.equal((await fetch(`${server.url}/metrics`)).status, 200);
+
+  const guarded = await startTestServer(t, { DJAM_TRUST_PROXY: '127.0.0.1', DJAM_METRICS_TOKEN: 'scrape-secret-0123456789' });
+  const bearer = { authorization: 'Bearer scrape-secret-0123456789' };
+  assert.equal((await fetch(`${guarded.url}/metrics`, { headers: { ...forwarded, ...bearer } })).status, 200);
+  assert.equal((await fetch(`${guarded.url}/metrics`, { headers: forwarded })).status, 403);
+});
+
 test('tokens issued are counted per grant type', async (t) => {
   const server = await startTestServer(t);
   const { client, clientSecret } = await server.make.client({ grantType: 'client_credentials', redirectUris: [] });
