@@ -165,3 +165,23 @@ describe('§13.5 scenario 44', () => {
     assert.equal(refused.status, 403);
   });
 });
+
+// OWASP CSV injection: a spreadsheet runs a cell that starts with = + - @ (or a tab or CR before
+// one), so such cells leave with a leading quote and stay quoted.
+test('#17 item 14: the CSV export neutralises cells a spreadsheet would run as formulas', async (t) => {
+  const own = await startTestServer(t);
+  await own.make.user({ email: 'boss@example.com', password: 'bosspass', isStaff: true });
+  const names: Array<[string, string]> = [['=HYPERLINK("http://evil")', '-1+2'], ['+SUM(A1)', '@cmd'], ['\t=1', '\r=2'], ['Ann-Marie', '=']];
+  const made: Array<{ id: number; email: string }> = [];
+  for (const [firstName, lastName] of names) made.push(await own.make.user({ firstName, lastName }));
+  await own.make.team('sheet', made.map((u) => u.id));
+  const res = await fetch(`${own.url}/public_api/users/?format=csv&teams=sheet`, { headers: { authorization: `Basic ${Buffer.from('boss@example.com:bosspass').toString('base64')}` } });
+  assert.equal(res.status, 200);
+  const cells = (await res.text()).split('\r\n').slice(1, -1).map((line, i) => line.slice(`${made[i].id},${made[i].email},`.length).split(',,')[0]);
+  assert.deepEqual(cells, [
+    `"'=HYPERLINK(""http://evil"")","'-1+2"`,
+    `"'+SUM(A1)","'@cmd"`,
+    `"'\t=1","'\r=2"`,
+    `Ann-Marie,"'="`,
+  ]);
+});
