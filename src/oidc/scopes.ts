@@ -11,8 +11,11 @@ export const claimsByScope = {
   is_staff: ['is_staff'],
 };
 
-/** Scopes without claims: refresh tokens, introspection right, the tutorial's read/write, and the admin API. */
-export const plainScopes = ['openid', 'offline_access', 'token_introspection', 'read', 'write', 'admin'];
+/**
+ * Scopes without claims: refresh tokens, introspection right, the tutorial's read/write, the admin
+ * API, and `proxy`: the token may be used at the authenticated reverse proxy (src/proxy/bearer-token.ts).
+ */
+export const plainScopes = ['openid', 'offline_access', 'token_introspection', 'read', 'write', 'admin', 'proxy'];
 
 export const supportedScopes = new Set([...plainScopes, ...Object.keys(claimsByScope)]);
 
@@ -31,4 +34,5 @@ export const scopeLabels: Record<string, string> = {
   read: 'Read your data',
   write: 'Change your data',
   admin: 'Administer DJAM with your staff privileges (the admin API)',
+  proxy: 'Use the services DJAM protects for you, as you',
 };

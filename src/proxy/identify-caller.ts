@@ -1,20 +1,21 @@
 // Who is calling the proxy (§8.1, first match wins): an Authorization header (Basic e-mail +
-// password, or a Bearer access token of this server), then `?authkey=` with a VALID resource
-// key (the original accepted any key) when no browser session is signed in, then the session.
+// password, or a Bearer access token meant for the proxy: bearer-token.ts), then `?authkey=`
+// with a VALID resource key (the original accepted any key) when no browser session is signed
+// in, then the session.
 import type { FastifyRequest } from 'fastify';
-import type Provider from 'oidc-provider';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
 import { isKeyUsable, type KeyCache } from '../api-keys/index.ts';
 import { authenticate, findUser, type User } from '../users/index.ts';
 import { loadSession } from '../http/session.ts';
+import type { BearerCheck } from './bearer-token.ts';
 
 export type CallerVia = 'basic' | 'bearer' | 'authkey' | 'session';
 /** What the proxy needs of a caller: the access decision and the signed identity. */
 export type ProxyUser = Pick<User, 'id' | 'email' | 'username' | 'isStaff' | 'isSuperuser'>;
 export type Caller = { user: ProxyUser; via: CallerVia } | 'rejected' | 'anonymous';
-export interface CallerDeps { db: Db; keys: SecretKeys; provider: Provider; keyCache: KeyCache; authkeyAllowed: boolean }
+export interface CallerDeps { db: Db; keys: SecretKeys; bearer: BearerCheck; keyCache: KeyCache; authkeyAllowed: boolean }
 
 async function fromBasic(deps: CallerDeps, encoded: string): Promise<Caller> {
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
@@ -31,10 +32,10 @@ async function fromBasic(deps: CallerDeps, encoded: string): Promise<Caller> {
   }
 }
 
-async function fromBearer(deps: CallerDeps, token: string): Promise<Caller> {
-  const found = await deps.provider.AccessToken.find(token);
-  if (!found || found.isExpired || !found.accountId) return 'rejected';
-  const user = await findUser(deps, Number(found.accountId));
+async function fromBearer(deps: CallerDeps, token: string, slug: string): Promise<Caller> {
+  const userId = await deps.bearer.userIdOf(token, slug);
+  if (userId === undefined) return 'rejected';
+  const user = await findUser(deps, userId);
   return user?.isActive ? { user, via: 'bearer' } : 'rejected';
 }
 
@@ -47,13 +48,13 @@ async function fromAuthkey(deps: CallerDeps, value: string): Promise<Caller> {
   return { user: { id: key.userId, email, username, isStaff, isSuperuser }, via: 'authkey' };
 }
 
-export async function identifyCaller(deps: CallerDeps, request: FastifyRequest): Promise<Caller> {
+export async function identifyCaller(deps: CallerDeps, request: FastifyRequest<{ Params: { slug: string } }>): Promise<Caller> {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const basic = /^\s*basic\s+(\S+)\s*$/i.exec(authorization);
     if (basic) return fromBasic(deps, basic[1]);
     const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization);
-    return bearer ? fromBearer(deps, bearer[1]) : 'rejected';
+    return bearer ? fromBearer(deps, bearer[1], request.params.slug) : 'rejected';
   }
   const session = await loadSession(deps, request);
   const authkey = (request.query as Record<string, unknown>).authkey;

@@ -14,6 +14,7 @@ import { UPSTREAM_SERVICE, type AccessDecisions, type Resource } from '../teams/
 import { verifyCsrf } from '../http/csrf.ts';
 import { isSecureRequest } from '../http/secure-request.ts';
 import { identifyCaller, type Caller, type CallerVia } from './identify-caller.ts';
+import { createBearerCheck, type BearerCheck } from './bearer-token.ts';
 import { createIdentitySigner, type IdentitySigner } from './identity-token.ts';
 import { cachedSigner } from './identity-cache.ts';
 import { forwardedQuery, upstreamRequestHeaders } from './forwarding.ts';
@@ -23,6 +24,8 @@ import { targetOf, upstreamOf } from './upstream-target.ts';
 import { createUpstreamAgent, relay } from './upstream-client.ts';
 
 export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; jwks: SigningJwk[]; decisions: AccessDecisions; keyCache: KeyCache }
+/** What every proxied request uses, built once. */
+interface Proxying { deps: ProxyDeps; bearer: BearerCheck; signer: IdentitySigner; agent: Agent }
 type ProxyRequest = FastifyRequest<{ Params: { slug: string } }>;
 type Identified = Exclude<Caller, 'rejected' | 'anonymous'>;
 
@@ -34,9 +37,9 @@ function answer(reply: FastifyReply, status: number, text: string, type = 'text/
 }
 
 /** §8.1 + §8.2: the caller and the resource they may use; undefined once a refusal is sent. */
-async function authorise(deps: ProxyDeps, request: ProxyRequest, reply: FastifyReply): Promise<{ caller: Identified; resource: Resource; teams: string[] } | undefined> {
+async function authorise({ deps, bearer }: Proxying, request: ProxyRequest, reply: FastifyReply): Promise<{ caller: Identified; resource: Resource; teams: string[] } | undefined> {
   const authkeyAllowed = !deps.config.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION || isSecureRequest(request, deps.config.DJAM_SECURE_PROXY_HEADER);
-  const caller = await identifyCaller({ ...deps, authkeyAllowed }, request);
+  const caller = await identifyCaller({ ...deps, bearer, authkeyAllowed }, request);
   if (caller === 'rejected' || caller === 'anonymous') return void answer(reply, 403, PROXY_FORBIDDEN, 'text/html; charset=utf-8');
   // §8.3: cookie-authenticated unsafe requests need the signed CSRF cookie echoed in X-CSRFToken
   // (the body is streamed, never parsed, so a form field cannot carry it).
@@ -47,8 +50,8 @@ async function authorise(deps: ProxyDeps, request: ProxyRequest, reply: FastifyR
 }
 
 /** Never resolves to the reply: Fastify would then wait on the response's end to settle it. */
-async function forward(deps: ProxyDeps, signer: IdentitySigner, agent: Agent, request: ProxyRequest, reply: FastifyReply): Promise<void> {
-  const allowed = await authorise(deps, request, reply);
+async function forward(proxying: Proxying, request: ProxyRequest, reply: FastifyReply): Promise<void> {
+  const allowed = await authorise(proxying, request, reply);
   if (!allowed) return;
   const { caller, resource, teams } = allowed;
   if (resource.type !== UPSTREAM_SERVICE) return void reply.status(204).send();
@@ -57,8 +60,8 @@ async function forward(deps: ProxyDeps, signer: IdentitySigner, agent: Agent, re
   const rest = subPathOf(request.url);
   if (rest === false) return void answer(reply, 400, 'The path is not valid.');
   const target = targetOf(upstream, rest);
-  const identity = await signer.sign(caller.user, upstream.origin, teams);
-  send(agent, reply, request, { target, upstream, slug: resource.slug }, { via: caller.via, identity });
+  const identity = await proxying.signer.sign(caller.user, upstream.origin, teams);
+  send(proxying.agent, reply, request, { target, upstream, slug: resource.slug }, { via: caller.via, identity });
 }
 
 function send(agent: Agent, reply: FastifyReply, request: ProxyRequest, route: AnswerRoute, who: { via: CallerVia; identity: string }): void {
@@ -77,17 +80,22 @@ function send(agent: Agent, reply: FastifyReply, request: ProxyRequest, route: A
 }
 
 export async function proxyRoutes(app: FastifyInstance, deps: ProxyDeps): Promise<void> {
-  const signer = cachedSigner(await createIdentitySigner(deps.config.issuer, deps.jwks[0]));
-  const agent = createUpstreamAgent(deps.config.DJAM_PROXY_TIMEOUT_MS);
+  const { config, provider, jwks } = deps;
+  const proxying: Proxying = {
+    deps,
+    bearer: createBearerCheck({ provider, issuer: config.issuer, baseUrl: config.baseUrl, jwks }),
+    signer: cachedSigner(await createIdentitySigner(config.issuer, jwks[0])),
+    agent: createUpstreamAgent(config.DJAM_PROXY_TIMEOUT_MS),
+  };
   // onClose runs once the server has answered its last request: no exchange is cut short.
-  app.addHook('onClose', () => agent.destroy());
+  app.addHook('onClose', () => proxying.agent.destroy());
   await app.register(async (scope) => {
     // Request bodies are handed to the upstream as the incoming stream.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { bodyLimit: Number.MAX_SAFE_INTEGER }, (_request, payload, done) => done(null, payload));
     // Not async: the reply is sent when the upstream answers; a failure before that is Fastify's error answer.
     const handler = (request: ProxyRequest, reply: FastifyReply) => {
-      forward(deps, signer, agent, request, reply).catch((error: Error) => reply.send(error));
+      forward(proxying, request, reply).catch((error: Error) => reply.send(error));
     };
     scope.all('/service/:slug', handler);
     scope.all('/service/:slug/*', handler);

@@ -22,11 +22,11 @@ async function assertForbidden(res: Response, why: string): Promise<void> {
   assert.equal(await res.text(), FORBIDDEN, why);
 }
 
-/** An access token that speaks for alice, by the authorization-code flow of a signed-in browser. */
+/** An access token for the proxy that speaks for alice, by the authorization-code flow of a signed-in browser. */
 async function aliceAccessToken(): Promise<string> {
-  await F.server.make.client({ clientId: 'proxyapp', clientSecret: 'proxysecret', redirectUris: [CALLBACK], requireConsent: false, scope: 'openid' });
+  await F.server.make.client({ clientId: 'proxyapp', clientSecret: 'proxysecret', redirectUris: [CALLBACK], requireConsent: false, scope: 'openid proxy' });
   const browser = await F.server.signIn(F.people.alice.email, F.people.alice.password);
-  const query = new URLSearchParams({ response_type: 'code', client_id: 'proxyapp', redirect_uri: CALLBACK, scope: 'openid' });
+  const query = new URLSearchParams({ response_type: 'code', client_id: 'proxyapp', redirect_uri: CALLBACK, scope: 'openid proxy' });
   const authorize = await browser.get(`/openid/authorize?${query}`);
   const code = new URL(authorize.headers.get('location')!).searchParams.get('code');
   assert.ok(code, `no code in ${authorize.headers.get('location')}`);
@@ -86,7 +86,7 @@ describe('§8.1 identifying the caller', () => {
     for (const [why, authorization] of Object.entries(cases)) await assertForbidden(await get('/service/up', { authorization }), why);
   });
 
-  test('a Bearer access token of this server speaks for its user; others are refused', async () => {
+  test('a Bearer access token for the proxy speaks for its user; others are refused', async () => {
     const token = await aliceAccessToken();
     const echo = await echoOf(await get('/service/up', { authorization: `Bearer ${token}` }));
     assert.equal(echo.headers.authorization, undefined, 'the consumed token is not forwarded');
