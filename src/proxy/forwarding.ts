@@ -1,13 +1,15 @@
 // What crosses the proxy: the request minus DJAM's own credentials (session and CSRF cookies,
-// a consumed Authorization header, the authkey parameter) and minus identity headers a client
-// could forge, plus X-Forwarded-* and the signed identity; on the way back, redirects to the
-// upstream are rewritten to this server.
+// a consumed Authorization header, the authkey parameter) and minus identity and proxy-hop
+// headers a client could forge, plus X-Forwarded-* and the signed identity; on the way back,
+// redirects to the upstream are rewritten to this server.
 import type { IncomingHttpHeaders } from 'node:http';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../http/cookies.ts';
 
 const OWN_COOKIES = new Set([SESSION_COOKIE, CSRF_COOKIE]);
-// §8.3: the original drops Remote-User; an upstream behind an auth proxy may trust it.
-const FORGEABLE = ['remote-user', 'x-csrftoken'];
+// §8.3: the original drops Remote-User; an upstream behind an auth proxy may trust it. #17 item
+// 15: Forwarded and X-Real-IP describe hops only proxies may speak of (DJAM's X-Forwarded-* say
+// who the client is), and Proxy-Authorization is a credential for a proxy, not the upstream.
+const FORGEABLE = ['remote-user', 'x-csrftoken', 'forwarded', 'x-real-ip', 'proxy-authorization'];
 
 export function stripOwnCookies(cookieHeader: string | undefined): string | undefined {
   if (!cookieHeader) return undefined;
@@ -47,6 +49,19 @@ export interface ForwardContext { consumedAuthorization: boolean; identity: stri
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'host', 'expect', 'cookie', 'authorization', 'x-djam-identity', ...FORGEABLE]);
 
+/**
+ * A header name as the upstream may read it: WSGI and CGI servers turn `-` and `_` alike into
+ * `_`, so a client's `X_DJAM_IDENTITY` reaches Django as the X-DJAM-Identity header (#17 item 15).
+ */
+function canonicalName(name: string): string {
+  return name.includes('_') ? name.replaceAll('_', '-') : name;
+}
+
+/** Whether the client's header is DJAM's to drop or set: every X-Forwarded-* is DJAM's own account of the client. */
+function isWithheld(canonical: string): boolean {
+  return NOT_FORWARDED.has(canonical) || canonical.startsWith('x-forwarded-');
+}
+
 // What nearly every Connection header says, and names no other header.
 const PLAIN_CONNECTION = new Set(['keep-alive', 'close']);
 
@@ -65,16 +80,18 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, ctx: Forwar
   const out: Record<string, string | string[]> = {};
   const listed = connectionListed(headers.connection);
   for (const name in headers) {
-    if (NOT_FORWARDED.has(name) || !forwardable(headers, listed, name)) continue;
+    const canonical = canonicalName(name);
+    if (isWithheld(canonical) || !forwardable(headers, listed, name)) continue;
     // Without a body to stream (a GET's, or one Fastify does not read), no length may claim one.
-    if (name === 'content-length' && !ctx.hasBody) continue;
+    if (canonical === 'content-length' && !ctx.hasBody) continue;
     out[name] = headers[name]!;
   }
   const cookie = forwardable(headers, listed, 'cookie') ? stripOwnCookies(headers.cookie) : undefined;
   if (cookie) out.cookie = cookie;
   if (!ctx.consumedAuthorization && forwardable(headers, listed, 'authorization')) out.authorization = headers.authorization!;
-  const priorFor = forwardable(headers, listed, 'x-forwarded-for') ? headers['x-forwarded-for'] : undefined;
-  out['x-forwarded-for'] = priorFor ? `${priorFor}, ${ctx.clientIp}` : ctx.clientIp;
+  // The client as Fastify resolved it through the trusted proxies only (DJAM_TRUST_PROXY): one
+  // address, so an upstream that trusts DJAM alone reads the client whichever end it reads.
+  out['x-forwarded-for'] = ctx.clientIp;
   out['x-forwarded-proto'] = ctx.proto;
   out['x-forwarded-host'] = ctx.host;
   out['x-djam-identity'] = ctx.identity;
