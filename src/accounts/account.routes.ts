@@ -2,15 +2,16 @@
 // non-numeric one 404), the profile form, and the Resources section with its API-key actions.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listUsableResources } from '../teams/index.ts';
-import { AppError } from '../errors.ts';
+import { AppError, catalogue } from '../errors.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';
 import { requireSession } from '../http/session.ts';
 import type { User } from '../users/index.ts';
 import type { AccountDeps } from './accounts.deps.ts';
 import { applyKeyAction, listActiveResourceKeys, type KeyAction } from './account-keys.service.ts';
 import { fieldErrorsOf, readField } from './form-input.ts';
-import { updateProfile, type ProfileForm } from './profile.service.ts';
-import { accountPage, KEY_NOTICES, PROFILE_UPDATED, type AccountView } from './views/account.ts';
+import { asksForNewAddress, updateProfile, type ProfileForm } from './profile.service.ts';
+import type { MailFormLimits } from './request-limits.ts';
+import { accountPage, emailChangeNotice, KEY_NOTICES, PROFILE_UPDATED, type AccountView } from './views/account.ts';
 
 type AccountRequest = FastifyRequest<{ Params: { id?: string }; Querystring: Record<string, unknown> }>;
 type KeyRequest = FastifyRequest<{ Params: { keyId?: string; action?: string } }>;
@@ -28,7 +29,7 @@ function readProfile(body: unknown): ProfileForm {
   return { first_name: text('first_name'), last_name: text('last_name'), email: text('email'), secondary_email: text('secondary_email') };
 }
 
-export async function accountRoutes(app: FastifyInstance, deps: AccountDeps): Promise<void> {
+export async function accountRoutes(app: FastifyInstance, deps: AccountDeps & { limits: MailFormLimits }): Promise<void> {
   const { config } = deps;
   const sessionDeps = { ...deps, loginUrl: config.loginUrl };
   const render = async (request: FastifyRequest, reply: FastifyReply, user: User, v: Partial<AccountView> = {}) => {
@@ -58,10 +59,14 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps): Pr
     checkOwnId(session.user, request.params.id);
     verifyCsrf(deps.keys, request);
     const values = readProfile(request.body);
+    // A change of address mails the new one: as the other forms that send e-mail, limited per IP and address.
+    if (asksForNewAddress(session.user, values) && !deps.limits.allow(request.ip, values.email)) {
+      return render(request, reply.status(429), session.user, { values, errors: { __all__: [catalogue.RATE_LIMITED.message] } });
+    }
     try {
-      const saved = await updateProfile(deps, session.user, values);
-      request.log.info({ userId: saved.id, emailChanged: saved.email !== session.user.email }, 'account.profile_updated');
-      return render(request, reply, saved, { notice: PROFILE_UPDATED });
+      const { user, confirmationSentTo } = await updateProfile(deps, session.user, values);
+      request.log.info({ userId: user.id, emailChangeRequested: confirmationSentTo !== undefined }, 'account.profile_updated');
+      return render(request, reply, user, { notice: confirmationSentTo ? emailChangeNotice(confirmationSentTo) : PROFILE_UPDATED });
     } catch (err) {
       const errors = fieldErrorsOf(err);
       if (!errors) throw err;

@@ -1,5 +1,6 @@
-// The self-service pages (DJAM §6), registered together so that the forms that send e-mail share
-// one set of rate limits. Sign-in and sign-out live in login.routes.ts.
+// The self-service pages (DJAM §6), registered together so that the forms that send e-mail (the
+// account page's too, when it asks to change the address) share one set of rate limits. Sign-in
+// and sign-out live in login.routes.ts.
 import type { FastifyInstance } from 'fastify';
 import type { AccountDeps } from './accounts.deps.ts';
 import { accountRoutes } from './account.routes.ts';
@@ -16,7 +17,7 @@ export async function selfServiceRoutes(app: FastifyInstance, deps: AccountDeps)
   await app.register(activationRoutes, { ...deps, limits });
   await app.register(passwordResetRoutes, { ...deps, limits });
   await app.register(passwordChangeRoutes, deps);
-  await app.register(accountRoutes, deps);
+  await app.register(accountRoutes, { ...deps, limits });
   app.get(CAPTCHA_SCRIPT_PATH, async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CAPTCHA_SCRIPT));
 }

@@ -11,12 +11,16 @@ import { loginPage } from './views/login.ts';
 import { resendPage, type ResendView } from './views/resend.ts';
 
 const RESEND_LINK = '<br><a href="/user/resend_activation_email/">Resend an activation email</a>.';
-const CONFIRMATION: Record<Confirmation, { error?: SafeHtml | string; notice?: string }> = {
-  'unknown-user': { error: 'Whoops.. Something went wrong.' },
-  'already-confirmed': { error: 'Whoops.. Your email is already confirmed.' },
-  'bad-code': { error: raw(`Whoops.. Something went wrong.${RESEND_LINK}`) },
-  expired: { error: raw(`Whoops... Your activation code has expired.${RESEND_LINK}`) },
-  confirmed: { notice: 'Congrats! You have successfully activated your account :) From now on you can log in.' },
+const CONFIRMATION: Record<Confirmation, (email: string) => { error?: SafeHtml | string; notice?: string }> = {
+  'unknown-user': () => ({ error: 'Whoops.. Something went wrong.' }),
+  'already-confirmed': () => ({ error: 'Whoops.. Your email is already confirmed.' }),
+  'bad-code': () => ({ error: raw(`Whoops.. Something went wrong.${RESEND_LINK}`) }),
+  expired: () => ({ error: raw(`Whoops... Your activation code has expired.${RESEND_LINK}`) }),
+  confirmed: () => ({ notice: 'Congrats! You have successfully activated your account :) From now on you can log in.' }),
+  'email-changed': (email) => ({ notice: `Your e-mail address is now ${email}. Use it to sign in from now on.` }),
+  'email-taken': (email) => ({ error: `Whoops.. ${email} is now used by another account. Your e-mail address was not changed.` }),
+  'stale-change': () => ({ error: 'Whoops.. This link is no longer valid. Follow the one in the latest e-mail we sent you.' }),
+  'change-expired': () => ({ error: 'Whoops... This link has expired. Your e-mail address was not changed; ask for the change again on your account page.' }),
 };
 const ALREADY_CONFIRMED = raw('Your email is already confirmed.<br> No need for resending activation email :)');
 
@@ -28,9 +32,9 @@ export async function activationRoutes(app: FastifyInstance, deps: AccountDeps &
   app.get<{ Params: { uuid: string }; Querystring: Record<string, unknown> }>('/user/:uuid/email_confirmation/', async (request, reply) => {
     if (!isUuid(request.params.uuid)) throw new AppError('NOT_FOUND');
     const code = typeof request.query.activation_code === 'string' ? request.query.activation_code : '';
-    const outcome = await confirmEmail(deps, request.params.uuid, code);
+    const { outcome, email = '' } = await confirmEmail(deps, request.params.uuid, code);
     request.log.info({ outcome }, 'registration.email_confirmation');
-    return html(reply, loginPage({ title: 'Email confirmation', action: '/accounts/login/', csrfToken: csrfToken(deps.keys, request, reply), ...CONFIRMATION[outcome] }));
+    return html(reply, loginPage({ title: 'Email confirmation', action: '/accounts/login/', csrfToken: csrfToken(deps.keys, request, reply), ...CONFIRMATION[outcome](email) }));
   });
 
   app.get('/user/resend_activation_email/', async (request, reply) => resendForm(request, reply));

@@ -1,14 +1,15 @@
-// The profile form of the account page (DJAM §6.9): names and addresses. The username follows
-// the e-mail, and a changed e-mail is announced to the previous address, which is how its owner
-// learns of a takeover. As in the original, email_confirmed is left as it was (§12 item 16).
-import { AppError, catalogue } from '../errors.ts';
-import { queueMail } from '../mail/index.ts';
+// The profile form of the account page (DJAM §6.9): names and addresses. A new e-mail address is
+// not saved as the account's: it waits for its owner to follow the link mailed to it
+// (email-change.service.ts). Submitting the address in force withdraws a pending change.
+import { catalogue } from '../errors.ts';
 import { findUserByEmail, updateUserProfile, type User } from '../users/index.ts';
-import { inTransaction, siteName, type AccountDeps } from './accounts.deps.ts';
+import { inTransaction, type AccountDeps } from './accounts.deps.ts';
+import { isSameAddress, requestEmailChange, withdrawEmailChange } from './email-change.service.ts';
 import { addError, checkEmail, checkText, throwIfInvalid, type FieldErrors } from './form-input.ts';
-import { emailChangedMail } from './views/emails.ts';
 
 export interface ProfileForm { first_name: string; last_name: string; email: string; secondary_email: string }
+/** `confirmationSentTo`: the new address a confirmation link was mailed to. */
+interface ProfileUpdate { user: User; confirmationSentTo?: string }
 
 // The columns' lengths: longer names than the sign-up form's 50 may come from an import.
 const NAME_MAX_LENGTH = 150;
@@ -26,19 +27,21 @@ async function checkProfile(deps: AccountDeps, user: User, form: ProfileForm): P
   return errors;
 }
 
-/** Saves the profile; throws VALIDATION_FAILED with field errors. */
-export async function updateProfile(deps: AccountDeps, user: User, form: ProfileForm): Promise<User> {
-  throwIfInvalid(await checkProfile(deps, user, form));
-  const change = { firstName: form.first_name, lastName: form.last_name, email: form.email, secondaryEmail: form.secondary_email || null };
-  return inTransaction(deps, async (tx) => {
-    const saved = await updateUserProfile(tx, user.id, change);
-    if (saved.email !== user.email) {
-      await queueMail(tx, tx.db, { to: user.email, ...emailChangedMail(siteName(deps.config), saved, saved.email) });
-    }
-    return saved;
-  }).catch((err: unknown) => {
-    if (err instanceof AppError && (err.code === 'EMAIL_TAKEN' || err.code === 'USERNAME_TAKEN')) throwIfInvalid({ email: [err.message] });
-    throw err;
-  });
+/** Whether the form asks for another address than the one in force (a change to confirm by mail). */
+export function asksForNewAddress(user: User, form: Pick<ProfileForm, 'email'>): boolean {
+  return form.email !== '' && !isSameAddress(form.email, user.email);
 }
 
+/** Saves the profile and starts or withdraws a change of address; throws VALIDATION_FAILED with field errors. */
+export async function updateProfile(deps: AccountDeps, user: User, form: ProfileForm): Promise<ProfileUpdate> {
+  throwIfInvalid(await checkProfile(deps, user, form));
+  return inTransaction(deps, async (tx) => {
+    const saved = await updateUserProfile(tx, user.id, { firstName: form.first_name, lastName: form.last_name, secondaryEmail: form.secondary_email || null });
+    if (asksForNewAddress(user, form)) {
+      const sentTo = await requestEmailChange(tx, saved, form.email);
+      return { user: { ...saved, pendingEmail: sentTo }, confirmationSentTo: sentTo };
+    }
+    if (saved.pendingEmail) await withdrawEmailChange(tx, user.id);
+    return { user: { ...saved, pendingEmail: null } };
+  });
+}

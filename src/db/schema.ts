@@ -19,6 +19,8 @@ export const users = pgTable('users', {
   email: varchar('email', { length: 254 }).notNull(),
   secondaryEmail: varchar('secondary_email', { length: 254 }),
   emailConfirmed: boolean('email_confirmed').notNull().default(false),
+  /** An address the user asked to change to; `email` stays in force until the link mailed here is followed. */
+  pendingEmail: varchar('pending_email', { length: 254 }),
   uuid: uuid('uuid').notNull().defaultRandom(),
   isStaff: boolean('is_staff').notNull().default(false),
   isActive: boolean('is_active').notNull().default(true),
@@ -38,6 +40,8 @@ export const users = pgTable('users', {
 export const userActivationCodes = pgTable('user_activation_codes', {
   userId: integer('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
   codeHash: varchar('code_hash', { length: 64 }).notNull(),
+  /** The address the code was mailed to when it is a new one (a change of address); null: the account's own. */
+  email: varchar('email', { length: 254 }),
   createdAt: createdAt(),
 });
 

@@ -3,7 +3,8 @@ export { hashPassword, verifyPassword } from './passwords.ts';
 export { createSession, startSession, deleteExpiredSessions, deleteSession, deleteSessionsOfUser, findSession } from './sessions.service.ts';
 export type { ActiveSession } from './sessions.service.ts';
 export {
-  createUser, findUser, findUserByEmail, findUserByUsername, getUser, normaliseEmail, setPassword, setPasswordHash, updateUserProfile,
+  createUser, findUser, findUserByEmail, findUserByUsername, getUser, normaliseEmail, setPassword, setPasswordHash, setPendingEmail,
+  switchToPendingEmail, updateUserProfile,
 } from './users.service.ts';
 export type { NewUser, ProfileChange, User } from './users.service.ts';
 export { passwordProblems } from './password-rules.ts';

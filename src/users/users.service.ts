@@ -59,14 +59,34 @@ function takenError(cause: unknown): unknown {
   return cause;
 }
 
-export interface ProfileChange { firstName: string; lastName: string; email: string; secondaryEmail: string | null }
+/**
+ * What the account page changes. The e-mail is not among it: a new address waits in
+ * `pendingEmail` (setPendingEmail) until switchToPendingEmail(), once its link was followed.
+ */
+export interface ProfileChange { firstName: string; lastName: string; secondaryEmail: string | null }
 
-/** Saves the profile; the username follows the (normalised) e-mail, as the original's User.clean(). */
 export async function updateUserProfile(deps: { db: Db }, userId: number, change: ProfileChange): Promise<User> {
-  const email = normaliseEmail(change.email);
+  const [user] = await deps.db.update(users).set({ ...change, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
+  if (!user) throw new AppError('USER_NOT_FOUND', { details: { id: userId } });
+  await announceChange(deps.db, 'user', String(userId));
+  return user;
+}
+
+/** Records (normalised) or, with null, drops the address the user asked to change to. */
+export async function setPendingEmail(deps: { db: Db }, userId: number, email: string | null): Promise<void> {
+  await deps.db.update(users).set({ pendingEmail: email === null ? null : normaliseEmail(email), updatedAt: new Date() }).where(eq(users.id, userId));
+  await announceChange(deps.db, 'user', String(userId));
+}
+
+/**
+ * Makes the pending address the account's e-mail, and username as the original's User.clean(),
+ * now confirmed: its owner followed the link mailed to it. EMAIL_TAKEN/USERNAME_TAKEN when another
+ * account took it meanwhile.
+ */
+export async function switchToPendingEmail(deps: { db: Db }, userId: number, email: string): Promise<User> {
   try {
     const [user] = await deps.db.update(users)
-      .set({ ...change, email, username: email, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
+      .set({ email, username: email, emailConfirmed: true, pendingEmail: null, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
     if (!user) throw new AppError('USER_NOT_FOUND', { details: { id: userId } });
     await announceChange(deps.db, 'user', String(userId));
     return user;

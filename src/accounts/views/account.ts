@@ -25,6 +25,8 @@ export interface AccountView {
 
 export const FIX_ERROR = 'User data cannot be empty! Fill the form and try again!';
 export const PROFILE_UPDATED = 'Information successfully updated!';
+export const emailChangeNotice = (email: string) =>
+  `${PROFILE_UPDATED} We have sent a confirmation link to ${email}. Your e-mail address changes when you follow it, within 12 hours.`;
 export const KEY_NOTICES: Record<KeyAction, string> = {
   create: 'A new API key was created.',
   renew: 'The API key was renewed.',
@@ -33,6 +35,10 @@ export const KEY_NOTICES: Record<KeyAction, string> = {
 };
 
 const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+function pendingHint(user: User): string | undefined {
+  return user.pendingEmail ? `Waiting for confirmation: ${user.pendingEmail}. Follow the link we sent there to make it your address.` : undefined;
+}
 
 function profileForm(v: AccountView): SafeHtml {
   const errors = v.errors ?? {};
@@ -43,7 +49,7 @@ function profileForm(v: AccountView): SafeHtml {
       ${csrfInput(v.csrfToken)}
       ${field({ name: 'first_name', label: 'First name', value: values.first_name, required: true, maxlength: 150, autocomplete: 'given-name' }, errors)}
       ${field({ name: 'last_name', label: 'Last name', value: values.last_name, required: true, maxlength: 150, autocomplete: 'family-name' }, errors)}
-      ${field({ name: 'email', label: 'Email', type: 'email', value: values.email, required: true, maxlength: 254, autocomplete: 'email' }, errors)}
+      ${field({ name: 'email', label: 'Email', type: 'email', value: values.email, required: true, maxlength: 254, autocomplete: 'email', hint: pendingHint(v.user) }, errors)}
       ${field({ name: 'secondary_email', label: 'Secondary email', type: 'email', value: values.secondary_email, maxlength: 254 }, errors)}
       <button type="submit">Save</button>
     </form>

@@ -62,3 +62,23 @@ export function emailChangedMail(site: string, person: Person, newEmail: string)
 <p>If you did not do this, contact your administrator at once.</p>`),
   };
 }
+
+export function confirmNewEmailMail(site: string, confirmUrl: string): Mail {
+  return {
+    subject: `Confirm your new email address on ${site}`,
+    text: `Someone asked to make this the e-mail address of their account on ${site}.\n\nIf it was you, confirm the address by opening this link within 12 hours:\n\n${confirmUrl}\n\nUntil then the account keeps its previous address. If it was not you, ignore this e-mail: nothing changes.\n`,
+    html: frame('Confirm your new email address', html`<p>Someone asked to make this the e-mail address of their account on ${site}.</p>
+<p>If it was you, confirm the address within 12 hours. Until then the account keeps its previous address.</p>
+${button(confirmUrl, 'Confirm email')}
+<p>If it was not you, ignore this e-mail: nothing changes.</p>`),
+  };
+}
+
+export function emailChangeRequestedMail(site: string, person: Person, newEmail: string): Mail {
+  return {
+    subject: `Email change requested on ${site}`,
+    text: `${dear(person)}\n\nSomeone signed in to your account on ${site} asked to change its e-mail address to ${newEmail}. We sent a confirmation link there; the address changes only when it is followed. Until then this address stays the account's.\n\nIf you did not ask for this, change your password at once and contact your administrator.\n`,
+    html: frame('Email change requested', html`<p>${dear(person)}</p><p>Someone signed in to your account on ${site} asked to change its e-mail address to <strong>${newEmail}</strong>. We sent a confirmation link there; the address changes only when it is followed. Until then this address stays the account's.</p>
+<p>If you did not ask for this, change your password at once and contact your administrator.</p>`),
+  };
+}
