@@ -67,6 +67,7 @@ export const settings = {
   DJAM_SECURE_PROXY_HEADER: { kind: 'string', doc: 'Header a trusted TLS-terminating proxy sets to "https" (e.g. X-Forwarded-Proto); such requests count as secure. Believed only from DJAM_TRUST_PROXY peers.' },
   DJAM_KEY_CHECK_RATE_LIMIT: { kind: 'int', default: '30', doc: 'Failed key or credential checks allowed per client IP per minute, counted together on the GeoServer endpoints and the key API.' },
   DJAM_PROXY_TIMEOUT_MS: { kind: 'int', default: '30000', doc: 'How long the proxy waits for an upstream to answer (504 after), and for each body chunk.' },
+  DJAM_PROXY_SANDBOX_EXEMPT: { kind: 'list', doc: 'Comma-separated slugs of proxied services whose answers are not sandboxed. Unset: every proxied answer gets "Content-Security-Policy: sandbox" without allow-same-origin, so that its pages cannot act on DJAM\'s origin (the admin console, the session). Exempt only services you trust as much as DJAM itself (see docs/proxy.md).' },
   DJAM_METRICS_TOKEN: { kind: 'string', secret: true, doc: 'Bearer token that opens /metrics to remote scrapers; unset: loopback callers only.' },
   DJAM_SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: '20000', doc: 'On SIGTERM, how long in-flight requests and running jobs may take before the process exits anyway.' },
   DJAM_LOG_LEVEL: { kind: 'string', default: 'info', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], doc: 'Log level.' },

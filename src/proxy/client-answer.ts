@@ -1,11 +1,13 @@
 // What the client gets of an upstream's answer (§8.3): its status and headers, minus the
-// hop-by-hop ones, with redirects to the upstream pointing back at this server and the
-// upstream's own security headers kept; or, when the upstream fails first, a short 502 or 504.
+// hop-by-hop ones, with redirects to the upstream pointing back at this server, the upstream's
+// own security headers kept and its cookies and scripts isolated from DJAM's (upstream-isolation.ts);
+// or, when the upstream fails first, a short 502 or 504.
 // One instance per proxied request (a class, so no closures are built per request).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientResponseHeaders, rewriteLocation } from './forwarding.ts';
 import type { RelayCallbacks } from './reply-relay.ts';
+import { isolateAnswer, type Isolation } from './upstream-isolation.ts';
 
 // Timeouts connecting, waiting for the headers, or between body chunks before anything was sent.
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -17,11 +19,13 @@ export class ClientAnswer implements RelayCallbacks {
   readonly #request: FastifyRequest;
   readonly #route: AnswerRoute;
   readonly #ownOrigin: string;
+  readonly #isolation: Isolation;
 
-  constructor(request: FastifyRequest, route: AnswerRoute, ownOrigin: string) {
+  constructor(request: FastifyRequest, route: AnswerRoute, ownOrigin: string, isolation: Isolation) {
     this.#request = request;
     this.#route = route;
     this.#ownOrigin = ownOrigin;
+    this.#isolation = isolation;
   }
 
   start(reply: FastifyReply, statusCode: number, headers: IncomingHttpHeaders): void {
@@ -31,6 +35,7 @@ export class ClientAnswer implements RelayCallbacks {
       const { target, upstream, slug } = this.#route;
       out.location = rewriteLocation(out.location, target, upstream, slug, this.#ownOrigin);
     }
+    isolateAnswer(out, this.#route, this.#isolation);
     reply.headers(out);
     reply.foreignContent = true; // the upstream's page keeps its own security headers
     // A connection whose request body was not read to its end cannot carry another request.

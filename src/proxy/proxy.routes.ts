@@ -19,13 +19,14 @@ import { createIdentitySigner, type IdentitySigner } from './identity-token.ts';
 import { cachedSigner } from './identity-cache.ts';
 import { forwardedQuery, upstreamRequestHeaders } from './forwarding.ts';
 import { ClientAnswer, type AnswerRoute } from './client-answer.ts';
+import { createIsolation, type Isolation } from './upstream-isolation.ts';
 import { subPathOf } from './sub-path.ts';
 import { targetOf, upstreamOf } from './upstream-target.ts';
 import { createUpstreamAgent, relay } from './upstream-client.ts';
 
 export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; jwks: SigningJwk[]; decisions: AccessDecisions; keyCache: KeyCache }
 /** What every proxied request uses, built once. */
-interface Proxying { deps: ProxyDeps; bearer: BearerCheck; signer: IdentitySigner; agent: Agent }
+interface Proxying { deps: ProxyDeps; bearer: BearerCheck; signer: IdentitySigner; agent: Agent; isolation: Isolation }
 type ProxyRequest = FastifyRequest<{ Params: { slug: string } }>;
 type Identified = Exclude<Caller, 'rejected' | 'anonymous'>;
 
@@ -61,10 +62,10 @@ async function forward(proxying: Proxying, request: ProxyRequest, reply: Fastify
   if (rest === false) return void answer(reply, 400, 'The path is not valid.');
   const target = targetOf(upstream, rest);
   const identity = await proxying.signer.sign(caller.user, upstream.origin, teams);
-  send(proxying.agent, reply, request, { target, upstream, slug: resource.slug }, { via: caller.via, identity });
+  send(proxying, reply, request, { target, upstream, slug: resource.slug }, { via: caller.via, identity });
 }
 
-function send(agent: Agent, reply: FastifyReply, request: ProxyRequest, route: AnswerRoute, who: { via: CallerVia; identity: string }): void {
+function send({ agent, isolation }: Proxying, reply: FastifyReply, request: ProxyRequest, route: AnswerRoute, who: { via: CallerVia; identity: string }): void {
   const { protocol: proto, host } = request;
   const body = request.body instanceof Readable ? request.body : undefined;
   const ctx = { consumedAuthorization: who.via === 'basic' || who.via === 'bearer', identity: who.identity, clientIp: request.ip, proto, host, hasBody: body !== undefined };
@@ -76,7 +77,7 @@ function send(agent: Agent, reply: FastifyReply, request: ProxyRequest, route: A
     headers: upstreamRequestHeaders(request.headers, ctx),
     body,
   };
-  relay(agent, reply, exchange, new ClientAnswer(request, route, `${proto}://${host}`));
+  relay(agent, reply, exchange, new ClientAnswer(request, route, `${proto}://${host}`, isolation));
 }
 
 export async function proxyRoutes(app: FastifyInstance, deps: ProxyDeps): Promise<void> {
@@ -86,6 +87,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: ProxyDeps): Promis
     bearer: createBearerCheck({ provider, issuer: config.issuer, baseUrl: config.baseUrl, jwks }),
     signer: cachedSigner(await createIdentitySigner(config.issuer, jwks[0])),
     agent: createUpstreamAgent(config.DJAM_PROXY_TIMEOUT_MS),
+    isolation: createIsolation(provider, config.DJAM_PROXY_SANDBOX_EXEMPT ?? []),
   };
   // onClose runs once the server has answered its last request: no exchange is cut short.
   app.addHook('onClose', () => proxying.agent.destroy());

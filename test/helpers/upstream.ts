@@ -1,6 +1,7 @@
 // A real upstream service for the proxy tests (node:http on an ephemeral 127.0.0.1 port): every
 // path echoes what arrived as JSON, except a few `_`-prefixed last segments that redirect, hang,
-// answer a chosen status, serve an HTML page with its own headers or stream a large body. Bodies are counted, never kept.
+// answer a chosen status, serve an HTML page with its own or chosen headers or stream a large
+// body. Bodies are counted, never kept.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 
@@ -49,6 +50,13 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (last === '_page') {
     res.writeHead(200, { 'content-type': 'text/html', 'x-frame-options': 'SAMEORIGIN', 'referrer-policy': 'no-referrer' }).end('<script>1</script>');
+    return;
+  }
+  if (last === '_headers') {
+    // Every query parameter is a response header; a repeated one (Set-Cookie) gives several lines.
+    const headers: Record<string, string[]> = {};
+    for (const [name, value] of url.searchParams) (headers[name] ??= []).push(value);
+    res.writeHead(200, { 'content-type': 'text/html', ...headers }).end('<p>chosen headers</p>');
     return;
   }
   if (last === '_download') return streamBody(res, Number(url.searchParams.get('mb') ?? '1'));
