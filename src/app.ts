@@ -9,7 +9,7 @@ import type { Database, Db } from './db/client.ts';
 import { confirmAnnounced, subscribeToChanges, trackAnnouncements } from './db/change-feed.ts';
 import { createClientCache } from './clients/index.ts';
 import { createAccessDecisions, createPreventionIndex } from './teams/index.ts';
-import { createUserCache, forgetSession, forgetSessionsOfUser } from './users/index.ts';
+import { createCredentialThrottle, createUserCache, forgetSession, forgetSessionsOfUser } from './users/index.ts';
 import type { SecretKeys } from './crypto/keys.ts';
 import type { SigningJwk } from './signing-keys/index.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
@@ -27,7 +27,6 @@ import { readinessChecker } from './ops/readiness.ts';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { logOptions } from './logging.ts';
-import { createKeyCheckLimiter } from './http/rate-limit.ts';
 import { parseProxyTrust, registerForwardedHeaderGuard } from './http/proxy-trust.ts';
 import { createKeyCache, LastUsedRecorder } from './api-keys/index.ts';
 import { keyApiRoutes } from './api-keys/key-api.routes.ts';
@@ -104,6 +103,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const decisions = createAccessDecisions(deps.db);
   const keyCache = createKeyCache(deps);
   const payloadCache = createPayloadCache();
+  // Every door that checks a password or a key counts in this one throttle (#17 item 1).
+  const throttle = createCredentialThrottle(config);
   const unsubscribe = await subscribeToChanges(deps, (change) => {
     if (change.topic === 'client') clientCache.invalidate(change.id);
     if (change.topic === 'login-prevention') preventions.invalidate();
@@ -134,22 +135,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerErrorHandler(app);
   await mountProvider(app, { ...deps, provider, clientCache, preventions });
   await app.register(interactionRoutes, { ...deps, provider, payloadCache });
-  await app.register(loginRoutes, { ...deps, onLogout: providerSessionEnder(provider) });
-  await app.register(selfServiceRoutes, { ...deps, queue });
+  await app.register(loginRoutes, { ...deps, throttle, onLogout: providerSessionEnder(provider) });
+  await app.register(selfServiceRoutes, { ...deps, throttle, queue });
   await app.register(applicationRoutes, deps);
   await app.register(resourceRoutes, { ...deps, provider });
-  await app.register(proxyRoutes, { ...deps, provider, decisions, keyCache });
+  await app.register(proxyRoutes, { ...deps, provider, decisions, keyCache, throttle });
   // The OpenAPI document covers the routes registered after it: the REST API below.
   await registerOpenApi(app);
   // Capabilities of the privilege issue register below; `keyUsage` batches "last used" stamps.
   const keyUsage = new LastUsedRecorder(deps.db);
   app.addHook('onClose', () => keyUsage.flush());
-  // One per-IP count of failed key and credential checks for the key API and GeoServer's endpoints.
-  const limiter = createKeyCheckLimiter(config.DJAM_KEY_CHECK_RATE_LIMIT);
-  await app.register(keyApiRoutes, { ...deps, keyUsage, limiter });
-  await app.register(geoserverRoutes, { ...deps, provider, keyUsage, limiter, keyCache });
-  await app.register(groupsRoutes, deps);
-  await app.register(usersExportRoutes, deps);
+  await app.register(keyApiRoutes, { ...deps, keyUsage, throttle });
+  await app.register(geoserverRoutes, { ...deps, provider, keyUsage, throttle, keyCache });
+  await app.register(groupsRoutes, { ...deps, throttle });
+  await app.register(usersExportRoutes, { ...deps, throttle });
   await app.register(adminRoutes, { ...deps, provider, queue });
   await app.register(consoleRoutes);
   return { app, provider, queue };

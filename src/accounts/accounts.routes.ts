@@ -2,16 +2,16 @@
 // account page's too, when it asks to change the address) share one set of rate limits. Sign-in
 // and sign-out live in login.routes.ts.
 import type { FastifyInstance } from 'fastify';
-import type { AccountDeps } from './accounts.deps.ts';
 import { accountRoutes } from './account.routes.ts';
 import { activationRoutes } from './activation.routes.ts';
 import { passwordChangeRoutes } from './password-change.routes.ts';
+import type { PasswordChangeDeps } from './password-change.service.ts';
 import { passwordResetRoutes } from './password-reset.routes.ts';
 import { registrationRoutes } from './registration.routes.ts';
 import { MailFormLimits } from './request-limits.ts';
 import { CAPTCHA_SCRIPT, CAPTCHA_SCRIPT_PATH } from './views/captcha.ts';
 
-export async function selfServiceRoutes(app: FastifyInstance, deps: AccountDeps): Promise<void> {
+export async function selfServiceRoutes(app: FastifyInstance, deps: PasswordChangeDeps): Promise<void> {
   const limits = new MailFormLimits(deps.config);
   await app.register(registrationRoutes, { ...deps, limits });
   await app.register(activationRoutes, { ...deps, limits });

@@ -4,21 +4,21 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
-import { authenticate, deleteSession, startSession } from '../users/index.ts';
+import { authenticate, deleteSession, retryAfterOf, startSession, type CredentialThrottle } from '../users/index.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../http/cookies.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';
-import { AttemptLimiter } from '../http/rate-limit.ts';
 import { loadSession } from '../http/session.ts';
 import { loginPage, notConfirmedMessage } from './views/login.ts';
 import { safeNext } from './safe-next.ts';
 
 export interface LoginDeps {
   config: Config; db: Db; keys: SecretKeys;
+  /** Counts every password attempt, with the other doors that take passwords (#17 item 1). */
+  throttle: CredentialThrottle;
   /** Also ends the provider's own session, so the next authorize asks again. */
   onLogout(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
-const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
 const HOME_ROUTES: Record<string, string> = { login: '/accounts/login/', register: '/user/register/' };
 
 function ownOrigins(config: Config, request: FastifyRequest): string[] {
@@ -26,7 +26,6 @@ function ownOrigins(config: Config, request: FastifyRequest): string[] {
 }
 
 export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promise<void> {
-  const limiter = new AttemptLimiter(deps.config.DJAM_LOGIN_RATE_LIMIT, FIFTEEN_MINUTES_MS);
   const render = (request: FastifyRequest, reply: FastifyReply, extra: { email?: string; error?: Parameters<typeof loginPage>[0]['error'] } = {}) =>
     reply.type('text/html').send(loginPage({ action: request.url, csrfToken: csrfToken(deps.keys, request, reply), ...extra }));
 
@@ -40,13 +39,7 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
     // failure page), not a re-rendered form answering 200.
     verifyCsrf(deps.keys, request);
     try {
-      const limitKeys = [`ip:${request.ip}`, `email:${email.toLowerCase()}`];
-      if (limitKeys.some((k) => limiter.isBlocked(k))) throw new AppError('RATE_LIMITED');
-      const user = await authenticate(deps, email, password, { requireConfirmedEmail: true, recordLogin: false }).catch((err: unknown) => {
-        if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') limitKeys.forEach((k) => limiter.recordFailure(k));
-        throw err;
-      });
-      limiter.reset(`email:${email.toLowerCase()}`);
+      const user = await authenticate(deps, email, password, { requireConfirmedEmail: true, recordLogin: false, ip: request.ip });
       const session = await startSession(deps, user, deps.config.DJAM_SESSION_TTL_SECONDS);
       setSessionCookie(request, reply, session.token, deps.config.DJAM_SESSION_TTL_SECONDS);
       const next = safeNext((request.query as Record<string, unknown>).next, ownOrigins(deps.config, request));
@@ -56,6 +49,8 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
       if (!(err instanceof AppError)) throw err;
       request.log.info({ reason: err.code }, 'login.failed');
       const error = err.code === 'EMAIL_NOT_CONFIRMED' ? notConfirmedMessage : err.message;
+      const retryAfterSeconds = retryAfterOf(err);
+      if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
       return render(request, reply.status(err.code === 'RATE_LIMITED' ? 429 : 200), { email, error });
     }
   });

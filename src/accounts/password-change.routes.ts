@@ -1,22 +1,17 @@
 // Password change by the signed-in user (DJAM §6.7).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { catalogue } from '../errors.ts';
+import { retryAfterOf } from '../users/index.ts';
 import { SESSION_COOKIE } from '../http/cookies.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';
-import { AttemptLimiter } from '../http/rate-limit.ts';
 import { requireSession } from '../http/session.ts';
 import type { ActiveSession } from '../users/index.ts';
-import type { AccountDeps } from './accounts.deps.ts';
 import { fieldErrorsOf, type FieldErrors } from './form-input.ts';
-import { changePassword } from './password-change.service.ts';
+import { changePassword, type PasswordChangeDeps } from './password-change.service.ts';
 import { changePasswordPage, passwordChangedPage } from './views/password-change.ts';
 
-const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
-
-export async function passwordChangeRoutes(app: FastifyInstance, deps: AccountDeps): Promise<void> {
+export async function passwordChangeRoutes(app: FastifyInstance, deps: PasswordChangeDeps): Promise<void> {
   const sessionDeps = { ...deps, loginUrl: deps.config.loginUrl };
-  // A stolen session must not become a way to guess the password behind it.
-  const wrongOldPassword = new AttemptLimiter(deps.config.DJAM_LOGIN_RATE_LIMIT, FIFTEEN_MINUTES_MS);
   const frame = (request: FastifyRequest, reply: FastifyReply, s: ActiveSession) => ({ user: s.user, csrfToken: csrfToken(deps.keys, request, reply) });
   const form = (request: FastifyRequest, reply: FastifyReply, s: ActiveSession, errors?: FieldErrors, formError?: string, status = 200) =>
     reply.status(status).type('text/html').send(changePasswordPage(frame(request, reply, s), errors, formError));
@@ -29,14 +24,15 @@ export async function passwordChangeRoutes(app: FastifyInstance, deps: AccountDe
     const session = await requireSession(sessionDeps, request, reply);
     if (!session) return reply;
     verifyCsrf(deps.keys, request);
-    const limitKey = String(session.user.id);
-    if (wrongOldPassword.isBlocked(limitKey)) return form(request, reply, session, {}, catalogue.RATE_LIMITED.message, 429);
     try {
-      await changePassword(deps, session.user, request.body, request.cookies[SESSION_COOKIE] ?? '');
+      await changePassword(deps, session.user, request.body, { sessionToken: request.cookies[SESSION_COOKIE] ?? '', ip: request.ip });
     } catch (err) {
+      const retryAfterSeconds = retryAfterOf(err);
+      if (retryAfterSeconds !== undefined) {
+        return form(request, reply.header('retry-after', String(retryAfterSeconds)), session, {}, catalogue.RATE_LIMITED.message, 429);
+      }
       const errors = fieldErrorsOf(err);
       if (!errors) throw err;
-      if (errors.old_password) wrongOldPassword.recordFailure(limitKey);
       return form(request, reply, session, errors);
     }
     request.log.info({ userId: session.user.id }, 'password.changed');

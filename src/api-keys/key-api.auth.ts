@@ -2,9 +2,10 @@
 // checks of the management key. Clients and scripts match on the `detail` texts, typo included.
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
+import { checkKey, type CredentialThrottle } from '../users/index.ts';
 import { findApiKey, type FoundKey } from './api-keys.service.ts';
 
-export const AUTH_FAILURES = {
+const AUTH_FAILURES = {
   notProvided: 'Authentication credentials were not provided.',
   noCredentials: 'Invalid token header. No credentials provided.',
   spaces: 'Invalid token header. Token string should not contain spaces.',
@@ -34,11 +35,21 @@ function tokenOf(header: string | undefined): { token: string } | { failure: str
   }
 }
 
-/** The management key an `Authorization: Token <key>` header names, or the 401 `detail` to answer. */
-export async function authenticateManagementKey(deps: { db: Db; keys: SecretKeys }, header: string | undefined, now = new Date()): Promise<KeyAuth> {
+type Deps = { db: Db; keys: SecretKeys; throttle: CredentialThrottle };
+
+/**
+ * The management key an `Authorization: Token <key>` header names, or the 401 `detail` to answer.
+ * A key that fails counts for `ip` in the credential throttle, which throws RATE_LIMITED past its
+ * limit; a malformed header is refused without a look-up, so it guesses nothing and counts nothing.
+ */
+export async function authenticateManagementKey(deps: Deps, header: string | undefined, ip: string, now = new Date()): Promise<KeyAuth> {
   const parsed = tokenOf(header);
   if ('failure' in parsed) return parsed;
-  const key = await findApiKey(deps, parsed.token);
+  return checkKey(deps.throttle, ip, () => checkManagementKey(deps, parsed.token, now), (auth) => 'failure' in auth);
+}
+
+async function checkManagementKey(deps: Deps, token: string, now: Date): Promise<KeyAuth> {
+  const key = await findApiKey(deps, token);
   if (!key) return { failure: AUTH_FAILURES.invalid };
   if (!key.owner.isActive) return { failure: AUTH_FAILURES.inactive };
   // §0.4: a revoked management key is refused like an unknown one (the original let it in).

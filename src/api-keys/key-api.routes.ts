@@ -7,24 +7,27 @@ import type { SecretKeys } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
 import { fieldsOf, useDrfBodyParsers } from '../http/drf-body.ts';
 import { documentedBy } from '../http/route-docs.ts';
-import type { AttemptLimiter } from '../http/rate-limit.ts';
+import { drfThrottled } from '../http/drf-auth.ts';
+import { retryAfterOf, type CredentialThrottle } from '../users/index.ts';
 import type { FoundKey } from './api-keys.service.ts';
 import type { LastUsedRecorder } from './last-used.ts';
-import { AUTH_FAILURES, authenticateManagementKey } from './key-api.auth.ts';
+import { authenticateManagementKey } from './key-api.auth.ts';
 import { spacedJson } from './key-api.format.ts';
 import { keyActionDocs, keyApiBodySchemas } from './key-api.schemas.ts';
 import { KEY_ACTIONS, runKeyAction } from './key-api.service.ts';
 
 export interface KeyApiDeps {
   config: Config; db: Db; keys: SecretKeys; keyUsage: LastUsedRecorder;
-  /** Failed key checks per client IP, shared with the GeoServer endpoints. */
-  limiter: AttemptLimiter;
+  /** Counts failed key checks, with every other door's passwords and keys. */
+  throttle: CredentialThrottle;
 }
 
 const BASE = '/openid/api/token/';
 const OTHER_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 function detailErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const seconds = retryAfterOf(err);
+  if (seconds !== undefined) return drfThrottled(reply, seconds);
   if (err instanceof AppError) return reply.status(err.status).send({ detail: err.message });
   const status = err.statusCode ?? 500;
   if (status < 500) return reply.status(status).send({ detail: err.message });
@@ -46,19 +49,15 @@ export async function keyApiRoutes(app: FastifyInstance, deps: KeyApiDeps): Prom
 
   await app.register(async (scope) => {
     const callers = new WeakMap<FastifyRequest, FoundKey>();
-    const { limiter } = deps;
     useDrfBodyParsers(scope);
     for (const schema of keyApiBodySchemas) scope.addSchema(schema);
     scope.setErrorHandler(detailErrors);
 
-    // onRequest runs before the body is read: as in DRF, a bad credential is a 401 whatever the body.
+    // onRequest runs before the body is read: as in DRF, a bad credential is a 401 whatever the body
+    // (and a throttled one a 429, through detailErrors).
     scope.addHook('onRequest', async (request, reply) => {
-      if (limiter.isBlocked(request.ip)) {
-        return reply.status(429).header('retry-after', '60').send({ detail: 'Request was throttled.' });
-      }
-      const auth = await authenticateManagementKey(deps, request.headers.authorization);
+      const auth = await authenticateManagementKey(deps, request.headers.authorization, request.ip);
       if ('failure' in auth) {
-        if (auth.failure !== AUTH_FAILURES.notProvided) limiter.recordFailure(request.ip);
         request.log.info({ reason: auth.failure }, 'apikey.api.auth_failed');
         return reply.status(401).header('www-authenticate', 'Token').send({ detail: auth.failure });
       }

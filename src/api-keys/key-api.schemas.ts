@@ -97,7 +97,7 @@ export function keyActionDocs(action: KeyAction) {
       400: detail('Malformed body, or (create_key, revoke) `Invalid revoked value.`'),
       401: detail('No, malformed or unusable management key (`WWW-Authenticate: Token`).'),
       403: detail('`Invalid format or expiration date.` or `No access permissions or invalid resource key`.'),
-      429: detail('Too many failed key checks from this address.'),
+      429: detail('Too many failed password or key checks from this address: nothing was checked (`Retry-After` says when to try again).'),
     },
   };
 }

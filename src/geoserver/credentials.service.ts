@@ -1,7 +1,7 @@
 // §4.2: GeoServer checks HTTP-Basic credentials it received against DJAM, sending the username
 // and password Base64-encoded in the query string.
 import type { Db } from '../db/client.ts';
-import { findUserByUsername, verifyPassword } from '../users/index.ts';
+import { admitPasswordAttempt, findUserByUsername, verifyPassword, type CredentialThrottle } from '../users/index.ts';
 import { listTeamNamesOfUser } from '../teams/index.ts';
 
 type CredentialCheck =
@@ -24,14 +24,18 @@ function decodeBase64Ascii(value: string | undefined): string | undefined {
 /**
  * Username matched exactly and case-sensitively, as the original. Divergence asked by the
  * contract: an inactive user is refused like a wrong password (the original let them through).
+ * A password GeoServer relays is a guess like any other: the credential throttle counts it
+ * for the username and `ip` (GeoServer's), and throws RATE_LIMITED past a limit (#17 item 1).
  */
-export async function checkCredentials(deps: { db: Db }, encodedUser: string | undefined, encodedPassword: string | undefined): Promise<CredentialCheck> {
+export async function checkCredentials(deps: { db: Db; throttle: CredentialThrottle }, encodedUser: string | undefined, encodedPassword: string | undefined, ip: string): Promise<CredentialCheck> {
   const username = decodeBase64Ascii(encodedUser);
   const password = decodeBase64Ascii(encodedPassword);
   if (username === undefined || password === undefined) return { outcome: 'malformed' };
+  const attempt = await admitPasswordAttempt(deps.throttle, username, ip);
   const user = await findUserByUsername(deps, username);
   if (!user) return { outcome: 'unknown-user' };
   const isValid = user.isActive && Boolean(user.password) && await verifyPassword(password, user.password);
   if (!isValid) return { outcome: 'wrong-password' };
+  await attempt.succeeded();
   return { outcome: 'valid', username: user.username, groups: await listTeamNamesOfUser(deps, user.id) };
 }

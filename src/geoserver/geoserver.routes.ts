@@ -1,28 +1,33 @@
 // The endpoints GeoServer calls (§4): AuthKey and credential introspection, token
-// introspection, and the REST role service. One plugin; its failed-check limiter is the one
-// the key API counts in too (created in app.ts).
+// introspection, and the REST role service. One plugin; its passwords and keys are counted by
+// the credential throttle every other door counts in too (created in app.ts).
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import type { KeyCache, LastUsedRecorder } from '../api-keys/index.ts';
-import type { AttemptLimiter } from '../http/rate-limit.ts';
+import { retryAfterOf, type CredentialThrottle } from '../users/index.ts';
+import { drfThrottled } from '../http/drf-auth.ts';
 import { introspectionRoutes } from './introspection.routes.ts';
 import { roleServiceRoutes } from './role-service.routes.ts';
 import { tokenIntrospectionRoutes } from './token-introspection.routes.ts';
 
-interface GeoServerDeps {
-  config: Config; db: Db; keys: SecretKeys; provider: Provider;
+export interface GeoServerRouteDeps {
+  config: Config; db: Db; keys: SecretKeys; provider: Provider; throttle: CredentialThrottle;
   /** Batches "last used" stamps of the keys that passed a check. */
   keyUsage: LastUsedRecorder;
   /** Found keys in memory, dropped when a change is announced. */
   keyCache: KeyCache;
 }
 
-export type GeoServerRouteDeps = GeoServerDeps & { limiter: AttemptLimiter };
-
 export async function geoserverRoutes(app: FastifyInstance, routeDeps: GeoServerRouteDeps): Promise<void> {
+  // A key check the throttle refused answers as DRF's Throttled; every other error goes on to the root handler.
+  app.setErrorHandler((err, _request, reply) => {
+    const seconds = retryAfterOf(err);
+    if (seconds === undefined) throw err;
+    return drfThrottled(reply, seconds);
+  });
   await app.register(introspectionRoutes, routeDeps);
   await app.register(tokenIntrospectionRoutes, routeDeps);
   await app.register(roleServiceRoutes, routeDeps);

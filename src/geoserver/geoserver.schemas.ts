@@ -9,7 +9,8 @@ const noIdentity = (description: string) => ({
   description, ...Type.Object({ username: Type.Null(), groups: Type.Null() }, { example: { username: null, groups: null } }),
 });
 const notAcceptable = detail('The client accepts only `text/html`: these views answer JSON only.');
-const throttled = detail('Too many failed checks from this address.');
+// §12 item 6, #17 item 1: the original let anyone guess keys and passwords here without limit.
+const throttled = detail('Too many failed password or key checks from this address (or for this account): `Retry-After` says when to try again, and nothing was checked.');
 const jsonOnly = Type.Optional(Type.Literal('json', { description: 'The only renderer.' }));
 
 export const authKeyIntrospectionDocs = {
@@ -70,16 +71,19 @@ export const tokenIntrospectionDocs = {
       }),
     },
     400: { description: 'HTTPS required.', ...Type.Object({ error: Type.Literal('HTTPS required') }) },
-    429: throttled,
+    429: {
+      description: 'Too many failed client authentications from this address: `Retry-After` says when to try again.',
+      ...Type.Object({ error: Type.Literal('slow_down'), error_description: Type.String() }),
+    },
   },
 };
 
 interface RoleServiceView { operationId: string; summary: string; description?: string; security: SecurityRequirements; forbidden: string }
 
-const roleService = (view: RoleServiceView, ok: object, extra: object = {}) => ({
+const roleService = (view: RoleServiceView, ok: object) => ({
   tags: TAGS, operationId: view.operationId, summary: view.summary, description: view.description, security: view.security,
   querystring: Type.Object({ format: DrfFormat }),
-  response: { 200: ok, 403: detail(view.forbidden), ...extra },
+  response: { 200: ok, 403: detail(view.forbidden), 429: throttled },
 });
 
 export const rolesDocs = roleService(
@@ -100,4 +104,4 @@ export const usersDocs = roleService({
   description: 'For GeoServer\'s JSONPath `$.users[?(@.username==\'${username}\')].groups`.',
   ...Type.Object({ users: Type.Array(Type.Object({ username: email, groups: Type.Array(Type.String()) })) },
     { example: { users: [{ username: 'alice@example.com', groups: ['team1', 'team2'] }] } }),
-}, { 429: throttled });
+});

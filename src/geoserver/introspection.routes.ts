@@ -2,14 +2,14 @@
 // views with the JSON renderer only. The order of the checks decides the status GeoServer sees:
 // renderer (406), then DRF authentication (403 on bad Basic), then the key or credentials.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticateDrf, DRF, drfDetail, type DrfAuth } from '../http/drf-auth.ts';
+import { authenticateDrf, DRF, drfDetail, refusedBasic, type DrfAuth } from '../http/drf-auth.ts';
 import { JSON_ONLY, negotiate } from '../http/drf-negotiation.ts';
 import { appendSlash, ignoreRequestBodies, refuseOtherMethods } from '../http/drf-views.ts';
 import { queryParam } from '../http/query-param.ts';
 import { documentedBy } from '../http/route-docs.ts';
 import { introspectAuthKey } from './authkey.service.ts';
 import { checkCredentials } from './credentials.service.ts';
-import { breaksSecureRule, NO_IDENTITY, throttled } from './geoserver.guards.ts';
+import { breaksSecureRule, NO_IDENTITY } from './geoserver.guards.ts';
 import type { GeoServerRouteDeps } from './geoserver.routes.ts';
 import { authKeyIntrospectionDocs, credentialsIntrospectionDocs } from './geoserver.schemas.ts';
 
@@ -24,13 +24,11 @@ function invalidKeyDetail(auth: DrfAuth): string {
   return auth.kind === 'user' ? 'Invalid resource key' : DRF.notProvided;
 }
 
+// Failed passwords and keys are counted by the credential throttle where they are checked; a
+// check it refuses throws RATE_LIMITED, which the GeoServer plugin answers as DRF's Throttled.
 export async function introspectionRoutes(app: FastifyInstance, deps: GeoServerRouteDeps): Promise<void> {
-  const { limiter } = deps;
   ignoreRequestBodies(app);
-  const fail = (request: FastifyRequest, event: string) => {
-    limiter.recordFailure(request.ip);
-    request.log.info({ ip: request.ip }, event);
-  };
+  const fail = (request: FastifyRequest, event: string) => request.log.info({ ip: request.ip }, event);
 
   // Django's APPEND_SLASH; GeoServer configurations copied without the slash keep working.
   appendSlash(app, AUTHKEY_URL.slice(0, -1));
@@ -38,9 +36,9 @@ export async function introspectionRoutes(app: FastifyInstance, deps: GeoServerR
 
   app.get(AUTHKEY_URL, documentedBy(authKeyIntrospectionDocs), async (request, reply) => {
     if (!(await negotiate(request, reply, JSON_ONLY))) return reply;
-    if (limiter.isBlocked(request.ip)) return throttled(reply);
-    const owner = await introspectAuthKey(deps, queryParam(request, 'authkey'));
+    const owner = await introspectAuthKey(deps, queryParam(request, 'authkey'), request.ip);
     const auth = await authenticateDrf(deps, request);
+    if (auth.kind === 'throttled') return refusedBasic(reply, auth);
     if (!owner || auth.kind === 'bad-credentials') {
       fail(request, 'geoserver.authkey_refused');
       return drfDetail(reply, 403, invalidKeyDetail(auth));
@@ -54,13 +52,11 @@ export async function introspectionRoutes(app: FastifyInstance, deps: GeoServerR
 
   app.get(CREDENTIALS_URL, documentedBy(credentialsIntrospectionDocs), async (request, reply) => {
     if (!(await negotiate(request, reply, JSON_ONLY))) return reply;
-    if (limiter.isBlocked(request.ip)) return throttled(reply);
-    if ((await authenticateDrf(deps, request)).kind === 'bad-credentials') {
-      fail(request, 'geoserver.basic_refused');
-      return drfDetail(reply, 403, DRF.badBasic);
-    }
+    const auth = await authenticateDrf(deps, request);
+    if (auth.kind === 'bad-credentials') fail(request, 'geoserver.basic_refused');
+    if (refusedBasic(reply, auth)) return reply;
     if (breaksSecureRule(deps.config, request)) return reply.status(400).send(NO_IDENTITY);
-    const result = await checkCredentials(deps, queryParam(request, 'u'), queryParam(request, 'p'));
+    const result = await checkCredentials(deps, queryParam(request, 'u'), queryParam(request, 'p'), request.ip);
     if (result.outcome === 'valid') return { username: result.username, groups: result.groups };
     if (result.outcome !== 'malformed') fail(request, `geoserver.credentials_${result.outcome}`);
     return reply.status(STATUS_OF[result.outcome]).send(NO_IDENTITY);

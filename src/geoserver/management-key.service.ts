@@ -3,9 +3,16 @@
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { findApiKey, isKeyUsable } from '../api-keys/index.ts';
+import { checkKey, type CredentialThrottle } from '../users/index.ts';
 
-export async function findManagementKeyHolder(deps: { db: Db; keys: SecretKeys }, value: string): Promise<{ keyId: number; isStaff: boolean } | undefined> {
-  const key = await findApiKey(deps, value);
-  if (!key || !isKeyUsable(key, 'management') || !key.owner.isActive) return undefined;
-  return { keyId: key.id, isStaff: key.owner.isStaff };
+type Deps = { db: Db; keys: SecretKeys; throttle: CredentialThrottle };
+type Holder = { keyId: number; isStaff: boolean };
+
+/** The holder of a usable management key, else undefined (a failure from `ip`). */
+export function findManagementKeyHolder(deps: Deps, value: string, ip: string): Promise<Holder | undefined> {
+  return checkKey(deps.throttle, ip, async () => {
+    const key = await findApiKey(deps, value);
+    if (!key || !isKeyUsable(key, 'management') || !key.owner.isActive) return undefined;
+    return { keyId: key.id, isStaff: key.owner.isStaff };
+  }, (holder) => !holder);
 }

@@ -9,7 +9,7 @@ import { findUser } from '../users/index.ts';
 
 export interface IntrospectionRequest { clientId?: string; clientSecret?: string; token?: string }
 
-type GeoServerIntrospection =
+export type GeoServerIntrospection =
   | { active: false; clientAuthFailed: boolean }
   | { active: true; body: Record<string, unknown> };
 

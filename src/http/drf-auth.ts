@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
-import { authenticate, type User } from '../users/index.ts';
+import { authenticate, retryAfterOf, type CredentialThrottle, type User } from '../users/index.ts';
 import { loadSession } from './session.ts';
 
 export const DRF = {
@@ -14,7 +14,10 @@ export const DRF = {
   forbidden: 'You do not have permission to perform this action.',
 } as const;
 
-export type DrfAuth = { kind: 'user'; user: User } | { kind: 'anonymous' } | { kind: 'bad-credentials' };
+export type DrfAuth = { kind: 'user'; user: User } | { kind: 'anonymous' } | { kind: 'bad-credentials' }
+  /** The credential throttle refused to check the password (#17 item 1). */
+  | { kind: 'throttled'; retryAfterSeconds: number };
+type DrfAuthDeps = { db: Db; keys: SecretKeys; throttle: CredentialThrottle };
 
 function basicCredentials(header: string | undefined): { email: string; password: string } | 'malformed' | undefined {
   if (!header || !/^basic\s/i.test(header)) return undefined;
@@ -23,15 +26,17 @@ function basicCredentials(header: string | undefined): { email: string; password
   return i < 0 ? 'malformed' : { email: decoded.slice(0, i), password: decoded.slice(i + 1) };
 }
 
-export async function authenticateDrf(deps: { db: Db; keys: SecretKeys }, request: FastifyRequest): Promise<DrfAuth> {
+export async function authenticateDrf(deps: DrfAuthDeps, request: FastifyRequest): Promise<DrfAuth> {
   const session = await loadSession(deps, request);
   if (session) return { kind: 'user', user: session.user };
   const basic = basicCredentials(request.headers.authorization);
   if (!basic) return { kind: 'anonymous' };
   if (basic === 'malformed') return { kind: 'bad-credentials' };
   try {
-    return { kind: 'user', user: await authenticate(deps, basic.email, basic.password, { requireConfirmedEmail: false, recordLogin: false }) };
+    return { kind: 'user', user: await authenticate(deps, basic.email, basic.password, { requireConfirmedEmail: false, recordLogin: false, ip: request.ip }) };
   } catch (err) {
+    const retryAfterSeconds = retryAfterOf(err);
+    if (retryAfterSeconds !== undefined) return { kind: 'throttled', retryAfterSeconds };
     if (err instanceof AppError) return { kind: 'bad-credentials' };
     throw err;
   }
@@ -41,11 +46,23 @@ export function drfDetail(reply: FastifyReply, status: number, detail: string) {
   return reply.status(status).send({ detail });
 }
 
+/** DRF's Throttled: 429, Retry-After, and the wait in the text. */
+export function drfThrottled(reply: FastifyReply, seconds: number) {
+  const wait = `Expected available in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+  return reply.header('retry-after', String(seconds)).status(429).send({ detail: `Request was throttled. ${wait}` });
+}
+
+/** Basic credentials that failed (403) or were not checked (429), or undefined when there are none. */
+export function refusedBasic(reply: FastifyReply, auth: DrfAuth) {
+  if (auth.kind === 'bad-credentials') return drfDetail(reply, 403, DRF.badBasic);
+  return auth.kind === 'throttled' ? drfThrottled(reply, auth.retryAfterSeconds) : undefined;
+}
+
 /** Staff only (DRF IsAdminUser); answers the original's 403s and returns undefined otherwise. */
-export async function requireStaff(deps: { db: Db; keys: SecretKeys }, request: FastifyRequest, reply: FastifyReply): Promise<User | undefined> {
+export async function requireStaff(deps: DrfAuthDeps, request: FastifyRequest, reply: FastifyReply): Promise<User | undefined> {
   const auth = await authenticateDrf(deps, request);
   if (auth.kind === 'anonymous') await drfDetail(reply, 403, DRF.notProvided);
-  else if (auth.kind === 'bad-credentials') await drfDetail(reply, 403, DRF.badBasic);
+  else if (auth.kind !== 'user') await refusedBasic(reply, auth);
   else if (!auth.user.isStaff) await drfDetail(reply, 403, DRF.forbidden);
   else return auth.user;
   return undefined;

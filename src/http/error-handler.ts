@@ -1,7 +1,7 @@
 // The only place that turns an error into a response: AppErrors become their status with
 // `{ error, message, details }`; schema failures VALIDATION_FAILED; anything else a 500 whose
 // cause is logged with the request id and never sent.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../errors.ts';
 import { html } from './views/html.ts';
 import { layout } from './views/layout.ts';
@@ -28,9 +28,16 @@ function fieldErrors(failures: Failure[], context: string | undefined): Record<s
   return fields;
 }
 
+/** RFC 9110 §10.2.3: a refusal that knows when a retry may succeed (RATE_LIMITED) says so. */
+function setRetryAfter(reply: FastifyReply, err: AppError): void {
+  const seconds = err.details?.retryAfterSeconds;
+  if (typeof seconds === 'number') reply.header('retry-after', String(seconds));
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) {
+      setRetryAfter(reply, err);
       if (wantsHtml(request.headers.accept)) {
         return reply.status(err.status).type('text/html').send(layout({ title: 'Request refused' }, html`<p class="error" role="alert">${err.message}</p>`));
       }

@@ -1,5 +1,7 @@
-// A fixed-window counter of failed attempts per key (e-mail address, client IP), kept in
-// process memory: cheap on the hot path, and a restart only forgives early.
+// A fixed-window counter of requests per key (e-mail address, client IP), kept in process memory:
+// cheap on the hot path, and a restart only forgives early. Only the forms that send e-mail use it
+// (accounts/request-limits.ts); passwords and keys go through the credential throttle
+// (users/credential-throttle.ts).
 export class AttemptLimiter {
   private readonly windows = new Map<string, { count: number; startedMs: number }>();
 
@@ -23,21 +25,8 @@ export class AttemptLimiter {
     if (this.windows.size > 100_000) this.sweep(nowMs);
   }
 
-  reset(key: string): void {
-    this.windows.delete(key);
-  }
-
   private sweep(nowMs: number): void {
     for (const [k, w] of this.windows) if (nowMs - w.startedMs >= this.windowMs) this.windows.delete(k);
   }
 }
 
-/**
- * Failed key and credential checks per client IP per minute: one counter for the key API and the
- * GeoServer endpoints, so a caller cannot double its guesses by spreading them over both.
- * GeoServer itself is usually the client, so a flood of bad keys through it pauses key checks for
- * a minute; DJAM_KEY_CHECK_RATE_LIMIT sizes the allowance.
- */
-export function createKeyCheckLimiter(maxPerMinute: number): AttemptLimiter {
-  return new AttemptLimiter(maxPerMinute, 60_000);
-}

@@ -7,7 +7,7 @@ import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
 import { isKeyUsable, type KeyCache } from '../api-keys/index.ts';
-import { authenticate, findUser, type User } from '../users/index.ts';
+import { authenticate, checkKey, findUser, type CredentialThrottle, type User } from '../users/index.ts';
 import { loadSession } from '../http/session.ts';
 import type { BearerCheck } from './bearer-token.ts';
 
@@ -15,19 +15,21 @@ export type CallerVia = 'basic' | 'bearer' | 'authkey' | 'session';
 /** What the proxy needs of a caller: the access decision and the signed identity. */
 export type ProxyUser = Pick<User, 'id' | 'email' | 'username' | 'isStaff' | 'isSuperuser'>;
 export type Caller = { user: ProxyUser; via: CallerVia } | 'rejected' | 'anonymous';
-export interface CallerDeps { db: Db; keys: SecretKeys; bearer: BearerCheck; keyCache: KeyCache; authkeyAllowed: boolean }
+export interface CallerDeps { db: Db; keys: SecretKeys; bearer: BearerCheck; keyCache: KeyCache; throttle: CredentialThrottle; authkeyAllowed: boolean }
 
-async function fromBasic(deps: CallerDeps, encoded: string): Promise<Caller> {
+// Passwords and keys count in the credential throttle (#17 item 1); past its limits they throw
+// RATE_LIMITED, which the proxy answers with a 429.
+async function fromBasic(deps: CallerDeps, encoded: string, ip: string): Promise<Caller> {
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const i = decoded.indexOf(':');
   if (i < 0) return 'rejected';
   try {
     // Credentials on a request are no sign-in (Django's authenticate() leaves last_login alone, only
     // login() sets it): the users export filters on it, and a busy client must not write per call.
-    const user = await authenticate(deps, decoded.slice(0, i), decoded.slice(i + 1), { requireConfirmedEmail: false, recordLogin: false });
+    const user = await authenticate(deps, decoded.slice(0, i), decoded.slice(i + 1), { requireConfirmedEmail: false, recordLogin: false, ip });
     return { user, via: 'basic' };
   } catch (err) {
-    if (err instanceof AppError) return 'rejected';
+    if (err instanceof AppError && err.code !== 'RATE_LIMITED') return 'rejected';
     throw err;
   }
 }
@@ -39,11 +41,15 @@ async function fromBearer(deps: CallerDeps, token: string, slug: string): Promis
   return user?.isActive ? { user, via: 'bearer' } : 'rejected';
 }
 
-async function fromAuthkey(deps: CallerDeps, value: string): Promise<Caller> {
+async function fromAuthkey(deps: CallerDeps, value: string, ip: string): Promise<Caller> {
   if (!deps.authkeyAllowed) return 'rejected';
   // The key's row carries what the proxy needs of its owner: one statement, none on a cache hit.
-  const key = await deps.keyCache.find(value);
-  if (!key || !isKeyUsable(key, 'resource') || !key.owner.isActive) return 'rejected';
+  const usable = async () => {
+    const found = await deps.keyCache.find(value);
+    return found && isKeyUsable(found, 'resource') && found.owner.isActive ? found : undefined;
+  };
+  const key = await checkKey(deps.throttle, ip, usable, (k) => !k);
+  if (!key) return 'rejected';
   const { email, username, isStaff, isSuperuser } = key.owner;
   return { user: { id: key.userId, email, username, isStaff, isSuperuser }, via: 'authkey' };
 }
@@ -52,12 +58,12 @@ export async function identifyCaller(deps: CallerDeps, request: FastifyRequest<{
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const basic = /^\s*basic\s+(\S+)\s*$/i.exec(authorization);
-    if (basic) return fromBasic(deps, basic[1]);
+    if (basic) return fromBasic(deps, basic[1], request.ip);
     const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization);
     return bearer ? fromBearer(deps, bearer[1], request.params.slug) : 'rejected';
   }
   const session = await loadSession(deps, request);
   const authkey = (request.query as Record<string, unknown>).authkey;
-  if (authkey !== undefined && !session) return fromAuthkey(deps, String(authkey));
+  if (authkey !== undefined && !session) return fromAuthkey(deps, String(authkey), request.ip);
   return session ? { user: session.user, via: 'session' } : 'anonymous';
 }

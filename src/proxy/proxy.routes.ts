@@ -10,10 +10,12 @@ import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import type { SigningJwk } from '../signing-keys/index.ts';
 import type { KeyCache } from '../api-keys/index.ts';
+import { catalogue } from '../errors.ts';
+import { retryAfterOf, type CredentialThrottle } from '../users/index.ts';
 import { UPSTREAM_SERVICE, type AccessDecisions, type Resource } from '../teams/index.ts';
 import { verifyCsrf } from '../http/csrf.ts';
 import { isSecureRequest } from '../http/secure-request.ts';
-import { identifyCaller, type Caller, type CallerVia } from './identify-caller.ts';
+import { identifyCaller, type Caller, type CallerDeps, type CallerVia } from './identify-caller.ts';
 import { createBearerCheck, type BearerCheck } from './bearer-token.ts';
 import { createIdentitySigner, type IdentitySigner } from './identity-token.ts';
 import { cachedSigner } from './identity-cache.ts';
@@ -24,7 +26,7 @@ import { subPathOf } from './sub-path.ts';
 import { targetOf, upstreamOf } from './upstream-target.ts';
 import { createUpstreamAgent, relay } from './upstream-client.ts';
 
-export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; jwks: SigningJwk[]; decisions: AccessDecisions; keyCache: KeyCache }
+export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; jwks: SigningJwk[]; decisions: AccessDecisions; keyCache: KeyCache; throttle: CredentialThrottle }
 /** What every proxied request uses, built once. */
 interface Proxying { deps: ProxyDeps; bearer: BearerCheck; signer: IdentitySigner; agent: Agent; isolation: Isolation }
 type ProxyRequest = FastifyRequest<{ Params: { slug: string } }>;
@@ -37,10 +39,22 @@ function answer(reply: FastifyReply, status: number, text: string, type = 'text/
   return reply.status(status).type(type).send(text);
 }
 
+/** The caller; undefined once a 429 is sent for a password or key the credential throttle would not check. */
+async function identify(deps: CallerDeps, request: ProxyRequest, reply: FastifyReply): Promise<Caller | undefined> {
+  try {
+    return await identifyCaller(deps, request);
+  } catch (err) {
+    const seconds = retryAfterOf(err);
+    if (seconds === undefined) throw err;
+    return void answer(reply.header('retry-after', String(seconds)), 429, catalogue.RATE_LIMITED.message);
+  }
+}
+
 /** §8.1 + §8.2: the caller and the resource they may use; undefined once a refusal is sent. */
 async function authorise({ deps, bearer }: Proxying, request: ProxyRequest, reply: FastifyReply): Promise<{ caller: Identified; resource: Resource; teams: string[] } | undefined> {
   const authkeyAllowed = !deps.config.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION || isSecureRequest(request, deps.config.DJAM_SECURE_PROXY_HEADER);
-  const caller = await identifyCaller({ ...deps, bearer, authkeyAllowed }, request);
+  const caller = await identify({ ...deps, bearer, authkeyAllowed }, request, reply);
+  if (!caller) return undefined;
   if (caller === 'rejected' || caller === 'anonymous') return void answer(reply, 403, PROXY_FORBIDDEN, 'text/html; charset=utf-8');
   // §8.3: cookie-authenticated unsafe requests need the signed CSRF cookie echoed in X-CSRFToken
   // (the body is streamed, never parsed, so a form field cannot carry it).

@@ -3,7 +3,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
-import { authenticateDrf, DRF, drfDetail } from '../http/drf-auth.ts';
+import type { CredentialThrottle } from '../users/index.ts';
+import { authenticateDrf, DRF, drfDetail, refusedBasic } from '../http/drf-auth.ts';
 import { DEFAULT_FORMATS, negotiate, type Format } from '../http/drf-negotiation.ts';
 import { appendSlash, ignoreRequestBodies, methodNotAllowed, refuseOtherMethods } from '../http/drf-views.ts';
 import { CSV_CONTENT_TYPE, toCsv } from '../http/csv.ts';
@@ -11,7 +12,7 @@ import { documentedBy } from '../http/route-docs.ts';
 import { teamDocs, teamListDocs } from './groups.schemas.ts';
 import { findTeam, listTeams } from './teams.service.ts';
 
-interface Deps { db: Db; keys: SecretKeys }
+interface Deps { db: Db; keys: SecretKeys; throttle: CredentialThrottle }
 
 const ROOT = '/api/privilege';
 const LIST = `${ROOT}/groups`;
@@ -30,8 +31,9 @@ function sendTeams(reply: FastifyReply, format: Format, teams: Array<{ id: numbe
 async function admitRead(deps: Deps, request: FastifyRequest, reply: FastifyReply, suffix?: string): Promise<Format | undefined> {
   const format = await negotiate(request, reply, DEFAULT_FORMATS, suffix);
   if (!format) return undefined;
-  if ((await authenticateDrf(deps, request)).kind !== 'bad-credentials') return format;
-  await drfDetail(reply, 403, DRF.badBasic);
+  const auth = await authenticateDrf(deps, request);
+  if (auth.kind === 'user' || auth.kind === 'anonymous') return format;
+  await refusedBasic(reply, auth);
   return undefined;
 }
 
@@ -42,7 +44,7 @@ async function admitRead(deps: Deps, request: FastifyRequest, reply: FastifyRepl
 async function refuseWrite(deps: Deps, request: FastifyRequest, reply: FastifyReply) {
   const auth = await authenticateDrf(deps, request);
   if (auth.kind === 'anonymous') return drfDetail(reply, 403, DRF.notProvided);
-  if (auth.kind === 'bad-credentials') return drfDetail(reply, 403, DRF.badBasic);
+  if (auth.kind !== 'user') return refusedBasic(reply, auth);
   return auth.user.isSuperuser ? methodNotAllowed(reply, request.method) : drfDetail(reply, 403, DRF.forbidden);
 }
 

@@ -1,15 +1,19 @@
 // E-mail + password sign-in, as DJAM's only authentication backend: the e-mail matches
 // case-insensitively, inactive users are treated as unknown, and an unconfirmed e-mail is
 // refused only after the password proved right (so the message leaks nothing to guessers).
+// Every attempt goes through the credential throttle first, whatever the door (#17 item 1).
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { users } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { admitPasswordAttempt, type CredentialThrottle } from './credential-throttle.ts';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { findUserByEmail, type User } from './users.service.ts';
 
 export interface AuthOptions {
   requireConfirmedEmail: boolean;
+  /** The client's address, one of the throttle's keys. */
+  ip: string;
   /**
    * Stamp `last_login` (default). Django does so only on login(); DRF's per-request Basic
    * authentication leaves it alone, and the users export filters on it (§7).
@@ -17,13 +21,24 @@ export interface AuthOptions {
   recordLogin?: boolean;
 }
 
-export async function authenticate(deps: { db: Db }, email: string, password: string, opts: AuthOptions): Promise<User> {
+type AuthDeps = { db: Db; throttle: CredentialThrottle };
+
+/** The active user this e-mail and password name, or INVALID_CREDENTIALS. */
+async function checkPassword(deps: AuthDeps, email: string, password: string): Promise<User> {
   const user = email ? await findUserByEmail(deps, email) : undefined;
   if (!user || !user.isActive || !user.password) {
     await burnPasswordCheck(password);
     throw new AppError('INVALID_CREDENTIALS');
   }
   if (!(await verifyPassword(password, user.password))) throw new AppError('INVALID_CREDENTIALS');
+  return user;
+}
+
+/** Throws RATE_LIMITED (details.retryAfterSeconds) without checking the password when a limit is reached. */
+export async function authenticate(deps: AuthDeps, email: string, password: string, opts: AuthOptions): Promise<User> {
+  const attempt = await admitPasswordAttempt(deps.throttle, email, opts.ip);
+  const user = await checkPassword(deps, email, password);
+  await attempt.succeeded();
   if (opts.requireConfirmedEmail && !user.emailConfirmed) throw new AppError('EMAIL_NOT_CONFIRMED', { details: { userId: user.id } });
   const login = (opts.recordLogin ?? true) ? { lastLogin: new Date() } : {};
   const upgrade = needsRehash(user.password) ? { password: await hashPassword(password) } : {};

@@ -1,4 +1,6 @@
 export { authenticate } from './authenticate.ts';
+export { admitPasswordAttempt, checkKey, createCredentialThrottle, retryAfterOf } from './credential-throttle.ts';
+export type { CredentialThrottle } from './credential-throttle.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
 export { createSession, startSession, deleteExpiredSessions, deleteSession, deleteSessionsOfUser, findSession } from './sessions.service.ts';
 export type { ActiveSession } from './sessions.service.ts';

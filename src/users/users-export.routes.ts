@@ -3,17 +3,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
-import { authenticateDrf, DRF, drfDetail, requireStaff } from '../http/drf-auth.ts';
+import { authenticateDrf, refusedBasic, requireStaff } from '../http/drf-auth.ts';
 import { DEFAULT_FORMATS, negotiate } from '../http/drf-negotiation.ts';
 import { appendSlash, ignoreRequestBodies, refuseOtherMethods } from '../http/drf-views.ts';
 import { CSV_CONTENT_TYPE, toCsv } from '../http/csv.ts';
 import { queryParam } from '../http/query-param.ts';
 import { documentedBy } from '../http/route-docs.ts';
+import type { CredentialThrottle } from './credential-throttle.ts';
 import { exportUsersPage, type ExportedUser, type UserExportPage } from './users-export.service.ts';
 import { parseExportQuery } from './users-export.query.ts';
 import { usersExportDocs } from './users-export.schemas.ts';
 
-interface Deps { db: Db; keys: SecretKeys }
+interface Deps { db: Db; keys: SecretKeys; throttle: CredentialThrottle }
 
 const ROOT = '/public_api';
 const USERS = `${ROOT}/users`;
@@ -70,7 +71,7 @@ export async function usersExportRoutes(app: FastifyInstance, deps: Deps): Promi
   app.get(`${ROOT}/`, async (request, reply) => {
     const format = await negotiate(request, reply, DEFAULT_FORMATS);
     if (!format) return reply;
-    if ((await authenticateDrf(deps, request)).kind === 'bad-credentials') return drfDetail(reply, 403, DRF.badBasic);
+    if (refusedBasic(reply, await authenticateDrf(deps, request))) return reply;
     return format === 'csv' ? reply.type(CSV_CONTENT_TYPE).send('') : { users: `${request.protocol}://${request.host}${USERS}/` };
   });
   refuseOtherMethods(app, `${ROOT}/`, { name: 'Api Root', formats: DEFAULT_FORMATS });

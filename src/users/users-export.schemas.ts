@@ -35,5 +35,6 @@ export const usersExportDocs = {
     },
     403: detail('No credentials, not staff, or wrong Basic credentials.'),
     404: detail('`Invalid page.`'),
+    429: detail('Basic credentials not checked: too many failed password checks (`Retry-After` says when to try again).'),
   },
 };

@@ -1,6 +1,7 @@
 // DJAM §12 item 6: failed key and credential checks are limited per client IP
-// (DJAM_KEY_CHECK_RATE_LIMIT per minute), one count for the GeoServer endpoints and the key API;
-// past the limit every check from that IP is 429.
+// (DJAM_KEY_CHECK_RATE_LIMIT per minute), one count for the GeoServer endpoints, the key API and
+// every other door (test/users/credential-throttle.test.ts); past the limit every check from that
+// IP is 429 with Retry-After.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -24,10 +25,18 @@ test('after the allowed failures, key, credential and token checks from the IP a
 
   const throttled = await call(F.B, `/openid/authkey/introspect/?authkey=${F.keys.AR}`);
   assert.equal(throttled.status, 429);
-  assert.deepEqual(throttled.body, { detail: 'Request was throttled.' });
+  // DRF's Throttled text, with the wait the Retry-After header gives.
+  assert.deepEqual(throttled.body, { detail: `Request was throttled. Expected available in ${throttled.headers.get('retry-after')} seconds.` });
   assert.ok(Number(throttled.headers.get('retry-after')) > 0);
   assert.equal((await call(F.B, `/openid/credentials/introspect/?u=${b64('alice@example.com')}&p=${b64('alicepass')}`)).status, 429);
   assert.equal((await call(F.B, '/api/privilege/geoserver/users', { headers: { authorization: `apiKey ${F.keys.DM}` } })).status, 429);
+  const tokenCheck = await call(F.B, '/openid/introspect/geoserver/', {
+    method: 'POST', body: new URLSearchParams({ token: 'x', client_id: 'gsclient', client_secret: 'wrong' }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(tokenCheck.status, 429, 'the token introspection, in OAuth\'s error shape');
+  assert.equal((tokenCheck.body as { error: string }).error, 'slow_down');
+  assert.ok(Number(tokenCheck.headers.get('retry-after')) > 0);
   // Endpoints that check no secret are not limited.
   assert.equal((await call(F.B, '/api/privilege/geoserver/roles')).status, 200);
 });
