@@ -21,6 +21,7 @@ export const catalogue = {
   APIKEY_RESOURCE_KEY_REFUSED: { status: 403, message: 'No access permissions or invalid resource key' },
   APIKEY_REVOKED_INVALID: { status: 400, message: 'Invalid revoked value.' },
   SUPERUSER_REQUIRED: { status: 403, message: 'Only a superuser may do this.' },
+  LAST_SUPERUSER: { status: 409, message: 'This is the last active superuser: make another superuser first.' },
   STAFF_REQUIRED: { status: 403, message: 'Only staff members may use the admin API.' },
   TEAM_NOT_FOUND: { status: 404, message: 'No such team.' },
   ROLE_NOT_FOUND: { status: 404, message: 'No such role.' },

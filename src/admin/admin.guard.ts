@@ -5,35 +5,27 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
+import { ADMIN_SCOPE, assertMay, clientActor, may, userActor, userTokenActor, type Actor } from '../access/index.ts';
 import { AppError } from '../errors.ts';
 import { verifyCsrf } from '../http/csrf.ts';
 import { loadSession } from '../http/session.ts';
 import { withRequestMemo } from '../oidc/index.ts';
 import { findUser } from '../users/index.ts';
 
-export const ADMIN_SCOPE = 'admin';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export interface AdminActor {
-  type: 'user' | 'client';
-  id: string;
-  /** E-mail of a user, client id of a machine: what the audit log shows. */
-  label: string;
-  isSuperuser: boolean;
-}
-
-const actors = new WeakMap<FastifyRequest, AdminActor>();
+const actors = new WeakMap<FastifyRequest, Actor>();
 
 /** The caller the guard admitted; only reachable inside the admin plugin. */
-export function actorOf(request: FastifyRequest): AdminActor {
+export function actorOf(request: FastifyRequest): Actor {
   const actor = actors.get(request);
   if (!actor) throw new AppError('UNAUTHENTICATED');
   return actor;
 }
 
 /** Route-level hook of the operations reserved to superusers (other admins, signing keys, configuration). */
-export async function superuserOnly(request: FastifyRequest): Promise<void> {
-  if (!actorOf(request).isSuperuser) throw new AppError('SUPERUSER_REQUIRED');
+export function superuserFor(action: 'signing-keys.manage' | 'config.read') {
+  return async (request: FastifyRequest): Promise<void> => assertMay(actorOf(request), action);
 }
 
 function bearerChallenge(reply: FastifyReply, error?: string): FastifyReply {
@@ -41,9 +33,15 @@ function bearerChallenge(reply: FastifyReply, error?: string): FastifyReply {
   return reply.header('WWW-Authenticate', `Bearer realm="djam"${params}`);
 }
 
+/** The policy's 'admin.enter', answered with the admin API's own code for non-staff. */
+function admitted(actor: Actor): Actor {
+  if (!may(actor, 'admin.enter')) throw new AppError('STAFF_REQUIRED');
+  return actor;
+}
+
 interface GuardDeps { db: Db; keys: SecretKeys; provider: Provider }
 
-async function actorFromToken(deps: GuardDeps, reply: FastifyReply, token: string): Promise<AdminActor> {
+async function actorFromToken(deps: GuardDeps, request: FastifyRequest, reply: FastifyReply, token: string): Promise<Actor> {
   const found = await withRequestMemo(async () => await deps.provider.AccessToken.find(token) ?? await deps.provider.ClientCredentials.find(token));
   if (!found || found.isExpired) {
     bearerChallenge(reply, 'invalid_token');
@@ -55,14 +53,13 @@ async function actorFromToken(deps: GuardDeps, reply: FastifyReply, token: strin
     throw new AppError('FORBIDDEN', { message: 'The access token lacks the admin scope.', details: { requiredScope: ADMIN_SCOPE } });
   }
   const accountId = 'accountId' in found ? found.accountId : undefined;
-  if (!accountId) return { type: 'client', id: String(found.clientId), label: String(found.clientId), isSuperuser: false };
+  if (!accountId) return clientActor(String(found.clientId), request.ip);
   const user = await findUser(deps, Number(accountId));
   if (!user?.isActive) {
     bearerChallenge(reply, 'invalid_token');
     throw new AppError('UNAUTHENTICATED', { message: 'The access token speaks for no active user.' });
   }
-  if (!user.isStaff && !user.isSuperuser) throw new AppError('STAFF_REQUIRED');
-  return { type: 'user', id: String(user.id), label: user.email, isSuperuser: user.isSuperuser };
+  return admitted(userTokenActor(user, String(found.clientId), request.ip));
 }
 
 /** The plugin's onRequest hook: admits staff and admin-scoped tokens, refuses everyone else. */
@@ -75,14 +72,13 @@ export function adminGuard(deps: GuardDeps) {
         bearerChallenge(reply);
         throw new AppError('UNAUTHENTICATED', { message: 'Send a Bearer access token or sign in.' });
       }
-      actors.set(request, await actorFromToken(deps, reply, match[1]));
+      actors.set(request, await actorFromToken(deps, request, reply, match[1]));
       return;
     }
     const session = await loadSession(deps, request);
     if (!session?.user.isActive) throw new AppError('UNAUTHENTICATED');
-    const { user } = session;
-    if (!user.isStaff && !user.isSuperuser) throw new AppError('STAFF_REQUIRED');
+    const actor = admitted(userActor(session.user, request.ip));
     if (!SAFE_METHODS.has(request.method)) verifyCsrf(deps.keys, request);
-    actors.set(request, { type: 'user', id: String(user.id), label: user.email, isSuperuser: user.isSuperuser });
+    actors.set(request, actor);
   };
 }

@@ -1,11 +1,10 @@
 // /api/admin/clients: OAuth/OIDC clients, created with a generated id and a secret shown once,
 // edited, given a new secret (shown once) and deleted.
-import { createClient, deleteClient, getClient, listClientsPage, rotateClientSecret, updateClient, type ClientInput as ServiceInput } from '../clients/index.ts';
+import { changeClient, getClient, listClientsPage, registerClient, removeClient, rotateSecretOf, type ClientInput as ServiceInput } from '../clients/index.ts';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import { ClientCreated, ClientInput, ClientPage, ClientSecret, ClientView, IdParams, NoContent, type ClientInputBody } from './admin.schemas.ts';
-import { withAudit } from './audit.service.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { clientView, pageView } from './views.ts';
 
@@ -25,10 +24,8 @@ export async function clientsAdminRoutes(app: AdminApp, deps: AdminDeps): Promis
   app.post('/clients', {
     schema: { ...adminDoc('admin_clients_create', 'Register a client: generated client id, secret in this answer only', { 201: ClientCreated }), body: ClientInput },
   }, async (request, reply) => {
-    const created = await withAudit(deps.db, actorOf(request), async (tx) => {
-      const { client, clientSecret } = await createClient({ db: tx, keys: deps.keys }, toInput(request.body));
-      return { action: 'client.create', entityType: 'client', entityId: client.clientId, after: clientView(client), result: { ...clientView(client), client_secret: clientSecret } };
-    });
+    const { client, clientSecret } = await registerClient(deps, actorOf(request), toInput(request.body));
+    const created = { ...clientView(client), client_secret: clientSecret };
     return reply.status(201).send(created);
   });
 
@@ -39,33 +36,21 @@ export async function clientsAdminRoutes(app: AdminApp, deps: AdminDeps): Promis
   app.put('/clients/:id', {
     schema: { ...adminDoc('admin_clients_update', 'Replace a client\'s settings', { 200: ClientView }), params: IdParams, body: ClientInput },
   }, async (request) => {
-    const before = await getClient(deps, request.params.id);
-    const client = await withAudit(deps.db, actorOf(request), async (tx) => {
-      const updated = await updateClient({ db: tx, keys: deps.keys }, before.id, toInput(request.body));
-      return { action: 'client.update', entityType: 'client', entityId: before.clientId, before: clientView(before), after: clientView(updated), result: updated };
-    });
+    const client = await changeClient(deps, actorOf(request), request.params.id, toInput(request.body));
     return clientView(client);
   });
 
   app.post('/clients/:id/secret', {
     schema: { ...adminDoc('admin_clients_rotate_secret', 'Give the client a new secret (the old one stops working); shown once', { 200: ClientSecret }), params: IdParams },
   }, async (request) => {
-    const before = await getClient(deps, request.params.id);
-    const secret = await withAudit(deps.db, actorOf(request), async (tx) => {
-      const s = await rotateClientSecret({ db: tx, keys: deps.keys }, before.id);
-      return { action: 'client.rotate-secret', entityType: 'client', entityId: before.clientId, result: s };
-    });
+    const { client: before, secret } = await rotateSecretOf(deps, actorOf(request), request.params.id);
     return { client_id: before.clientId, client_secret: secret };
   });
 
   app.delete('/clients/:id', {
     schema: { ...adminDoc('admin_clients_destroy', 'Delete a client', { 204: NoContent }), params: IdParams },
   }, async (request, reply) => {
-    const before = await getClient(deps, request.params.id);
-    await withAudit(deps.db, actorOf(request), async (tx) => {
-      await deleteClient({ db: tx }, before.id);
-      return { action: 'client.delete', entityType: 'client', entityId: before.clientId, before: clientView(before), result: undefined };
-    });
+    await removeClient(deps, actorOf(request), request.params.id);
     return reply.status(204).send(null);
   });
 }

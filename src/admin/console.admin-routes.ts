@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { listSettings } from '../config.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { findUser } from '../users/index.ts';
-import { actorOf, superuserOnly } from './admin.guard.ts';
+import { actorOf, superuserFor } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import { readDashboardStats } from './stats.service.ts';
@@ -12,7 +12,7 @@ import { readDashboardStats } from './stats.service.ts';
 const Count = Type.Integer({ minimum: 0 });
 
 const SessionView = Type.Object({
-  actor: Type.Object({ type: Type.String({ enum: ['user', 'client'] }), id: Type.String(), label: Type.String(), is_superuser: Type.Boolean() }),
+  actor: Type.Object({ type: Type.String({ enum: ['user', 'client', 'api-key', 'cli', 'system'] }), id: Type.String(), label: Type.String(), is_superuser: Type.Boolean() }),
   user: Type.Union([Type.Object({
     id: Type.Integer(), email: Type.String(), first_name: Type.String(), last_name: Type.String(), is_staff: Type.Boolean(), is_superuser: Type.Boolean(),
   }), Type.Null()], { description: 'The signed-in administrator; null for a machine token.' }),
@@ -35,10 +35,10 @@ export async function consoleAdminRoutes(app: AdminApp, deps: AdminDeps): Promis
     schema: adminDoc('admin_session', 'Who is calling, and the CSRF token for unsafe calls', { 200: SessionView }),
   }, async (request, reply) => {
     const actor = actorOf(request);
-    const user = actor.type === 'user' ? await findUser(deps, Number(actor.id)) : undefined;
+    const user = actor.userId === undefined ? undefined : await findUser(deps, actor.userId);
     reply.header('Cache-Control', 'no-store');
     return {
-      actor: { type: actor.type, id: actor.id, label: actor.label, is_superuser: actor.isSuperuser },
+      actor: { type: actor.kind, id: actor.id, label: actor.label, is_superuser: actor.isSuperuser },
       user: user ? {
         id: user.id, email: user.email, first_name: user.firstName, last_name: user.lastName, is_staff: user.isStaff, is_superuser: user.isSuperuser,
       } : null,
@@ -51,7 +51,7 @@ export async function consoleAdminRoutes(app: AdminApp, deps: AdminDeps): Promis
   }, async () => readDashboardStats(deps));
 
   app.get('/config', {
-    onRequest: superuserOnly,
+    onRequest: superuserFor('config.read'),
     schema: adminDoc('admin_config', 'The effective settings, secrets masked (superusers only; settings come from DJAM_* variables)', { 200: ConfigView }),
   }, async () => ({ items: listSettings(deps.config) }));
 }

@@ -5,7 +5,7 @@ import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import { IdParams, JobPage, JobView } from './admin.schemas.ts';
-import { withAudit } from './audit.service.ts';
+import { audited } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { jobView, pageView } from './views.ts';
 
@@ -28,7 +28,7 @@ export async function jobsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<v
     schema: { ...adminDoc('admin_jobs_retry', 'Retry a dead job: pending again, attempts reset, due now', { 200: JobView, 409: { description: '`JOB_NOT_DEAD`', $ref: 'AdminError' } }), params: IdParams },
   }, async (request) => {
     const before = await getJob(deps, request.params.id);
-    const job = await withAudit(deps.db, actorOf(request), async (tx) => {
+    const job = await audited(deps.db, actorOf(request), async (tx) => {
       const retried = await retryDeadJob({ db: tx }, before.id);
       return { action: 'job.retry', entityType: 'job', entityId: before.id, before: jobView(before), after: jobView(retried), result: retried };
     });

@@ -9,7 +9,7 @@ import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import { IdParams, LoginPreventionCreate, LoginPreventionPage, LoginPreventionUpdate, LoginPreventionView, NoContent } from './admin.schemas.ts';
-import { withAudit } from './audit.service.ts';
+import { audited } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { loginPreventionView, pageView } from './views.ts';
 
@@ -34,7 +34,7 @@ export async function loginPreventionsAdminRoutes(app: AdminApp, deps: AdminDeps
     if (await findLoginPreventionOfClient(deps, client.id)) {
       throw new AppError('NAME_TAKEN', { message: 'That client has a login prevention already; change it instead.', details: { fields: { client: 'Login prevention with this Client already exists.' } } });
     }
-    const view = await withAudit(deps.db, actorOf(request), async (tx) => {
+    const view = await audited(deps.db, actorOf(request), async (tx) => {
       await setLoginPrevention({ db: tx }, client.id, request.body.team_ids);
       const created = loginPreventionView((await findLoginPreventionOfClient({ db: tx }, client.id))!);
       return { action: 'login-prevention.create', entityType: 'login-prevention', entityId: created.id, after: created, result: created };
@@ -51,7 +51,7 @@ export async function loginPreventionsAdminRoutes(app: AdminApp, deps: AdminDeps
   }, async (request) => {
     const before = await getLoginPrevention(deps, request.params.id);
     await assertTeamsExist(deps.db, request.body.team_ids);
-    return withAudit(deps.db, actorOf(request), async (tx) => {
+    return audited(deps.db, actorOf(request), async (tx) => {
       await setLoginPrevention({ db: tx }, before.clientRowId, request.body.team_ids);
       const after = loginPreventionView(await getLoginPrevention({ db: tx }, before.id));
       return { action: 'login-prevention.update', entityType: 'login-prevention', entityId: before.id, before: loginPreventionView(before), after, result: after };
@@ -62,7 +62,7 @@ export async function loginPreventionsAdminRoutes(app: AdminApp, deps: AdminDeps
     schema: { ...adminDoc('admin_login_preventions_destroy', 'Delete a login prevention (the client is open to everyone again)', { 204: NoContent }), params: IdParams },
   }, async (request, reply) => {
     const before = await getLoginPrevention(deps, request.params.id);
-    await withAudit(deps.db, actorOf(request), async (tx) => {
+    await audited(deps.db, actorOf(request), async (tx) => {
       await deleteLoginPrevention({ db: tx }, before.id);
       return { action: 'login-prevention.delete', entityType: 'login-prevention', entityId: before.id, before: loginPreventionView(before), result: undefined };
     });

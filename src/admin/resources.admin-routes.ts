@@ -10,7 +10,7 @@ import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import {
   AccessRuleCreate, AccessRulePage, AccessRuleUpdate, AccessRuleView, IdParams, NoContent, QueryBool, ResourceInput, ResourcePage, ResourceView,
 } from './admin.schemas.ts';
-import { withAudit } from './audit.service.ts';
+import { audited } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { accessRuleView, pageView, resourceView } from './views.ts';
 
@@ -26,7 +26,7 @@ export async function resourcesAdminRoutes(app: AdminApp, deps: AdminDeps): Prom
     schema: { ...adminDoc('admin_resources_create', 'Create a resource', { 201: ResourceView }), body: ResourceInput },
   }, async (request, reply) => {
     const b = request.body;
-    const resource = await withAudit(deps.db, actorOf(request), async (tx) => {
+    const resource = await audited(deps.db, actorOf(request), async (tx) => {
       const created = await createResource({ db: tx }, { slug: b.slug, url: blank(b.url), description: blank(b.description), type: blank(b.type) });
       return { action: 'resource.create', entityType: 'resource', entityId: created.id, after: resourceView(created), result: created };
     });
@@ -42,7 +42,7 @@ export async function resourcesAdminRoutes(app: AdminApp, deps: AdminDeps): Prom
   }, async (request) => {
     const b = request.body;
     const before = await getResource(deps, request.params.id);
-    const resource = await withAudit(deps.db, actorOf(request), async (tx) => {
+    const resource = await audited(deps.db, actorOf(request), async (tx) => {
       const updated = await updateResource({ db: tx }, before.id, { slug: b.slug, url: blank(b.url), description: blank(b.description), type: blank(b.type) });
       return { action: 'resource.update', entityType: 'resource', entityId: before.id, before: resourceView(before), after: resourceView(updated), result: updated };
     });
@@ -53,7 +53,7 @@ export async function resourcesAdminRoutes(app: AdminApp, deps: AdminDeps): Prom
     schema: { ...adminDoc('admin_resources_destroy', 'Delete a resource and its access rules', { 204: NoContent }), params: IdParams },
   }, async (request, reply) => {
     const before = await getResource(deps, request.params.id);
-    await withAudit(deps.db, actorOf(request), async (tx) => {
+    await audited(deps.db, actorOf(request), async (tx) => {
       await deleteResource({ db: tx }, before.id);
       return { action: 'resource.delete', entityType: 'resource', entityId: before.id, before: resourceView(before), result: undefined };
     });
@@ -78,7 +78,7 @@ export async function resourcesAdminRoutes(app: AdminApp, deps: AdminDeps): Prom
     const b = request.body;
     await getResource(deps, b.resource_id);
     await getRole(deps, b.role_id);
-    const rule = await withAudit(deps.db, actorOf(request), async (tx) => {
+    const rule = await audited(deps.db, actorOf(request), async (tx) => {
       const created = await createAccessRule({ db: tx }, { resourceId: b.resource_id, roleId: b.role_id, active: b.active ?? false });
       return { action: 'access-rule.create', entityType: 'access-rule', entityId: created.id, after: accessRuleView(created), result: created };
     });
@@ -96,7 +96,7 @@ export async function resourcesAdminRoutes(app: AdminApp, deps: AdminDeps): Prom
     const before = await getAccessRule(deps, request.params.id);
     if (b.resource_id !== undefined) await getResource(deps, b.resource_id);
     if (b.role_id !== undefined) await getRole(deps, b.role_id);
-    const rule = await withAudit(deps.db, actorOf(request), async (tx) => {
+    const rule = await audited(deps.db, actorOf(request), async (tx) => {
       const updated = await updateAccessRule({ db: tx }, before.id, { resourceId: b.resource_id, roleId: b.role_id, active: b.active });
       return { action: 'access-rule.update', entityType: 'access-rule', entityId: before.id, before: accessRuleView(before), after: accessRuleView(updated), result: updated };
     });
@@ -107,7 +107,7 @@ export async function resourcesAdminRoutes(app: AdminApp, deps: AdminDeps): Prom
     schema: { ...adminDoc('admin_access_rules_destroy', 'Delete an access rule', { 204: NoContent }), params: IdParams },
   }, async (request, reply) => {
     const before = await getAccessRule(deps, request.params.id);
-    await withAudit(deps.db, actorOf(request), async (tx) => {
+    await audited(deps.db, actorOf(request), async (tx) => {
       await deleteAccessRule({ db: tx }, before.id);
       return { action: 'access-rule.delete', entityType: 'access-rule', entityId: before.id, before: accessRuleView(before), result: undefined };
     });

@@ -4,7 +4,7 @@ import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import { IdParams, NameInput, NoContent, RoleDetail, RolePage, RoleView } from './admin.schemas.ts';
-import { withAudit } from './audit.service.ts';
+import { audited } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { pageView, roleView } from './views.ts';
 
@@ -18,7 +18,7 @@ export async function rolesAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   app.post('/roles', {
     schema: { ...adminDoc('admin_roles_create', 'Create a role', { 201: RoleView, ...taken }), body: NameInput },
   }, async (request, reply) => {
-    const role = await withAudit(deps.db, actorOf(request), async (tx) => {
+    const role = await audited(deps.db, actorOf(request), async (tx) => {
       const created = await createNamedRole({ db: tx }, request.body.name.trim());
       return { action: 'role.create', entityType: 'role', entityId: created.id, after: roleView(created), result: created };
     });
@@ -37,7 +37,7 @@ export async function rolesAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     schema: { ...adminDoc('admin_roles_update', 'Rename a role', { 200: RoleView, ...taken }), params: IdParams, body: NameInput },
   }, async (request) => {
     const before = await getRole(deps, request.params.id);
-    const role = await withAudit(deps.db, actorOf(request), async (tx) => {
+    const role = await audited(deps.db, actorOf(request), async (tx) => {
       const renamed = await renameRole({ db: tx }, before.id, request.body.name.trim());
       return { action: 'role.update', entityType: 'role', entityId: before.id, before: roleView(before), after: roleView(renamed), result: renamed };
     });
@@ -48,7 +48,7 @@ export async function rolesAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     schema: { ...adminDoc('admin_roles_destroy', 'Delete a role (its grants and access rules go with it)', { 204: NoContent }), params: IdParams },
   }, async (request, reply) => {
     const before = await getRole(deps, request.params.id);
-    await withAudit(deps.db, actorOf(request), async (tx) => {
+    await audited(deps.db, actorOf(request), async (tx) => {
       await deleteRole({ db: tx }, before.id);
       return { action: 'role.delete', entityType: 'role', entityId: before.id, before: roleView(before), result: undefined };
     });

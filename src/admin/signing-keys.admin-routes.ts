@@ -2,16 +2,16 @@
 // as the signing key, the old ones stay published; the running processes load keys at start,
 // so the new key signs from the next start (restart every node), as `djam creatersakey`.
 import { createRsaSigningKey, listSigningKeys } from '../signing-keys/index.ts';
-import { actorOf, superuserOnly } from './admin.guard.ts';
+import { actorOf, superuserFor } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import { SigningKeyCreated, SigningKeyList } from './admin.schemas.ts';
-import { withAudit } from './audit.service.ts';
+import { audited } from '../access/index.ts';
 import { iso } from './views.ts';
 
 export async function signingKeysAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<void> {
   app.get('/signing-keys', {
-    onRequest: superuserOnly,
+    onRequest: superuserFor('signing-keys.manage'),
     schema: adminDoc('admin_signing_keys_list', 'Signing keys, newest first (superusers only)', { 200: SigningKeyList }),
   }, async () => {
     const keys = await listSigningKeys(deps);
@@ -19,10 +19,10 @@ export async function signingKeysAdminRoutes(app: AdminApp, deps: AdminDeps): Pr
   });
 
   app.post('/signing-keys', {
-    onRequest: superuserOnly,
+    onRequest: superuserFor('signing-keys.manage'),
     schema: adminDoc('admin_signing_keys_create', 'Rotate: a new RSA key signs from the next start of the server; older keys stay published (superusers only)', { 201: SigningKeyCreated }),
   }, async (request, reply) => {
-    const kid = await withAudit(deps.db, actorOf(request), async (tx) => {
+    const kid = await audited(deps.db, actorOf(request), async (tx) => {
       const created = await createRsaSigningKey({ db: tx, keys: deps.keys });
       return { action: 'signing-key.create', entityType: 'signing-key', entityId: created, after: { kid: created }, result: created };
     });

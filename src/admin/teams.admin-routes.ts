@@ -5,12 +5,11 @@ import {
   removeTeamMember, renameTeam, revokeRoleFromTeam,
 } from '../teams/index.ts';
 import { getUser } from '../users/index.ts';
-import { AppError } from '../errors.ts';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import { IdParams, MemberParams, NameInput, NoContent, RoleRef, TeamDetail, TeamPage, TeamView, UserRef } from './admin.schemas.ts';
-import { withAudit } from './audit.service.ts';
+import { assertMay, audited } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { pageView, teamView } from './views.ts';
 
@@ -30,7 +29,7 @@ export async function teamsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   app.post('/teams', {
     schema: { ...adminDoc('admin_teams_create', 'Create a team', { 201: TeamView, ...taken }), body: NameInput },
   }, async (request, reply) => {
-    const team = await withAudit(deps.db, actorOf(request), async (tx) => {
+    const team = await audited(deps.db, actorOf(request), async (tx) => {
       const created = await createNamedTeam({ db: tx }, request.body.name.trim());
       return { action: 'team.create', entityType: 'team', entityId: created.id, after: teamView(created), result: created };
     });
@@ -45,7 +44,7 @@ export async function teamsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     schema: { ...adminDoc('admin_teams_update', 'Rename a team', { 200: TeamView, ...taken }), params: IdParams, body: NameInput },
   }, async (request) => {
     const before = await getTeam(deps, request.params.id);
-    const team = await withAudit(deps.db, actorOf(request), async (tx) => {
+    const team = await audited(deps.db, actorOf(request), async (tx) => {
       const renamed = await renameTeam({ db: tx }, before.id, request.body.name.trim());
       return { action: 'team.update', entityType: 'team', entityId: before.id, before: teamView(before), after: teamView(renamed), result: renamed };
     });
@@ -56,7 +55,7 @@ export async function teamsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     schema: { ...adminDoc('admin_teams_destroy', 'Delete a team (its memberships and role grants go with it)', { 204: NoContent }), params: IdParams },
   }, async (request, reply) => {
     const before = await getTeam(deps, request.params.id);
-    await withAudit(deps.db, actorOf(request), async (tx) => {
+    await audited(deps.db, actorOf(request), async (tx) => {
       await deleteTeam({ db: tx }, before.id);
       return { action: 'team.delete', entityType: 'team', entityId: before.id, before: teamView(before), result: undefined };
     });
@@ -69,8 +68,8 @@ export async function teamsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     const actor = actorOf(request);
     const team = await getTeam(deps, request.params.id);
     const user = await getUser(deps, request.body.user_id);
-    if (!actor.isSuperuser && (user.isStaff || user.isSuperuser)) throw new AppError('SUPERUSER_REQUIRED', { message: 'Only a superuser may change another administrator.' });
-    await withAudit(deps.db, actor, async (tx) => {
+    assertMay(actor, 'user.memberships', user);
+    await audited(deps.db, actor, async (tx) => {
       await addTeamMember({ db: tx }, team.id, user.id);
       return { action: 'team.member.add', entityType: 'team', entityId: team.id, after: { userId: user.id, email: user.email }, result: undefined };
     });
@@ -83,8 +82,8 @@ export async function teamsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     const actor = actorOf(request);
     const team = await getTeam(deps, request.params.id);
     const user = await getUser(deps, request.params.userId);
-    if (!actor.isSuperuser && (user.isStaff || user.isSuperuser)) throw new AppError('SUPERUSER_REQUIRED', { message: 'Only a superuser may change another administrator.' });
-    await withAudit(deps.db, actor, async (tx) => {
+    assertMay(actor, 'user.memberships', user);
+    await audited(deps.db, actor, async (tx) => {
       await removeTeamMember({ db: tx }, team.id, user.id);
       return { action: 'team.member.remove', entityType: 'team', entityId: team.id, before: { userId: user.id, email: user.email }, result: undefined };
     });
@@ -96,7 +95,7 @@ export async function teamsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   }, async (request, reply) => {
     const team = await getTeam(deps, request.params.id);
     const role = await getRole(deps, request.body.role_id);
-    await withAudit(deps.db, actorOf(request), async (tx) => {
+    await audited(deps.db, actorOf(request), async (tx) => {
       await grantRoleToTeam({ db: tx }, role.id, team.id);
       return { action: 'team.role.add', entityType: 'team', entityId: team.id, after: { roleId: role.id, role: role.name }, result: undefined };
     });
@@ -108,7 +107,7 @@ export async function teamsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   }, async (request) => {
     const team = await getTeam(deps, request.params.id);
     const role = await getRole(deps, request.params.roleId);
-    await withAudit(deps.db, actorOf(request), async (tx) => {
+    await audited(deps.db, actorOf(request), async (tx) => {
       await revokeRoleFromTeam({ db: tx }, role.id, team.id);
       return { action: 'team.role.remove', entityType: 'team', entityId: team.id, before: { roleId: role.id, role: role.name }, result: undefined };
     });

@@ -7,36 +7,23 @@ import {
   addTeamMember, getRole, getTeam, grantRoleToUser, listDirectRolesOfUser, listTeamsOfUser, removeTeamMember, revokeRoleFromUser,
 } from '../teams/index.ts';
 import {
-  USER_SORT_FIELDS, createUser, deleteSessionsOfUser, deleteUser, getUser, passwordProblems, setPassword, setPasswordHash, updateUser,
-  type User, type UserChange,
+  USER_SORT_FIELDS, assertKeepsASuperuser, createUser, deleteSessionsOfUser, deleteUser, getUser, passwordProblems, setPassword, setPasswordHash, updateUser,
+  type UserChange,
 } from '../users/index.ts';
 import type { Db } from '../db/client.ts';
-import { actorOf, type AdminActor } from './admin.guard.ts';
+import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import {
   IdParams, NoContent, PasswordBody, QueryBool, RoleRef, TeamRef, UserCreate, UserDetail, UserPage, UserRoleParams, UserTeamParams,
   UserUpdate, UserView,
 } from './admin.schemas.ts';
-import { withAudit } from './audit.service.ts';
+import { assertMay, audited } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { pageView, userView } from './views.ts';
 import { listUsers } from '../users/index.ts';
 
 const Membership = Type.Object({ teams: UserDetail.properties.teams, roles: UserDetail.properties.roles });
-
-/** Plain staff may not touch another administrator, nor make anyone staff or superuser. */
-function assertMayManage(actor: AdminActor, target: User | undefined, change: { isStaff?: boolean; isSuperuser?: boolean } = {}): void {
-  if (actor.isSuperuser) return;
-  if (change.isStaff || change.isSuperuser || (target && change.isSuperuser === false && target.isSuperuser)) {
-    throw new AppError('SUPERUSER_REQUIRED', { message: 'Only a superuser may grant staff or superuser status.' });
-  }
-  const isSelf = actor.type === 'user' && target && String(target.id) === actor.id;
-  if (target && (target.isStaff || target.isSuperuser) && !isSelf) {
-    throw new AppError('SUPERUSER_REQUIRED', { message: 'Only a superuser may change another administrator.' });
-  }
-  if (isSelf && change.isStaff === false) throw new AppError('SUPERUSER_REQUIRED', { message: 'Only a superuser may remove staff status.' });
-}
 
 function toChange(body: { email?: string; first_name?: string; last_name?: string; is_active?: boolean; is_staff?: boolean; is_superuser?: boolean; email_confirmed?: boolean }): UserChange {
   const change: UserChange = {
@@ -70,9 +57,9 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   }, async (request, reply) => {
     const body = request.body;
     const actor = actorOf(request);
-    assertMayManage(actor, undefined, { isStaff: body.is_staff, isSuperuser: body.is_superuser });
+    assertMay(actor, 'user.create', { isStaff: body.is_staff ?? false, isSuperuser: body.is_superuser ?? false });
     if (body.password) checkPassword(deps, body.password, { email: body.email, firstName: body.first_name, lastName: body.last_name });
-    const user = await withAudit(deps.db, actor, async (tx) => {
+    const user = await audited(deps.db, actor, async (tx) => {
       const created = await createUser({ db: tx }, {
         email: body.email, password: body.password, firstName: body.first_name, lastName: body.last_name, isActive: body.is_active,
         isStaff: body.is_staff, isSuperuser: body.is_superuser, emailConfirmed: body.email_confirmed,
@@ -95,8 +82,9 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     const actor = actorOf(request);
     const before = await getUser(deps, request.params.id);
     const change = toChange(request.body);
-    assertMayManage(actor, before, change);
-    const after = await withAudit(deps.db, actor, async (tx) => {
+    assertMay(actor, 'user.update', { user: before, ...change });
+    await assertKeepsASuperuser(deps, before, change);
+    const after = await audited(deps.db, actor, async (tx) => {
       const user = await updateUser({ db: tx }, before.id, change);
       if (change.isActive === false) await deleteSessionsOfUser(withTx(tx), user.id);
       return { action: 'user.update', entityType: 'user', entityId: user.id, before: userView(before), after: userView(user), result: user };
@@ -109,8 +97,9 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   }, async (request, reply) => {
     const actor = actorOf(request);
     const before = await getUser(deps, request.params.id);
-    assertMayManage(actor, before);
-    await withAudit(deps.db, actor, async (tx) => {
+    assertMay(actor, 'user.delete', before);
+    await assertKeepsASuperuser(deps, before, { isSuperuser: false });
+    await audited(deps.db, actor, async (tx) => {
       await deleteUser({ db: tx }, before.id);
       return { action: 'user.delete', entityType: 'user', entityId: before.id, before: userView(before), result: undefined };
     });
@@ -123,8 +112,9 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     }, async (request) => {
       const actor = actorOf(request);
       const before = await getUser(deps, request.params.id);
-      assertMayManage(actor, before);
-      const after = await withAudit(deps.db, actor, async (tx) => {
+      assertMay(actor, 'user.update', { user: before, isActive });
+      await assertKeepsASuperuser(deps, before, { isActive });
+      const after = await audited(deps.db, actor, async (tx) => {
         const user = await updateUser({ db: tx }, before.id, { isActive });
         if (!isActive) await deleteSessionsOfUser(withTx(tx), user.id);
         return { action: `user.${path}`, entityType: 'user', entityId: user.id, before: userView(before), after: userView(user), result: user };
@@ -138,8 +128,8 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   }, async (request) => {
     const actor = actorOf(request);
     const before = await getUser(deps, request.params.id);
-    assertMayManage(actor, before);
-    const after = await withAudit(deps.db, actor, async (tx) => {
+    assertMay(actor, 'user.credentials', before);
+    const after = await audited(deps.db, actor, async (tx) => {
       const user = await updateUser({ db: tx }, before.id, { emailConfirmed: true });
       return { action: 'user.confirm-email', entityType: 'user', entityId: user.id, before: userView(before), after: userView(user), result: user };
     });
@@ -151,9 +141,9 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   }, async (request, reply) => {
     const actor = actorOf(request);
     const before = await getUser(deps, request.params.id);
-    assertMayManage(actor, before);
+    assertMay(actor, 'user.credentials', before);
     checkPassword(deps, request.body.password, before);
-    await withAudit(deps.db, actor, async (tx) => {
+    await audited(deps.db, actor, async (tx) => {
       await setPassword({ db: tx }, before.id, request.body.password);
       return { action: 'user.set-password', entityType: 'user', entityId: before.id, result: undefined };
     });
@@ -168,8 +158,8 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   }, async (request, reply) => {
     const actor = actorOf(request);
     const before = await getUser(deps, request.params.id);
-    assertMayManage(actor, before);
-    await withAudit(deps.db, actor, async (tx) => {
+    assertMay(actor, 'user.credentials', before);
+    await audited(deps.db, actor, async (tx) => {
       // The old password stops working first; the link is bound to the hash as it is then, so
       // it works once, also for a user who never had a password (an invitation).
       if (!before.password.startsWith('!')) await setPasswordHash({ db: tx }, before.id, `!${before.password}`);
@@ -189,9 +179,9 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   }, async (request, reply) => {
     const actor = actorOf(request);
     const user = await getUser(deps, request.params.id);
-    assertMayManage(actor, user);
+    assertMay(actor, 'user.memberships', user);
     const team = await getTeam(deps, request.body.team_id);
-    await withAudit(deps.db, actor, async (tx) => {
+    await audited(deps.db, actor, async (tx) => {
       await addTeamMember({ db: tx }, team.id, user.id);
       return { action: 'user.team.add', entityType: 'user', entityId: user.id, after: { teamId: team.id, team: team.name }, result: undefined };
     });
@@ -203,9 +193,9 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   }, async (request) => {
     const actor = actorOf(request);
     const user = await getUser(deps, request.params.id);
-    assertMayManage(actor, user);
+    assertMay(actor, 'user.memberships', user);
     const team = await getTeam(deps, request.params.teamId);
-    await withAudit(deps.db, actor, async (tx) => {
+    await audited(deps.db, actor, async (tx) => {
       await removeTeamMember({ db: tx }, team.id, user.id);
       return { action: 'user.team.remove', entityType: 'user', entityId: user.id, before: { teamId: team.id, team: team.name }, result: undefined };
     });
@@ -217,9 +207,9 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   }, async (request, reply) => {
     const actor = actorOf(request);
     const user = await getUser(deps, request.params.id);
-    assertMayManage(actor, user);
+    assertMay(actor, 'user.memberships', user);
     const role = await getRole(deps, request.body.role_id);
-    await withAudit(deps.db, actor, async (tx) => {
+    await audited(deps.db, actor, async (tx) => {
       await grantRoleToUser({ db: tx }, role.id, user.id);
       return { action: 'user.role.add', entityType: 'user', entityId: user.id, after: { roleId: role.id, role: role.name }, result: undefined };
     });
@@ -231,9 +221,9 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   }, async (request) => {
     const actor = actorOf(request);
     const user = await getUser(deps, request.params.id);
-    assertMayManage(actor, user);
+    assertMay(actor, 'user.memberships', user);
     const role = await getRole(deps, request.params.roleId);
-    await withAudit(deps.db, actor, async (tx) => {
+    await audited(deps.db, actor, async (tx) => {
       await revokeRoleFromUser({ db: tx }, role.id, user.id);
       return { action: 'user.role.remove', entityType: 'user', entityId: user.id, before: { roleId: role.id, role: role.name }, result: undefined };
     });

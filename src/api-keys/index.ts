@@ -6,4 +6,5 @@ export { canonicalKey, isCanonicalKey } from './key-format.ts';
 export { LastUsedRecorder } from './last-used.ts';
 export { createKeyCache, type KeyCache } from './key-cache.ts';
 export { deleteApiKey, getApiKey, listApiKeysPage } from './api-keys-admin.service.ts';
+export { changeApiKey, issueApiKey, removeApiKey, revokeApiKeys } from './api-keys-manage.service.ts';
 export type { AdminKeyView, KeyFilters } from './api-keys-admin.service.ts';

@@ -8,7 +8,9 @@ import { AppError } from '../errors.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';
 import { requireSession } from '../http/session.ts';
 import type { ActiveSession } from '../users/index.ts';
-import { createClient, deleteClient, getOwnedClient, listClientsOwnedBy, rotateClientSecret, updateClient, type ClientRow } from './clients.service.ts';
+import { userActor } from '../access/index.ts';
+import { getOwnedClient, listClientsOwnedBy, type ClientRow } from './clients.service.ts';
+import { changeClient, registerClient, removeClient, rotateSecretOf } from './clients-manage.service.ts';
 import type { ClientInput } from './clients.validation.ts';
 import { deletePage, detailPage, formPage, listPage, type FormValues } from './views/applications.ts';
 
@@ -22,7 +24,6 @@ function readForm(body: unknown): FormValues {
     name: s('name'), client_type: s('client_type') || 'confidential',
     grant_type: s('authorization_grant_type').replace('_', '-') || 'authorization-code',
     redirect_uris: s('redirect_uris'), post_logout_redirect_uris: s('post_logout_redirect_uris'),
-    skip_authorization: b.skip_authorization === 'on' || b.skip_authorization === 'true',
   };
 }
 
@@ -32,14 +33,13 @@ function toInput(v: FormValues): ClientInput {
     name: v.name, clientType: v.client_type as ClientInput['clientType'],
     grantType: v.grant_type.replace('-', '_') as ClientInput['grantType'],
     redirectUris: lines(v.redirect_uris), postLogoutRedirectUris: lines(v.post_logout_redirect_uris),
-    requireConsent: !v.skip_authorization,
   };
 }
 
 function toForm(c: ClientRow): FormValues {
   return {
     name: c.name, client_type: c.clientType, grant_type: c.grantTypes.includes('client_credentials') ? 'client-credentials' : 'authorization-code',
-    redirect_uris: c.redirectUris.join('\n'), post_logout_redirect_uris: c.postLogoutRedirectUris.join('\n'), skip_authorization: !c.requireConsent,
+    redirect_uris: c.redirectUris.join('\n'), post_logout_redirect_uris: c.postLogoutRedirectUris.join('\n'),
   };
 }
 
@@ -75,7 +75,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps): Promi
     if (!s) return reply;
     const values = readForm(request.body);
     try {
-      const { client, clientSecret } = await createClient(deps, { ...toInput(values), ownerId: s.user.id });
+      const { client, clientSecret } = await registerClient(deps, userActor(s.user, request.ip), { ...toInput(values), ownerId: s.user.id });
       request.log.info({ clientId: client.clientId, userId: s.user.id }, 'client.registered');
       return page(reply.status(201), detailPage(frame(request, reply, s), client, clientSecret));
     } catch (err) {
@@ -103,7 +103,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps): Promi
     const c = await owned(s, request);
     const values = readForm(request.body);
     try {
-      const updated = await updateClient(deps, c.id, toInput(values));
+      const updated = await changeClient(deps, userActor(s.user, request.ip), c.id, { ...toInput(values), requireConsent: c.requireConsent });
       return reply.redirect(`/o/applications/${updated.id}/`, 303);
     } catch (err) {
       const errors = fieldErrors(err);
@@ -116,7 +116,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps): Promi
     const s = await guard(request, reply);
     if (!s) return reply;
     const c = await owned(s, request);
-    const secret = await rotateClientSecret(deps, c.id);
+    const { secret } = await rotateSecretOf(deps, userActor(s.user, request.ip), c.id);
     return page(reply, detailPage(frame(request, reply, s), await owned(s, request), secret));
   });
 
@@ -128,7 +128,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps): Promi
   app.post('/o/applications/:id/delete/', async (request: Req, reply) => {
     const s = await guard(request, reply);
     if (!s) return reply;
-    await deleteClient(deps, (await owned(s, request)).id);
+    await removeClient(deps, userActor(s.user, request.ip), (await owned(s, request)).id);
     return reply.redirect('/o/applications/', 303);
   });
 }

@@ -5,6 +5,7 @@
 // interaction, which sends anonymous users to the login page.
 import { interactionPolicy, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import { getRequestUser } from './request-user.ts';
+import { ADMIN_SCOPE } from '../access/index.ts';
 
 const { Check, base } = interactionPolicy;
 type GrantLoader = (ctx: KoaContextWithOIDC) => Promise<InstanceType<KoaContextWithOIDC['oidc']['provider']['Grant']> | undefined>;
@@ -26,6 +27,16 @@ async function adopt(ctx: KoaContextWithOIDC, accountId: string, findAccount: Fi
   return true;
 }
 
+/**
+ * #17 item 4: an authorization asking for the admin API is confirmed by the user every time, on
+ * a page naming the client — never granted silently from an earlier grant or a consent-free
+ * client's registration, so nobody gets an administrator's token from one click on a link.
+ */
+const adminAlwaysAsks = new Check('admin_scope_requested', 'The admin scope is confirmed at every authorization', 'consent_required', (ctx: KoaContextWithOIDC) => {
+  const asksAdmin = ctx.oidc.route === 'authorization' && ctx.oidc.requestParamScopes.has(ADMIN_SCOPE);
+  return asksAdmin && !ctx.oidc.result?.consent ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+});
+
 export function djamInteractionPolicy(findAccount: FindAccount, loadGrant: GrantLoader) {
   // The error is named: a check added after the prompt was built does not inherit the prompt's
   // `login_required` (prompt=none from an anonymous visitor, §3.3 step 4).
@@ -42,5 +53,6 @@ export function djamInteractionPolicy(findAccount: FindAccount, loadGrant: Grant
   const at = login.checks.findIndex((c) => c.reason === 'no_session');
   login.checks.remove('no_session');
   login.checks.add(djamSession, at);
+  policy.get('consent')!.checks.add(adminAlwaysAsks);
   return policy;
 }

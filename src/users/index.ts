@@ -15,5 +15,5 @@ export type { ImportReport } from './users-import.service.ts';
 export { createUserCache } from './user-cache.ts';
 export { forgetSession, forgetSessionsOfUser } from './session-cache.ts';
 export type { UserCache } from './user-cache.ts';
-export { USER_SORT_FIELDS, deleteUser, listUsers, updateUser } from './users-admin.service.ts';
+export { USER_SORT_FIELDS, assertKeepsASuperuser, deleteUser, listUsers, updateUser } from './users-admin.service.ts';
 export type { UserChange, UserFilters } from './users-admin.service.ts';

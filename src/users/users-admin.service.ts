@@ -70,3 +70,14 @@ export async function deleteUser(deps: { db: Db }, userId: number): Promise<User
   await announceChange(deps.db, 'privileges', `user:${userId}`);
   return user;
 }
+
+/**
+ * Refuses a change that would leave no active superuser (deleting, deactivating or demoting the
+ * last one): the deployment would have nobody left to manage administrators but the CLI.
+ */
+export async function assertKeepsASuperuser(deps: { db: Db }, target: User, change: { isActive?: boolean; isSuperuser?: boolean }): Promise<void> {
+  const losesOne = target.isSuperuser && target.isActive && (change.isActive === false || change.isSuperuser === false);
+  if (!losesOne) return;
+  const [{ n }] = await deps.db.select({ n: count() }).from(users).where(and(eq(users.isSuperuser, true), eq(users.isActive, true)));
+  if (n <= 1) throw new AppError('LAST_SUPERUSER');
+}

@@ -1,7 +1,8 @@
 // `djam createapikey --user EMAIL --scope resource|management [--days N]`: issues a key and
 // prints it once as JSON (management keys can be created nowhere else until the admin console).
 import { parseArgs } from 'node:util';
-import { createApiKey, daysFromNow } from '../../api-keys/index.ts';
+import { cliActor } from '../../access/index.ts';
+import { daysFromNow, issueApiKey } from '../../api-keys/index.ts';
 import { loadConfig } from '../../config.ts';
 import { requireUser, usage, withRuntime } from '../with-runtime.ts';
 
@@ -15,7 +16,7 @@ export async function createApiKeyCommand(args: string[]): Promise<number> {
   return withRuntime(async (deps) => {
     const user = await requireUser(deps, email);
     const expiry = daysFromNow(days ?? loadConfig().DJAM_APIKEY_EXPIRE_DAYS);
-    const { id, key } = await createApiKey(deps, { userId: user.id, scope, expiry });
+    const { view: { id }, key } = await issueApiKey(deps, cliActor, { userId: user.id, scope, expiry });
     process.stdout.write(`${JSON.stringify({ id, key, scope, username: user.email, expiry: expiry.toISOString() })}\n`);
     return 0;
   });

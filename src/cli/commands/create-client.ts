@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import { openRuntime } from '../../runtime.ts';
-import { createClient } from '../../clients/index.ts';
+import { cliActor } from '../../access/index.ts';
+import { registerClient } from '../../clients/index.ts';
 
 const USAGE = 'Usage: djam createclient --name N --grant-type client_credentials|authorization_code [--redirect-uri U]... [--public] [--scope S]... [--client-id ID --client-secret SECRET] [--skip-consent]\n';
 const GRANT_TYPES = ['client_credentials', 'authorization_code'] as const;
@@ -28,7 +29,7 @@ export async function createClientCommand(args: string[]): Promise<number> {
   const { database, keys } = await openRuntime(loadConfig());
   try {
     const scope = values.scope?.flatMap((s) => s.split(/\s+/)).filter(Boolean).join(' ');
-    const { client, clientSecret } = await createClient({ db: database.db, keys }, {
+    const { client, clientSecret } = await registerClient({ db: database.db, keys }, cliActor, {
       name: values.name, grantType, clientType: values.public ? 'public' : 'confidential',
       redirectUris: values['redirect-uri'] ?? [], postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
       scope: scope || undefined, requireConsent: !values['skip-consent'], jwtAlg: values['jwt-alg'] as 'RS256' | undefined,

@@ -4,7 +4,7 @@ import { layout, message } from '../../http/views/layout.ts';
 import type { ClientRow } from '../clients.service.ts';
 
 interface Frame { user: { email: string }; csrfToken: string }
-export interface FormValues { name: string; client_type: string; grant_type: string; redirect_uris: string; post_logout_redirect_uris: string; skip_authorization: boolean }
+export interface FormValues { name: string; client_type: string; grant_type: string; redirect_uris: string; post_logout_redirect_uris: string }
 
 const grantLabel = (c: ClientRow) => (c.grantTypes.includes('client_credentials') ? 'Client credentials' : 'Authorization code');
 
@@ -52,7 +52,6 @@ export function formPage(f: Frame, title: string, action: string, v: FormValues,
       ${fieldError(errors, 'redirect_uris')}
       <label for="id_post_logout">Post-logout redirect URIs</label>
       <textarea id="id_post_logout" name="post_logout_redirect_uris">${v.post_logout_redirect_uris}</textarea>
-      <label><input type="checkbox" name="skip_authorization" value="on"${v.skip_authorization ? html` checked` : ''}> Skip the consent page (trusted application)</label>
       <div class="actions"><button type="submit">Save</button><a class="button secondary" href="/o/applications/">Cancel</a></div>
     </form>`);
 }

@@ -1,0 +1,45 @@
+// The audit log: who did what to which record, with the record before and after (secrets
+// removed). Services write it in the same transaction as the change it describes, whatever door
+// the change came through, so a change without its entry never commits.
+import type { Db } from '../db/client.ts';
+import { auditLog } from '../db/schema.ts';
+import type { Actor } from './actor.ts';
+
+const SECRET_FIELD = /password|secret|sealed|hash|^key$|token/i;
+
+/** A record as the log keeps it: JSON-safe, secret fields dropped. */
+function scrub(record: object | null | undefined): Record<string, unknown> | null {
+  if (!record) return null;
+  const plain = JSON.parse(JSON.stringify(record)) as Record<string, unknown>;
+  for (const name of Object.keys(plain)) if (SECRET_FIELD.test(name)) delete plain[name];
+  return plain;
+}
+
+export interface AuditChange {
+  action: string;
+  entityType: string;
+  entityId?: string | number | null;
+  before?: object | null;
+  after?: object | null;
+}
+
+export async function recordAudit(db: Db, actor: Actor, change: AuditChange): Promise<void> {
+  await db.insert(auditLog).values({
+    actorType: actor.kind, actorId: actor.id.slice(0, 255), actorLabel: actor.label.slice(0, 255),
+    action: change.action, entityType: change.entityType,
+    entityId: change.entityId === undefined || change.entityId === null ? null : String(change.entityId),
+    before: scrub(change.before), after: scrub(change.after),
+  });
+}
+
+/**
+ * Runs `change` in a transaction and records what it reports in the same transaction; returns
+ * what `change` returns as `result`.
+ */
+export async function audited<R>(db: Db, actor: Actor, change: (tx: Db) => Promise<AuditChange & { result: R }>): Promise<R> {
+  return db.transaction(async (tx) => {
+    const { result, ...entry } = await change(tx as unknown as Db);
+    await recordAudit(tx as unknown as Db, actor, entry);
+    return result;
+  });
+}

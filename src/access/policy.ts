@@ -1,0 +1,92 @@
+// Who may do what to whom: the one table every door's service asks (#17). A rule answers for an
+// actor (actor.ts) and a target; `assertMay` turns a refusal into the exact error: a caller a
+// superuser's rights would have let through is told SUPERUSER_REQUIRED, anyone else FORBIDDEN.
+import { AppError } from '../errors.ts';
+import type { Actor } from './actor.ts';
+
+/** The admin flags of a user someone acts on (or creates). */
+export interface UserTarget { id?: number; isStaff: boolean; isSuperuser: boolean }
+
+/** A user and the change to their flags (absent: unchanged). */
+export interface UserChangeTarget { user: UserTarget; isStaff?: boolean; isSuperuser?: boolean; isActive?: boolean }
+
+/** What makes a client dangerous to hand out: the admin API, or codes without asking the user. */
+export interface ClientTarget { ownerId: number | null; grantsAdmin: boolean; skipsConsent: boolean }
+
+export interface KeyTarget { owner: UserTarget; choosesValue?: boolean }
+
+const isAdmin = (u: UserTarget) => u.isStaff || u.isSuperuser;
+const isSelf = (actor: Actor, u: UserTarget) => actor.userId !== undefined && actor.userId === u.id;
+/**
+ * Acting on oneself with all of one's rights. A door that grants less (a superuser's token is
+ * capped at staff rights) must not reach the rest through the user's own credentials or keys.
+ */
+const isWholeSelf = (actor: Actor, u: UserTarget) =>
+  isSelf(actor, u) && (actor.isSuperuser || !u.isSuperuser) && (actor.isStaff || !u.isStaff);
+
+/** Staff act on ordinary users and on themselves; other administrators are a superuser's business. */
+function mayManageUser(actor: Actor, user: UserTarget): boolean {
+  return actor.isSuperuser || (actor.isStaff && (!isAdmin(user) || isWholeSelf(actor, user)));
+}
+
+/** Granting or taking admin flags is a superuser's; nobody removes their own (a second superuser must). */
+function mayChangeUser(actor: Actor, t: UserChangeTarget): boolean {
+  const flagsChange = (t.isStaff !== undefined && t.isStaff !== t.user.isStaff) || (t.isSuperuser !== undefined && t.isSuperuser !== t.user.isSuperuser);
+  const disables = t.isActive === false || t.isStaff === false || t.isSuperuser === false;
+  if (isSelf(actor, t.user) && disables && isAdmin(t.user)) return false;
+  if (flagsChange && !actor.isSuperuser) return false;
+  return mayManageUser(actor, t.user);
+}
+
+/** A plain client: asks the user's consent and cannot reach the admin API. */
+const isPlainClient = (c: ClientTarget) => !c.grantsAdmin && !c.skipsConsent;
+
+function mayConfigureClient(actor: Actor, c: ClientTarget): boolean {
+  if (actor.isSuperuser) return true;
+  if (!isPlainClient(c)) return false;
+  return actor.isStaff || (c.ownerId !== null && actor.userId === c.ownerId);
+}
+
+function mayHandleKey(actor: Actor, k: KeyTarget): boolean {
+  // A chosen value is how imports carry keys over; anywhere else it lets a caller plant a key.
+  if (k.choosesValue && !actor.isSuperuser) return false;
+  return isWholeSelf(actor, k.owner) || mayManageUser(actor, k.owner);
+}
+
+const staffOnly = (actor: Actor) => actor.isStaff || actor.isSuperuser;
+const superuserOnly = (actor: Actor) => actor.isSuperuser;
+
+export const policy = {
+  'admin.enter': staffOnly,
+  'user.create': (a: Actor, t: UserTarget) => a.isSuperuser || (a.isStaff && !isAdmin(t)),
+  'user.update': mayChangeUser,
+  'user.delete': (a: Actor, t: UserTarget) => !isSelf(a, t) && mayManageUser(a, t),
+  'user.credentials': mayManageUser,
+  'user.memberships': mayManageUser,
+  'api-key.issue': mayHandleKey,
+  'api-key.manage': mayHandleKey,
+  'client.configure': mayConfigureClient,
+  'client.manage': mayConfigureClient,
+  'privileges.manage': staffOnly,
+  'jobs.manage': staffOnly,
+  'audit.read': staffOnly,
+  'signing-keys.manage': superuserOnly,
+  'config.read': superuserOnly,
+} as const;
+
+export type Action = keyof typeof policy;
+type TargetOf<A extends Action> = Parameters<(typeof policy)[A]>[1];
+/** Actions about the deployment as a whole take no target. */
+type TargetArgs<A extends Action> = undefined extends TargetOf<A> ? [] : [TargetOf<A>];
+
+export function may<A extends Action>(actor: Actor, action: A, ...[target]: TargetArgs<A>): boolean {
+  return (policy[action] as (a: Actor, t: unknown) => boolean)(actor, target);
+}
+
+/** Throws the refusal when `actor` may not do `action` to `target`. */
+export function assertMay<A extends Action>(actor: Actor, action: A, ...target: TargetArgs<A>): void {
+  if (may(actor, action, ...target)) return;
+  const asSuperuser = { ...actor, isStaff: true, isSuperuser: true };
+  const code = actor.isStaff && may(asSuperuser, action, ...target) ? 'SUPERUSER_REQUIRED' : 'FORBIDDEN';
+  throw new AppError(code, { details: { action } });
+}

@@ -1,0 +1,58 @@
+// The one authorization policy, through the real doors: every admin action × every kind of
+// actor × a superuser, a staff and a plain target, each answered allow or the exact refusal
+// (#17 items 3 and 13; STYLE.md "Who may do what").
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startAdminFixture, type AdminCaller, type AdminFixture } from '../admin/admin.fixture.ts';
+
+type Role = 'superuser' | 'staff' | 'user';
+type Expect = 'allow' | 'SUPERUSER_REQUIRED' | 'STAFF_REQUIRED' | 'FORBIDDEN';
+interface Row { action: string; call(caller: AdminCaller, targetId: number, F: AdminFixture): Promise<{ status: number; body: { error?: string } }> }
+
+const rows: Row[] = [
+  { action: 'user.update', call: (c, id) => c.patch(`/users/${id}`, { first_name: 'Renamed' }) },
+  { action: 'user.credentials (set password)', call: (c, id) => c.put(`/users/${id}/password`, { password: 'a Fresh passphrase 91' }) },
+  { action: 'user.credentials (confirm e-mail)', call: (c, id) => c.post(`/users/${id}/confirm-email`) },
+  { action: 'user.memberships', call: async (c, id, F) => c.post(`/users/${id}/teams`, { team_id: (await F.superuser.post('/teams', { name: `t-${id}-${Math.random()}` })).body.id }) },
+  { action: 'user.delete', call: (c, id) => c.delete(`/users/${id}`) },
+  { action: 'api-key.issue', call: (c, id) => c.post('/api-keys', { user_id: id, scope: 'resource' }) },
+  { action: 'api-key.issue (management)', call: (c, id) => c.post('/api-keys', { user_id: id, scope: 'management' }) },
+  {
+    action: 'api-key.manage (revoke)',
+    call: async (c, id, F) => c.patch(`/api-keys/${(await F.superuser.post('/api-keys', { user_id: id, scope: 'resource' })).body.id}`, { revoked: true }),
+  },
+  { action: 'api-key.manage (delete)', call: async (c, id, F) => c.delete(`/api-keys/${(await F.superuser.post('/api-keys', { user_id: id, scope: 'resource' })).body.id}`) },
+];
+
+/** What the policy table says: staff-level callers act on plain users only. */
+function expected(actor: 'superuser' | 'staff' | 'machine' | 'member', target: Role): Expect {
+  if (actor === 'member') return 'STAFF_REQUIRED';
+  if (actor === 'superuser' || target === 'user') return 'allow';
+  return 'SUPERUSER_REQUIRED';
+}
+
+let F: AdminFixture;
+const cleanups: Array<() => Promise<void>> = [];
+after(async () => { for (const fn of cleanups.reverse()) await fn(); });
+before(async () => { F = await startAdminFixture({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } }); });
+
+describe('#17 the policy table through the admin API', () => {
+  const target = async (role: Role) => (await F.server.make.user({ isStaff: role !== 'user', isSuperuser: role === 'superuser' })).id;
+
+  for (const row of rows) {
+    test(row.action, async () => {
+      const answers: string[] = [];
+      const wrong: string[] = [];
+      for (const actor of ['superuser', 'staff', 'machine', 'member'] as const) {
+        for (const role of ['superuser', 'staff', 'user'] as const) {
+          const res = await row.call(F[actor], await target(role), F);
+          const got: Expect = res.status < 300 ? 'allow' : (res.body.error as Expect);
+          const want = expected(actor, role);
+          answers.push(`${actor}→${role}: ${got}`);
+          if (got !== want) wrong.push(`${actor}→${role}: want ${want}, got ${res.status} ${got}`);
+        }
+      }
+      assert.deepEqual(wrong, [], answers.join('\n'));
+    });
+  }
+});
