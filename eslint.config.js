@@ -15,6 +15,17 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error', 'warn'] }],
     },
   },
+  // Route files are doors: they build an actor and call services, which hold the rules, the
+  // queries and the audit (#17). The database layer reaches them as a type at most.
+  {
+    files: ['src/**/*.routes.ts', 'src/**/*-routes.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/db/*', '!**/db/client.ts', 'drizzle-orm', 'drizzle-orm/*', 'pg'], message: 'Routes call services; queries live in *.service.ts.', allowTypeImports: true }],
+        paths: [{ name: '../db/client.ts', message: 'Routes take Db as a type only.', allowTypeImports: true }],
+      }],
+    },
+  },
   // The admin console runs in the browser.
   {
     files: ['console/src/**'],
