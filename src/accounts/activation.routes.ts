@@ -22,7 +22,6 @@ const CONFIRMATION: Record<Confirmation, (email: string) => { error?: SafeHtml |
   'stale-change': () => ({ error: 'Whoops.. This link is no longer valid. Follow the one in the latest e-mail we sent you.' }),
   'change-expired': () => ({ error: 'Whoops... This link has expired. Your e-mail address was not changed; ask for the change again on your account page.' }),
 };
-const ALREADY_CONFIRMED = raw('Your email is already confirmed.<br> No need for resending activation email :)');
 
 export async function activationRoutes(app: FastifyInstance, deps: AccountDeps & { limits: MailFormLimits }): Promise<void> {
   const html = (reply: FastifyReply, body: string, status = 200) => reply.status(status).type('text/html').send(body);
@@ -43,10 +42,10 @@ export async function activationRoutes(app: FastifyInstance, deps: AccountDeps &
     const email = readField(request.body, 'email');
     if (!deps.limits.allow(request.ip, email)) return resendForm(request, reply, { email, formError: catalogue.RATE_LIMITED.message }, 429);
     try {
+      // The same answer whatever the address's state: only its owner learns it, by e-mail (#17 item 8).
       const outcome = await resendActivation(deps, email);
-      if (outcome === 'sent') return reply.redirect('/user/activation_msg_sent/', 302);
-      if (outcome === 'already-confirmed') return resendForm(request, reply, { email, notice: ALREADY_CONFIRMED });
-      return resendForm(request, reply, { email, errors: { email: ['No user found with that email!'] } });
+      request.log.info({ outcome }, 'registration.activation_resent');
+      return reply.redirect('/user/activation_msg_sent/', 302);
     } catch (err) {
       const errors = fieldErrorsOf(err);
       if (!errors) throw err;

@@ -5,11 +5,11 @@ import { announceChange } from '../db/change-feed.ts';
 import { users } from '../db/schema.ts';
 import { queueMail } from '../mail/index.ts';
 import { findUserByEmail, type User } from '../users/index.ts';
-import { inTransaction, type AccountDeps } from './accounts.deps.ts';
+import { inTransaction, siteName, type AccountDeps } from './accounts.deps.ts';
 import { deleteCode, findMatchingCode, isCodeExpired, newConfirmationLink } from './confirmation-codes.ts';
 import { applyEmailChange, inChangeTransaction, isSameAddress, type EmailChangeOutcome } from './email-change.service.ts';
 import { requireEmailField } from './form-input.ts';
-import { activationMail } from './views/emails.ts';
+import { activationMail, alreadyConfirmedMail } from './views/emails.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -57,14 +57,28 @@ export async function confirmEmail(deps: AccountDeps, uuid: string, code: string
   return { outcome, email };
 }
 
-type Resend = 'unknown-user' | 'already-confirmed' | 'sent';
+/** Where the owner of an existing account goes instead: the sign-in and password-reset pages. */
+export function signInLinks(config: AccountDeps['config']): { loginUrl: string; resetUrl: string } {
+  return { loginUrl: config.loginUrl, resetUrl: `${config.baseUrl}/accounts/password_reset/` };
+}
 
-/** A fresh code and e-mail for an unconfirmed user (§6.6); inactive users count as unknown. */
+type Resend = 'nothing' | 'already-confirmed' | 'sent';
+
+/**
+ * Mails the owner of the address what they need (§6.6): a fresh activation link for an account not
+ * confirmed yet, a note that there is nothing to activate for a confirmed one; nothing for an
+ * unknown or inactive address. The caller answers the same in every case (#17 item 8).
+ */
 export async function resendActivation(deps: AccountDeps, email: string): Promise<Resend> {
   requireEmailField(email);
-  const user = await findUserByEmail(deps, email);
-  if (!user || !user.isActive) return 'unknown-user';
-  if (user.emailConfirmed) return 'already-confirmed';
-  await inTransaction(deps, (tx) => sendActivationLink(tx, user));
-  return 'sent';
+  return inTransaction(deps, async (tx) => {
+    const user = await findUserByEmail(tx, email);
+    if (!user || !user.isActive) return 'nothing';
+    if (user.emailConfirmed) {
+      await queueMail(tx, tx.db, { to: user.email, ...alreadyConfirmedMail(siteName(deps.config), signInLinks(deps.config)) });
+      return 'already-confirmed';
+    }
+    await sendActivationLink(tx, user);
+    return 'sent';
+  });
 }

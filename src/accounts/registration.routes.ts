@@ -33,10 +33,11 @@ export async function registrationRoutes(app: FastifyInstance, deps: AccountDeps
     const values = readRegistration(request.body);
     if (!deps.limits.allow(request.ip, values.email)) return registerForm(request, reply, { values, formError: catalogue.RATE_LIMITED.message }, 429);
     try {
-      // The captcha first: a script must not even learn from the form which addresses are taken.
+      // The captcha first: no work for a script.
       await checkCaptcha({ config: deps.config, log: request.log }, readField(request.body, 'captcha'), request.ip);
-      const user = await registerUser(deps, values);
-      request.log.info({ userId: user.id }, 'registration.created');
+      // The same answer whatever the address's state: only its owner learns it, by e-mail (#17 item 8).
+      const outcome = await registerUser(deps, values);
+      request.log.info({ outcome }, 'registration.submitted');
       return reply.redirect('/user/activation_msg_sent/', 302);
     } catch (err) {
       const errors = fieldErrorsOf(err);

@@ -38,7 +38,7 @@ test('a person registers, confirms the address from the e-mail, signs in and see
   await page.getByLabel('Password confirmation').fill(password);
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.waitForURL(`${server.url}/user/activation_msg_sent/`);
-  await page.getByText('We have sent you an e-mail').waitFor();
+  await page.getByText('We have sent an e-mail to the address you entered').waitFor();
 
   const mail = await mailbox.next(email);
   const link = linkIn(mail.text, `${server.url}/user/`);

@@ -64,7 +64,7 @@ describe('registration and e-mail confirmation', () => {
     assert.equal(res.headers.get('location'), '/user/activation_msg_sent/');
     const sent = await browser.get('/user/activation_msg_sent/');
     assert.equal(sent.status, 200);
-    assert.match(pageText(await sent.text()), /sent you an e-mail/);
+    assert.match(pageText(await sent.text()), /We have sent an e-mail to the address you entered/);
 
     const stored = await findUserByEmail({ db: server.database.db }, fields.email);
     assert.ok(stored);
@@ -148,10 +148,9 @@ describe('registration and e-mail confirmation', () => {
     assert.ok(pageText(await (await browser.get(aliceLink)).text()).includes(SUCCESS), 'the right code still works after the failures');
   });
 
-  it('the resend form answers every §6.6 case, and bad input, with its message', async () => {
+  it('the resend form answers bad input with its message (every address gets the same answer: account-enumeration.test.ts)', async () => {
     const browser = server.browser();
     const cases: Array<[string, string]> = [
-      [newEmail(), 'No user found with that email!'],
       ['', 'This field is required.'],
       ['not-an-address', 'Enter a valid email address.'],
       ['a@b', 'Enter a valid email address.'],
@@ -164,11 +163,6 @@ describe('registration and e-mail confirmation', () => {
       assert.equal(fieldError(page, 'email'), message, email);
       assert.match(page, /aria-invalid="true"/);
     }
-    const confirmed = await server.make.user();
-    const res = await browser.submitForm('/user/resend_activation_email/', { email: confirmed.email });
-    assert.equal(res.status, 200);
-    assert.ok((await res.text()).includes('Your email is already confirmed.<br> No need for resending activation email :)'));
-    await mailbox.expectNone(confirmed.email, 300);
   });
 
   it('bad sign-up input re-renders the form with Django\'s messages and sends nothing', async () => {
@@ -181,10 +175,10 @@ describe('registration and e-mail confirmation', () => {
       [{ email: 'someone@' }, 'email', 'Enter a valid email address.'],
       [{ email: 'a b@example.com' }, 'email', 'Enter a valid email address.'],
       [{ email: 'evil@example.com\r\nBcc: x@example.com' }, 'email', 'Enter a valid email address.'],
-      [{ email: taken.email.toUpperCase() }, 'email', 'A user with that email already exists.'],
       [{ secondary_email: 'nope' }, 'secondary_email', 'Enter a valid email address.'],
       [{ password1: '' }, 'password1', 'This field is required.'],
       [{ password2: 'something-else-entirely' }, 'password2', 'The two password fields didn’t match.'],
+      [{ email: taken.email, password2: 'something-else-entirely' }, 'password2', 'The two password fields didn’t match.'],
       [{ password1: 'x'.repeat(5000), password2: 'x'.repeat(5000) }, 'password1', 'Ensure this value has at most 4096 characters (it has 5000).'],
       [{ password1: 'short', password2: 'short' }, 'password2', 'This password is too short. It must contain at least 8 characters.'],
       [{ password1: 'password123', password2: 'password123' }, 'password2', 'This password is too common.'],
@@ -248,7 +242,7 @@ describe('rate limits of the forms that send e-mail', () => {
     await mailbox.next(fields.email);
     await mailbox.next(fields.email);
     await mailbox.expectNone(fields.email, 500);
-    assert.equal((await browser.submitForm('/user/resend_activation_email/', { email: newEmail() })).status, 200, 'other addresses are not affected');
+    assert.equal((await browser.submitForm('/user/resend_activation_email/', { email: newEmail() })).status, 302, 'other addresses are not affected');
   });
 
   it('limits requests per client IP', async (t) => {

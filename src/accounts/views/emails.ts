@@ -82,3 +82,42 @@ export function emailChangeRequestedMail(site: string, person: Person, newEmail:
 <p>If you did not ask for this, change your password at once and contact your administrator.</p>`),
   };
 }
+
+/** Where someone who already has an account goes instead of signing up again. */
+interface SignInLinks { loginUrl: string; resetUrl: string }
+
+function signInText(links: SignInLinks): string {
+  return `To sign in:\n\n${links.loginUrl}\n\nForgotten your password? Choose a new one here:\n\n${links.resetUrl}\n`;
+}
+
+function signInHtml(links: SignInLinks): SafeHtml {
+  return html`${button(links.loginUrl, 'Sign in')}
+<p>Forgotten your password? <a href="${links.resetUrl}">Choose a new one</a>.</p>`;
+}
+
+/**
+ * To the owner of an address someone tried to sign up with (#17 item 8: the form answers as for a
+ * new address). `activationUrl`: a fresh activation link, when the account is not confirmed yet.
+ */
+export function registrationAttemptMail(site: string, links: SignInLinks & { activationUrl?: string }): Mail {
+  const activation = links.activationUrl;
+  return {
+    subject: `Sign-up attempt on ${site}`,
+    text: `Someone, perhaps you, tried to create an account on ${site} with this e-mail address, which already has an account. No new account was made, and yours is unchanged.\n\n${activation ? `Your address is not confirmed yet. To confirm it, open this link within 12 hours:\n\n${activation}\n\n` : ''}${signInText(links)}\nIf it was not you, you can ignore this e-mail.\n`,
+    html: frame('Sign-up attempt', html`<p>Someone, perhaps you, tried to create an account on ${site} with this e-mail address, which already has an account. No new account was made, and yours is unchanged.</p>
+${activation ? html`<p>Your address is not confirmed yet. Confirm it within 12 hours:</p>${button(activation, 'Verify email')}` : ''}
+${signInHtml(links)}
+<p>If it was not you, you can ignore this e-mail.</p>`),
+  };
+}
+
+/** To the owner of a confirmed address someone asked a new activation e-mail for (#17 item 8). */
+export function alreadyConfirmedMail(site: string, links: SignInLinks): Mail {
+  return {
+    subject: `Activation request on ${site}`,
+    text: `Someone, perhaps you, asked for a new activation e-mail for the account with this address on ${site}. Your address is already confirmed: there is nothing to activate.\n\n${signInText(links)}\nIf it was not you, you can ignore this e-mail.\n`,
+    html: frame('Activation request', html`<p>Someone, perhaps you, asked for a new activation e-mail for the account with this address on ${site}. Your address is already confirmed: there is nothing to activate.</p>
+${signInHtml(links)}
+<p>If it was not you, you can ignore this e-mail.</p>`),
+  };
+}

@@ -29,6 +29,6 @@ export function registerPage(v: RegisterView): string {
 
 export function activationSentPage(): string {
   return layout({ title: 'Check your mailbox' }, html`
-    <p role="status">We have sent you an e-mail with a link to confirm your address. Open it within 12 hours to activate your account.</p>
+    <p role="status">We have sent an e-mail to the address you entered, if an account can be made or activated with it. For a new account it holds a link to confirm your address: open it within 12 hours to activate your account.</p>
     <p>No e-mail? Look in your spam folder, or <a href="/user/resend_activation_email/">send the activation e-mail again</a>.</p>`);
 }

@@ -1,15 +1,14 @@
 // The "send the activation e-mail again" page (DJAM §6.6).
-import { html, type SafeHtml } from '../../http/views/html.ts';
-import { layout, message } from '../../http/views/layout.ts';
+import { html } from '../../http/views/html.ts';
+import { layout } from '../../http/views/layout.ts';
 import type { FieldErrors } from '../form-input.ts';
 import { csrfInput, field, formAlert } from './fields.ts';
 
-export interface ResendView { csrfToken: string; email?: string; errors?: FieldErrors; formError?: string; notice?: SafeHtml }
+export interface ResendView { csrfToken: string; email?: string; errors?: FieldErrors; formError?: string }
 
 export function resendPage(v: ResendView): string {
   const errors = v.errors ?? {};
   return layout({ title: 'Resend the activation e-mail' }, html`
-    ${message('notice', v.notice)}
     ${formAlert(errors, v.formError)}
     <form method="post" action="/user/resend_activation_email/" novalidate>
       ${csrfInput(v.csrfToken)}
