@@ -2,11 +2,13 @@
 // VALIDATION_FAILED naming the fields), shape responses and describe the API in the OpenAPI
 // document. The console imports these types.
 import { Type, type Static, type TSchema } from 'typebox';
-import { pageSchema } from './list-query.ts';
+import { decimalInteger, MAX_INT32, pageSchema } from './list-query.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+/** The id in a path or query string: plain decimal digits (#17 item 13), a number for the handler. */
+const PathId = decimalInteger(MAX_INT32);
+export const IdParams = Type.Object({ id: PathId });
 const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
 const Name150 = Type.String({ maxLength: 150 });
 const Password = Type.String({ minLength: 1, maxLength: 4096 });
@@ -55,9 +57,9 @@ export const PasswordBody = Type.Object({ password: Password }, { additionalProp
 export const TeamRef = Type.Object({ team_id: Type.Integer({ minimum: 1, maximum: 2147483647 }) }, { additionalProperties: false });
 export const RoleRef = Type.Object({ role_id: Type.Integer({ minimum: 1, maximum: 2147483647 }) }, { additionalProperties: false });
 export const UserRef = Type.Object({ user_id: Type.Integer({ minimum: 1, maximum: 2147483647 }) }, { additionalProperties: false });
-export const UserTeamParams = Type.Object({ id: IdParams.properties.id, teamId: IdParams.properties.id });
-export const UserRoleParams = Type.Object({ id: IdParams.properties.id, roleId: IdParams.properties.id });
-export const MemberParams = Type.Object({ id: IdParams.properties.id, userId: IdParams.properties.id });
+export const UserTeamParams = Type.Object({ id: PathId, teamId: PathId });
+export const UserRoleParams = Type.Object({ id: PathId, roleId: PathId });
+export const MemberParams = Type.Object({ id: PathId, userId: PathId });
 
 // Teams and roles
 

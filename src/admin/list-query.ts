@@ -1,18 +1,37 @@
 // The query string every admin list endpoint shares: page, page_size, sort (`name` or `-name`,
-// among the fields the resource allows) and search, with the filters a resource adds.
-import { Type, type TProperties } from 'typebox';
+// among the fields the resource allows) and search, with the filters a resource adds; and the
+// whole numbers of admin paths and query strings.
+import { Type, type TProperties, type TUnsafe } from 'typebox';
 import type { PageRequest } from '../db/paging.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
+
+/** PostgreSQL's `integer`: the largest id, and the largest page worth asking for. */
+export const MAX_INT32 = 2147483647;
+
+/**
+ * A whole number from 1 to `maximum` written as plain decimal digits, in a path or a query string
+ * (#17 item 13). The admin validator converts text with Number() and truncates, so `1.5`, `0x4`,
+ * `4e0`, `+4`, ` 4` and `04` would each name an id. Here any other text matches the string branch,
+ * which spares it the conversion, and the refinement then refuses whatever is not a number: plain
+ * digits in range reach the handler as a number, everything else is a 400 with one message.
+ */
+export function decimalInteger(maximum: number, options: { description?: string; default?: number } = {}): TUnsafe<number> {
+  const isInRange = (text: string) => /^[1-9][0-9]*$/.test(text) && Number(text) <= maximum;
+  const number = Type.Integer({ minimum: 1, maximum });
+  const otherText = Type.Refine(Type.String(), (text) => !isInRange(text));
+  const message = `must be a whole number from 1 to ${maximum}, in plain decimal digits`;
+  return Type.Unsafe<number>(Type.Refine(Type.Union([number, otherText], options), (value) => typeof value === 'number', () => message));
+}
 
 export interface ListQuery { page?: number; page_size?: number; sort?: unknown; search?: string }
 
 /** The querystring schema of a list: the shared paging fields, `sort` limited to `sortable`, and `filters`. */
 export function listQuerySchema<F extends TProperties>(sortable: string[], filters: F = {} as F) {
   return Type.Object({
-    page: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'Page number, from 1.' })),
-    page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Items per page.' })),
+    page: Type.Optional(decimalInteger(MAX_INT32, { default: 1, description: 'Page number, from 1.' })),
+    page_size: Type.Optional(decimalInteger(MAX_PAGE_SIZE, { default: DEFAULT_PAGE_SIZE, description: 'Items per page.' })),
     ...(sortable.length ? {
       sort: Type.Optional(Type.String({
         enum: sortable.flatMap((f) => [f, `-${f}`]), description: `Sort field, \`-\` first for descending: ${sortable.join(', ')}.`,

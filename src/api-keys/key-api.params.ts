@@ -45,11 +45,15 @@ export function isShortExpiryRequested(value: unknown): boolean {
   return value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
 }
 
+/** The largest user id: PostgreSQL's `integer` (a larger one made the look-up fail with a 500, #17 item 13). */
+const MAX_USER_ID = 2147483647;
+
 /**
- * §5.4 `account_id` as a user id: a JSON integer, or digits as form encoding sends them. Zero
- * and anything else give undefined, which means "the caller" (the original crashed on "abc").
+ * §5.4 `account_id` as a user id: a JSON integer, or digits as form encoding sends them. Zero,
+ * ids past the integer range and anything else give undefined, which means "the caller" (the
+ * original crashed on "abc").
  */
 export function accountIdOf(value: unknown): number | undefined {
   const id = typeof value === 'string' && /^\s*\+?\d{1,15}\s*$/.test(value) ? Number(value) : value;
-  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+  return typeof id === 'number' && Number.isInteger(id) && id > 0 && id <= MAX_USER_ID ? id : undefined;
 }

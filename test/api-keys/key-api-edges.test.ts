@@ -117,6 +117,16 @@ describe('resource keys (§5.3)', () => {
       assert.equal(res.body.username, 'admin@example.com', JSON.stringify(accountId));
     }
   });
+
+  test('#17 item 13: an account_id beyond the integer range of ids also means the superuser, never a 500', async () => {
+    for (const accountId of [2147483648, '2147483648', 999999999999999, '999999999999999']) {
+      for (const action of ['key_list', 'create_key']) {
+        const res = await F.post(action, F.keys.DM, { account_id: accountId });
+        assert.equal(res.status, 200, `${action} ${JSON.stringify(accountId)}: ${res.text}`);
+      }
+      assert.equal((await F.post('create_key', F.keys.DM, { account_id: accountId })).body.username, 'admin@example.com');
+    }
+  });
 });
 
 describe('expiry (§5.3 step 1)', () => {
