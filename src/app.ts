@@ -15,6 +15,7 @@ import type { SigningJwk } from './signing-keys/index.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerAllowedHosts } from './http/allowed-hosts.ts';
+import { registerHttpsRule } from './http/https-rule.ts';
 import { createPayloadCache, createProvider, interactionRoutes, mountProvider, providerSessionEnder, rewriteProviderUrl } from './oidc/index.ts';
 import { loginRoutes } from './accounts/login.routes.ts';
 import { selfServiceRoutes } from './accounts/accounts.routes.ts';
@@ -131,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(cookie);
   await app.register(formbody);
   registerAllowedHosts(app, config);
+  registerHttpsRule(app, config);
   registerSecurityHeaders(app, { hsts: config.baseUrl.startsWith('https://') });
   registerErrorHandler(app);
   await mountProvider(app, { ...deps, provider, clientCache, preventions });

@@ -1,8 +1,8 @@
 // react-admin's AuthProvider on the server session: no login form of our own (the server's
-// /accounts/login/ signs in), sign-out through /accounts/logout/, and the permission that decides
+// /accounts/login/ signs in), sign-out by a POST to /accounts/logout/, and the permission that decides
 // which menus show: `superuser` or `staff`.
 import type { AuthProvider } from 'react-admin';
-import { loginUrl, logoutUrl } from './http.ts';
+import { loginUrl, signOut } from './http.ts';
 import { cachedSession, displayName, forgetSession, loadSession } from './session.ts';
 
 type Permission = 'superuser' | 'staff';
@@ -25,9 +25,11 @@ async function session() {
 export const authProvider: AuthProvider = {
   login: async () => goToLogin(),
   logout: async () => {
+    // The token first: forgetSession() drops the copy /api/admin/session handed out.
+    signOut();
     forgetSession();
-    // An absolute URL: react-admin leaves the SPA for it.
-    return logoutUrl();
+    // The page is leaving for the server's answer; react-admin must not redirect meanwhile.
+    return new Promise<never>(() => undefined);
   },
   checkAuth: async () => {
     await session();

@@ -10,7 +10,25 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function loginUrl(next = `${window.location.pathname}${window.location.search}${window.location.hash}`): string {
   return `${window.location.origin}/accounts/login/?next=${encodeURIComponent(next)}`;
 }
+/** The server's sign-out confirmation page (for a link: signing out itself takes a POST with the token). */
 export const logoutUrl = (): string => `${window.location.origin}/accounts/logout/?next=${encodeURIComponent('/accounts/login/')}`;
+
+/**
+ * Signs out as the server's own pages do: a form POST with the CSRF token (a GET only asks to
+ * confirm). The browser leaves the SPA for the server's answer, the login page.
+ */
+export function signOut(): void {
+  const form = document.createElement('form');
+  form.method = 'post';
+  form.action = logoutUrl();
+  const token = document.createElement('input');
+  token.type = 'hidden';
+  token.name = 'csrfmiddlewaretoken';
+  token.value = csrfToken() ?? '';
+  form.append(token);
+  document.body.append(form);
+  form.submit();
+}
 
 let sessionCsrfToken: string | undefined;
 

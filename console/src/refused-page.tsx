@@ -1,6 +1,6 @@
 // What a signed-in person who is not staff sees instead of the console.
 import { Alert, Box, Button, Typography } from '@mui/material';
-import { logoutUrl } from './http.ts';
+import { logoutUrl, signOut } from './http.ts';
 
 export function RefusedPage({ message }: { message: string }) {
   return (
@@ -10,7 +10,8 @@ export function RefusedPage({ message }: { message: string }) {
       <Typography gutterBottom>
         The admin console is for staff members. Ask an administrator for staff access, or sign in with another account.
       </Typography>
-      <Button variant="contained" href={logoutUrl()}>Sign out</Button>
+      {/* Without script the link reaches the confirmation page; with it, one click signs out. */}
+      <Button variant="contained" href={logoutUrl()} onClick={(event) => { event.preventDefault(); signOut(); }}>Sign out</Button>
     </Box>
   );
 }

@@ -6,9 +6,11 @@ import type { SecretKeys } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
 import { authenticate, deleteSession, retryAfterOf, startSession, type CredentialThrottle } from '../users/index.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../http/cookies.ts';
-import { csrfToken, verifyCsrf } from '../http/csrf.ts';
+import { csrfToken, rotateCsrfToken, verifyCsrf } from '../http/csrf.ts';
+import { ownOrigins } from '../http/https-rule.ts';
 import { loadSession } from '../http/session.ts';
 import { loginPage, notConfirmedMessage } from './views/login.ts';
+import { logoutPage } from './views/logout.ts';
 import { safeNext } from './safe-next.ts';
 
 export interface LoginDeps {
@@ -21,8 +23,8 @@ export interface LoginDeps {
 
 const HOME_ROUTES: Record<string, string> = { login: '/accounts/login/', register: '/user/register/' };
 
-function ownOrigins(config: Config, request: FastifyRequest): string[] {
-  return [new URL(config.baseUrl).origin, `${request.protocol}://${request.host}`];
+function nextOf(request: FastifyRequest): string | undefined {
+  return safeNext((request.query as Record<string, unknown>).next, ownOrigins(request));
 }
 
 export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promise<void> {
@@ -42,7 +44,8 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
       const user = await authenticate(deps, email, password, { requireConfirmedEmail: true, recordLogin: false, ip: request.ip });
       const session = await startSession(deps, user, deps.config.DJAM_SESSION_TTL_SECONDS);
       setSessionCookie(request, reply, session.token, deps.config.DJAM_SESSION_TTL_SECONDS);
-      const next = safeNext((request.query as Record<string, unknown>).next, ownOrigins(deps.config, request));
+      rotateCsrfToken(deps.keys, request, reply, session.token);
+      const next = nextOf(request);
       request.log.info({ userId: user.id }, 'login.succeeded');
       return reply.redirect(next ?? `/user/account/edit/${user.id}/`, 302);
     } catch (err) {
@@ -55,17 +58,27 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
     }
   });
 
-  const logout = async (request: FastifyRequest, reply: FastifyReply) => {
+  // Signing out takes a POST with the token (issue #17 item 11): a GET, or a POST whose token
+  // fails, only shows the confirmation form, so another site cannot sign anyone out.
+  const confirmLogout = (request: FastifyRequest, reply: FastifyReply, error?: string) =>
+    reply.type('text/html').send(logoutPage({ csrfToken: csrfToken(deps.keys, request, reply), next: nextOf(request), error }));
+
+  app.get('/accounts/logout/', async (request, reply) => confirmLogout(request, reply));
+
+  app.post('/accounts/logout/', async (request, reply) => {
+    try {
+      verifyCsrf(deps.keys, request);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return confirmLogout(request, reply.status(err.status), err.message);
+    }
     const token = request.cookies[SESSION_COOKIE];
     if (token) await deleteSession(deps, token);
-    clearSessionCookie(reply);
+    clearSessionCookie(request, reply);
     await deps.onLogout(request, reply);
-    const next = safeNext((request.query as Record<string, unknown>).next, ownOrigins(deps.config, request));
     const target = deps.config.DJAM_LOGOUT_REDIRECT;
-    return reply.redirect(next ?? HOME_ROUTES[target] ?? target, 302);
-  };
-  app.get('/accounts/logout/', logout);
-  app.post('/accounts/logout/', logout);
+    return reply.redirect(nextOf(request) ?? HOME_ROUTES[target] ?? target, 302);
+  });
 
   app.get('/', async (request, reply) => {
     const session = await loadSession(deps, request);

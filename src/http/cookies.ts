@@ -5,9 +5,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export const SESSION_COOKIE = 'djam_sessionid';
 export const CSRF_COOKIE = 'XSRF-TOKEN';
 
-/** Secure cookies whenever the browser reached us over https (directly or via a trusted proxy). */
+/**
+ * Secure cookies whenever the browser reached us over https (directly or via a trusted proxy),
+ * and always in prod (issue #17 item 16), where plain http never reaches a page.
+ */
 export function isSecureRequest(request: FastifyRequest): boolean {
-  return request.protocol === 'https';
+  return request.transport?.secureCookies ?? request.protocol === 'https';
 }
 
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, maxAgeSeconds: number): void {
@@ -16,6 +19,6 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, t
   });
 }
 
-export function clearSessionCookie(reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecureRequest(request) });
 }

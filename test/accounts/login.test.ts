@@ -149,28 +149,59 @@ describe('login pages', () => {
     assert.equal(crossHost.searchParams.get('next'), `http://localhost:${port}/user/account/${user.id}/`);
   });
 
-  it('logout by GET redirects to the login page and ends the session on the server', async () => {
+  it('#17 item 11: logout by GET shows a confirmation form that posts the token, and keeps the session', async () => {
+    const user = await server.make.user();
+    const browser = await server.signIn(user.email, user.password);
+    const res = await browser.get('/accounts/logout/?next=/accounts/login/%3Fbye%3D1');
+    assert.equal(res.status, 200);
+    const page = await res.text();
+    assert.match(page, /<form method="post" action="\/accounts\/logout\/\?next=%2Faccounts%2Flogin%2F%3Fbye%3D1">/, 'next survives into the form');
+    assert.equal(csrfTokenIn(page), browser.cookie('XSRF-TOKEN'));
+    assert.ok(browser.cookie('djam_sessionid'), 'the cookie stays');
+    assert.equal((await browser.get('/user/account/')).status, 200, 'the session still works');
+  });
+
+  it('#17 item 11: a logout POST without a token, with a forged one, or from another site keeps the session', async () => {
+    const user = await server.make.user();
+    const browser = await server.signIn(user.email, user.password);
+    const token = csrfTokenIn(await (await browser.get('/user/account/')).text())!;
+    for (const [form, headers] of [
+      [{}, {}], [{ csrfmiddlewaretoken: 'forged.token' }, {}], [{ csrfmiddlewaretoken: token }, { origin: 'https://evil.example' }],
+    ] as const) {
+      const res = await browser.post('/accounts/logout/', form, headers);
+      assert.equal(res.status, 403, JSON.stringify({ form, headers }));
+      const page = await res.text();
+      assert.ok(csrfTokenIn(page), 'the page offers the confirmation form instead');
+      assert.equal((await browser.get('/user/account/')).status, 200, 'the session still works');
+    }
+  });
+
+  it('#17 item 11: the confirmation form signs out: the session ends on the server, a safe next is honoured', async () => {
     const user = await server.make.user();
     const browser = await server.signIn(user.email, user.password);
     const token = browser.cookie('djam_sessionid');
     assert.ok(token);
-    const out = await browser.get('/accounts/logout/');
+    const out = await browser.signOut('/accounts/login/?bye=1');
     assert.equal(out.status, 302);
-    assert.equal(out.headers.get('location'), '/accounts/login/');
+    assert.equal(out.headers.get('location'), '/accounts/login/?bye=1');
     assert.equal(browser.cookie('djam_sessionid'), undefined, 'the cookie is cleared');
     // Replaying the old cookie proves the session row is gone, not just the cookie.
     const replay = await fetch(`${server.url}/user/account/`, { headers: { cookie: `djam_sessionid=${token}` }, redirect: 'manual' });
     assert.equal(replay.status, 302);
     assert.match(replay.headers.get('location') ?? '', /\/accounts\/login\/\?next=/);
+    const plain = await (await server.signIn(user.email, user.password)).signOut();
+    assert.equal(plain.headers.get('location'), '/accounts/login/', 'DJAM_LOGOUT_REDIRECT without next');
   });
 
-  it('logout by POST works too, and honours a safe next', async () => {
+  it("#17 item 11: the account page's Sign out button posts the token and signs out", async () => {
     const user = await server.make.user();
     const browser = await server.signIn(user.email, user.password);
-    const out = await browser.post('/accounts/logout/?next=/accounts/login/%3Fbye%3D1', {});
+    const page = await (await browser.get('/user/account/')).text();
+    const form = /<form method="post" action="\/accounts\/logout\/"[^>]*>([\s\S]*?)<\/form>/.exec(page);
+    assert.ok(form, 'the navigation has a sign-out form');
+    const out = await browser.post('/accounts/logout/', { csrfmiddlewaretoken: csrfTokenIn(form[1])! });
     assert.equal(out.status, 302);
-    assert.equal(out.headers.get('location'), '/accounts/login/?bye=1');
-    assert.equal((await browser.get('/user/account/')).status, 302);
+    assert.equal((await browser.get('/user/account/')).status, 302, 'signed out');
   });
 
   for (const [format, encode] of [

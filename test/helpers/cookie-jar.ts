@@ -71,6 +71,16 @@ export class Browser {
     if (!token) throw new Error(`no CSRF token on ${pagePath} (status ${page.status})`);
     return this.post(actionPath ?? pagePath, { csrfmiddlewaretoken: token, ...fields });
   }
+
+  /** Signs out as a person does: the confirmation page, then its form (a POST with the token). */
+  async signOut(next?: string): Promise<Response> {
+    const page = await this.get(`/accounts/logout/${next === undefined ? '' : `?next=${encodeURIComponent(next)}`}`);
+    const htmlText = await page.text();
+    const action = /<form method="post" action="([^"]*)"/.exec(htmlText)?.[1]?.replaceAll('&amp;', '&');
+    const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(htmlText)?.[1];
+    if (!action || !token) throw new Error(`no sign-out form (status ${page.status})`);
+    return this.post(action, { csrfmiddlewaretoken: token });
+  }
 }
 
 export function basicAuth(id: string, secret: string): string {

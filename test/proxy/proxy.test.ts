@@ -131,7 +131,7 @@ describe('§8.1 identifying the caller', () => {
 
   test('a signed-out browser is anonymous again', async () => {
     const browser = await F.server.signIn(F.people.alice.email, F.people.alice.password);
-    await browser.get('/accounts/logout/');
+    await browser.signOut();
     await assertForbidden(await browser.get('/service/up'), 'after logout');
   });
 });
