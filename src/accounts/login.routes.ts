@@ -41,7 +41,7 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
     // failure page), not a re-rendered form answering 200.
     verifyCsrf(deps.keys, request);
     try {
-      const user = await authenticate(deps, email, password, { requireConfirmedEmail: true, recordLogin: false, ip: request.ip });
+      const user = await authenticate(deps, email, password, { requireConfirmedEmail: true, recordLogin: false, ip: request.ip, door: 'login-form', auditSuccess: true });
       const session = await startSession(deps, user, deps.config.DJAM_SESSION_TTL_SECONDS);
       setSessionCookie(request, reply, session.token, deps.config.DJAM_SESSION_TTL_SECONDS);
       rotateCsrfToken(deps.keys, request, reply, session.token);

@@ -19,7 +19,7 @@ export async function apiKeysAdminRoutes(app: AdminApp, deps: AdminDeps): Promis
         revoked: QueryBool,
         scope: Type.Optional(Type.String({ enum: ['resource', 'management'] })),
         expired: Type.Optional(Type.Boolean({ description: '`true`: expiry before now; `false`: expiry now or later.' })),
-        user_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+        user_id: Type.Optional(IdParams.properties.id),
       }),
     },
   }, async (request) => {

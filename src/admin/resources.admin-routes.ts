@@ -14,7 +14,7 @@ import { audited } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { accessRuleView, pageView, resourceView } from './views.ts';
 
-const QueryId = Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 }));
+const QueryId = Type.Optional(IdParams.properties.id);
 const blank = (s: string | null | undefined) => (s?.trim() ? s.trim() : null);
 
 export async function resourcesAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<void> {

@@ -58,7 +58,7 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps): Promi
     if (session && request.method === 'POST') verifyCsrf(deps.keys, request);
     return session;
   };
-  const owned = (s: ActiveSession, request: Req) => getOwnedClient(deps, s.user.id, /^\d+$/.test(request.params.id) ? Number(request.params.id) : NaN);
+  const owned = (s: ActiveSession, request: Req) => getOwnedClient(deps, s.user.id, /^[1-9]\d{0,9}$/.test(request.params.id) && Number(request.params.id) <= 2147483647 ? Number(request.params.id) : NaN);
 
   app.get('/o/applications/', async (request, reply) => {
     const s = await guard(request, reply);

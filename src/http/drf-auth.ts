@@ -33,7 +33,7 @@ export async function authenticateDrf(deps: DrfAuthDeps, request: FastifyRequest
   if (!basic) return { kind: 'anonymous' };
   if (basic === 'malformed') return { kind: 'bad-credentials' };
   try {
-    return { kind: 'user', user: await authenticate(deps, basic.email, basic.password, { requireConfirmedEmail: false, recordLogin: false, ip: request.ip }) };
+    return { kind: 'user', user: await authenticate(deps, basic.email, basic.password, { requireConfirmedEmail: false, recordLogin: false, ip: request.ip, door: 'basic' }) };
   } catch (err) {
     const retryAfterSeconds = retryAfterOf(err);
     if (retryAfterSeconds !== undefined) return { kind: 'throttled', retryAfterSeconds };

@@ -26,7 +26,7 @@ async function fromBasic(deps: CallerDeps, encoded: string, ip: string): Promise
   try {
     // Credentials on a request are no sign-in (Django's authenticate() leaves last_login alone, only
     // login() sets it): the users export filters on it, and a busy client must not write per call.
-    const user = await authenticate(deps, decoded.slice(0, i), decoded.slice(i + 1), { requireConfirmedEmail: false, recordLogin: false, ip });
+    const user = await authenticate(deps, decoded.slice(0, i), decoded.slice(i + 1), { requireConfirmedEmail: false, recordLogin: false, ip, door: 'proxy-basic' });
     return { user, via: 'basic' };
   } catch (err) {
     if (err instanceof AppError && err.code !== 'RATE_LIMITED') return 'rejected';

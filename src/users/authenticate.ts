@@ -5,6 +5,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { users } from '../db/schema.ts';
+import { recordAudit, systemActor, userActor } from '../access/index.ts';
 import { AppError } from '../errors.ts';
 import { admitPasswordAttempt, type CredentialThrottle } from './credential-throttle.ts';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
@@ -19,6 +20,13 @@ export interface AuthOptions {
    * authentication leaves it alone, and the users export filters on it (§7).
    */
   recordLogin?: boolean;
+  /**
+   * Which door asked, for the audit log. Failures are recorded at every door (the throttle
+   * bounds them); successes only where a person signs in (`audit-success`), not on each
+   * Basic-authenticated request.
+   */
+  door: string;
+  auditSuccess?: boolean;
 }
 
 type AuthDeps = { db: Db; throttle: CredentialThrottle };
@@ -34,8 +42,30 @@ async function checkPassword(deps: AuthDeps, email: string, password: string): P
   return user;
 }
 
+/** The sign-in as the audit log keeps it: who tried, from where, through which door, and why it failed. */
+async function auditSignIn(deps: AuthDeps, email: string, opts: AuthOptions, outcome: { user?: User; failure?: string }): Promise<void> {
+  const who = outcome.user ? userActor(outcome.user, opts.ip) : { ...systemActor, kind: 'user' as const, id: '-', label: email || '(none)' };
+  await recordAudit(deps.db, who, {
+    action: outcome.failure ? 'auth.sign-in-failed' : 'auth.signed-in', entityType: 'user', entityId: outcome.user?.id,
+    after: { door: opts.door, ip: opts.ip, ...(outcome.failure ? { reason: outcome.failure } : {}) },
+  });
+}
+
 /** Throws RATE_LIMITED (details.retryAfterSeconds) without checking the password when a limit is reached. */
 export async function authenticate(deps: AuthDeps, email: string, password: string, opts: AuthOptions): Promise<User> {
+  try {
+    const user = await checkThrottled(deps, email, password, opts);
+    if (opts.auditSuccess) await auditSignIn(deps, email, opts, { user });
+    return user;
+  } catch (err) {
+    // A refusal by the throttle checked nothing and costs the sender nothing: auditing each
+    // would turn a flood into one write per request.
+    if (err instanceof AppError && err.code !== 'RATE_LIMITED') await auditSignIn(deps, email, opts, { failure: err.code });
+    throw err;
+  }
+}
+
+async function checkThrottled(deps: AuthDeps, email: string, password: string, opts: AuthOptions): Promise<User> {
   const attempt = await admitPasswordAttempt(deps.throttle, email, opts.ip);
   const user = await checkPassword(deps, email, password);
   await attempt.succeeded();

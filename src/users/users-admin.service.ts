@@ -43,12 +43,26 @@ export interface UserChange {
   emailConfirmed?: boolean;
 }
 
-/** Applies the given fields; the username follows a changed e-mail, as the original's User.clean(). */
+/**
+ * The columns an e-mail change sets: the username follows (the original's User.clean()), and a
+ * new address someone else typed is unconfirmed unless the same change says it is confirmed —
+ * relying parties link accounts by a verified e-mail (#17 item 5). A pending self-service change
+ * is dropped: the administrator's address wins.
+ */
+async function emailColumns(deps: { db: Db }, userId: number, change: UserChange) {
+  if (change.email === undefined) return {};
+  const email = normaliseEmail(change.email);
+  const current = await getUser(deps, userId);
+  const isNew = current.email.toLowerCase() !== email.toLowerCase();
+  const confirmed = change.emailConfirmed ?? (isNew ? false : current.emailConfirmed);
+  return { email, username: email, emailConfirmed: confirmed, ...(isNew ? { pendingEmail: null } : {}) };
+}
+
+/** Applies the given fields. */
 export async function updateUser(deps: { db: Db }, userId: number, change: UserChange): Promise<User> {
-  const email = change.email === undefined ? undefined : normaliseEmail(change.email);
   try {
     const [user] = await deps.db.update(users)
-      .set({ ...change, ...(email === undefined ? {} : { email, username: email }), updatedAt: new Date() })
+      .set({ ...change, ...(await emailColumns(deps, userId, change)), updatedAt: new Date() })
       .where(eq(users.id, userId)).returning();
     if (!user) throw new AppError('USER_NOT_FOUND', { details: { id: userId } });
     await announceChange(deps.db, 'user', String(userId));

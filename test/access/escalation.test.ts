@@ -131,3 +131,16 @@ describe('#17 item 13: nobody removes their own administrator rights alone', () 
     assert.equal((await F.superuser.patch(`/users/${a.id}`, { is_superuser: false })).status, 200);
   });
 });
+
+describe('#17 item 5 (admin door): an address an administrator types is unconfirmed until confirmed', () => {
+  test('PATCH with a new e-mail clears email_confirmed unless the same change confirms it', async () => {
+    const u = await F.server.make.user({ emailConfirmed: true });
+    const moved = await F.staff.patch(`/users/${u.id}`, { email: `ceo-${u.id}@corp.example` });
+    assert.equal(moved.status, 200);
+    assert.equal(moved.body.email_confirmed, false, 'a relying party must not see the typed address as verified');
+    const recased = await F.staff.patch(`/users/${u.id}`, { email: `CEO-${u.id}@corp.example`, email_confirmed: true });
+    assert.equal(recased.body.email_confirmed, true);
+    const same = await F.staff.patch(`/users/${u.id}`, { email: `ceo-${u.id}@corp.example`, first_name: 'Same' });
+    assert.equal(same.body.email_confirmed, true, 'the same address (any case) keeps its state');
+  });
+});

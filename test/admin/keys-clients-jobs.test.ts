@@ -114,8 +114,10 @@ describe('admin clients', () => {
     assert.equal((await F.staff.get(`/clients/${created.body.id}`)).body.error, 'CLIENT_NOT_FOUND');
   });
 
-  test('a machine given the admin scope by staff can use the admin API', async () => {
-    const created = await F.staff.post('/clients', { name: 'Provisioner', client_type: 'confidential', grant_type: 'client_credentials', scope: 'admin' });
+  test('a machine given the admin scope by a superuser can use the admin API (#17 item 4: not by staff)', async () => {
+    const body = { name: 'Provisioner', client_type: 'confidential', grant_type: 'client_credentials', scope: 'admin' };
+    assert.equal((await F.staff.post('/clients', body)).body.error, 'SUPERUSER_REQUIRED');
+    const created = await F.superuser.post('/clients', { name: 'Provisioner', client_type: 'confidential', grant_type: 'client_credentials', scope: 'admin' });
     const token = await clientCredentialsToken(F.server, created.body.client_id, created.body.client_secret, 'admin');
     const res = await fetch(`${F.server.url}/api/admin/teams`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"name":"Provisioned"}' });
     assert.equal(res.status, 201);
