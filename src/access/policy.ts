@@ -54,6 +54,11 @@ function mayHandleKey(actor: Actor, k: KeyTarget): boolean {
 }
 
 const staffOnly = (actor: Actor) => actor.isStaff || actor.isSuperuser;
+
+/** Teams and roles carry GeoServer roles and access: changing those of other administrators is a superuser's. */
+function mayChangePrivileges(actor: Actor, t: { affected: UserTarget[] }): boolean {
+  return actor.isSuperuser || (staffOnly(actor) && t.affected.every((u) => !isAdmin(u) || isWholeSelf(actor, u)));
+}
 const superuserOnly = (actor: Actor) => actor.isSuperuser;
 
 export const policy = {
@@ -67,9 +72,10 @@ export const policy = {
   'api-key.manage': mayHandleKey,
   'client.configure': mayConfigureClient,
   'client.manage': mayConfigureClient,
-  'privileges.manage': staffOnly,
-  'jobs.manage': staffOnly,
-  'audit.read': staffOnly,
+  'privileges.change': mayChangePrivileges,
+  // Who may sign in to an application at all: a lock-out of everyone outside some teams,
+  // administrators included, is a superuser's decision.
+  'login-preventions.manage': superuserOnly,
   'signing-keys.manage': superuserOnly,
   'config.read': superuserOnly,
 } as const;

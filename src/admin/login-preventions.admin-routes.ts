@@ -9,7 +9,7 @@ import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import { IdParams, LoginPreventionCreate, LoginPreventionPage, LoginPreventionUpdate, LoginPreventionView, NoContent } from './admin.schemas.ts';
-import { audited } from '../access/index.ts';
+import { assertMay, audited } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { loginPreventionView, pageView } from './views.ts';
 
@@ -29,6 +29,7 @@ export async function loginPreventionsAdminRoutes(app: AdminApp, deps: AdminDeps
       body: LoginPreventionCreate,
     },
   }, async (request, reply) => {
+    assertMay(actorOf(request), 'login-preventions.manage');
     const client = await getClient(deps, request.body.client);
     await assertTeamsExist(deps.db, request.body.team_ids);
     if (await findLoginPreventionOfClient(deps, client.id)) {
@@ -49,6 +50,7 @@ export async function loginPreventionsAdminRoutes(app: AdminApp, deps: AdminDeps
   app.put('/login-preventions/:id', {
     schema: { ...adminDoc('admin_login_preventions_update', 'Replace the listed teams', { 200: LoginPreventionView }), params: IdParams, body: LoginPreventionUpdate },
   }, async (request) => {
+    assertMay(actorOf(request), 'login-preventions.manage');
     const before = await getLoginPrevention(deps, request.params.id);
     await assertTeamsExist(deps.db, request.body.team_ids);
     return audited(deps.db, actorOf(request), async (tx) => {
@@ -61,6 +63,7 @@ export async function loginPreventionsAdminRoutes(app: AdminApp, deps: AdminDeps
   app.delete('/login-preventions/:id', {
     schema: { ...adminDoc('admin_login_preventions_destroy', 'Delete a login prevention (the client is open to everyone again)', { 204: NoContent }), params: IdParams },
   }, async (request, reply) => {
+    assertMay(actorOf(request), 'login-preventions.manage');
     const before = await getLoginPrevention(deps, request.params.id);
     await audited(deps.db, actorOf(request), async (tx) => {
       await deleteLoginPrevention({ db: tx }, before.id);

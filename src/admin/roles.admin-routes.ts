@@ -1,10 +1,10 @@
 // /api/admin/roles: roles and who holds them (users directly, teams for their members).
-import { createNamedRole, deleteRole, getRole, listRoleHolders, listRolesPage, renameRole } from '../teams/index.ts';
+import { adminsHoldingRole, createNamedRole, deleteRole, getRole, listRoleHolders, listRolesPage, renameRole } from '../teams/index.ts';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import { IdParams, NameInput, NoContent, RoleDetail, RolePage, RoleView } from './admin.schemas.ts';
-import { audited } from '../access/index.ts';
+import { assertMay, audited } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { pageView, roleView } from './views.ts';
 
@@ -37,6 +37,7 @@ export async function rolesAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     schema: { ...adminDoc('admin_roles_update', 'Rename a role', { 200: RoleView, ...taken }), params: IdParams, body: NameInput },
   }, async (request) => {
     const before = await getRole(deps, request.params.id);
+    assertMay(actorOf(request), 'privileges.change', { affected: await adminsHoldingRole(deps, before.id) });
     const role = await audited(deps.db, actorOf(request), async (tx) => {
       const renamed = await renameRole({ db: tx }, before.id, request.body.name.trim());
       return { action: 'role.update', entityType: 'role', entityId: before.id, before: roleView(before), after: roleView(renamed), result: renamed };
@@ -48,6 +49,7 @@ export async function rolesAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     schema: { ...adminDoc('admin_roles_destroy', 'Delete a role (its grants and access rules go with it)', { 204: NoContent }), params: IdParams },
   }, async (request, reply) => {
     const before = await getRole(deps, request.params.id);
+    assertMay(actorOf(request), 'privileges.change', { affected: await adminsHoldingRole(deps, before.id) });
     await audited(deps.db, actorOf(request), async (tx) => {
       await deleteRole({ db: tx }, before.id);
       return { action: 'role.delete', entityType: 'role', entityId: before.id, before: roleView(before), result: undefined };

@@ -1,7 +1,7 @@
 // /api/admin/teams: teams, their members and the roles every member gets.
 import { Type } from 'typebox';
 import {
-  addTeamMember, createNamedTeam, deleteTeam, getRole, getTeam, grantRoleToTeam, listRolesOfTeam, listTeamMembers, listTeamsPage,
+  addTeamMember, adminsInTeams, createNamedTeam, deleteTeam, getRole, getTeam, grantRoleToTeam, listRolesOfTeam, listTeamMembers, listTeamsPage,
   removeTeamMember, renameTeam, revokeRoleFromTeam,
 } from '../teams/index.ts';
 import { getUser } from '../users/index.ts';
@@ -9,7 +9,7 @@ import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import { IdParams, MemberParams, NameInput, NoContent, RoleRef, TeamDetail, TeamPage, TeamView, UserRef } from './admin.schemas.ts';
-import { assertMay, audited } from '../access/index.ts';
+import { assertMay, audited, type Actor } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { pageView, teamView } from './views.ts';
 
@@ -17,6 +17,7 @@ const RoleParams = Type.Object({ id: IdParams.properties.id, roleId: IdParams.pr
 const taken = { 409: { description: '`NAME_TAKEN`', $ref: 'AdminError' } };
 
 export async function teamsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<void> {
+  const assertMayChangeTeam = async (actor: Actor, teamId: number) => assertMay(actor, 'privileges.change', { affected: await adminsInTeams(deps, [teamId]) });
   const detail = async (id: number) => {
     const team = await getTeam(deps, id);
     return { ...teamView(team), members: await listTeamMembers(deps, id), roles: await listRolesOfTeam(deps, id) };
@@ -44,6 +45,7 @@ export async function teamsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     schema: { ...adminDoc('admin_teams_update', 'Rename a team', { 200: TeamView, ...taken }), params: IdParams, body: NameInput },
   }, async (request) => {
     const before = await getTeam(deps, request.params.id);
+    await assertMayChangeTeam(actorOf(request), before.id);
     const team = await audited(deps.db, actorOf(request), async (tx) => {
       const renamed = await renameTeam({ db: tx }, before.id, request.body.name.trim());
       return { action: 'team.update', entityType: 'team', entityId: before.id, before: teamView(before), after: teamView(renamed), result: renamed };
@@ -55,6 +57,7 @@ export async function teamsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     schema: { ...adminDoc('admin_teams_destroy', 'Delete a team (its memberships and role grants go with it)', { 204: NoContent }), params: IdParams },
   }, async (request, reply) => {
     const before = await getTeam(deps, request.params.id);
+    await assertMayChangeTeam(actorOf(request), before.id);
     await audited(deps.db, actorOf(request), async (tx) => {
       await deleteTeam({ db: tx }, before.id);
       return { action: 'team.delete', entityType: 'team', entityId: before.id, before: teamView(before), result: undefined };
@@ -95,6 +98,7 @@ export async function teamsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   }, async (request, reply) => {
     const team = await getTeam(deps, request.params.id);
     const role = await getRole(deps, request.body.role_id);
+    await assertMayChangeTeam(actorOf(request), team.id);
     await audited(deps.db, actorOf(request), async (tx) => {
       await grantRoleToTeam({ db: tx }, role.id, team.id);
       return { action: 'team.role.add', entityType: 'team', entityId: team.id, after: { roleId: role.id, role: role.name }, result: undefined };
@@ -107,6 +111,7 @@ export async function teamsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   }, async (request) => {
     const team = await getTeam(deps, request.params.id);
     const role = await getRole(deps, request.params.roleId);
+    await assertMayChangeTeam(actorOf(request), team.id);
     await audited(deps.db, actorOf(request), async (tx) => {
       await revokeRoleFromTeam({ db: tx }, role.id, team.id);
       return { action: 'team.role.remove', entityType: 'team', entityId: team.id, before: { roleId: role.id, role: role.name }, result: undefined };

@@ -24,3 +24,4 @@ export {
   getResource, listAccessRulesPage, listLoginPreventionsPage, listResourcesPage, updateAccessRule, updateResource,
 } from './resources-admin.service.ts';
 export type { AccessRuleFilters, LoginPreventionView } from './resources-admin.service.ts';
+export { adminsHoldingRole, adminsInTeams } from './affected-admins.ts';

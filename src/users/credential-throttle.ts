@@ -87,10 +87,13 @@ export function retryAfterOf(err: unknown): number | undefined {
 
 /**
  * E-mail addresses match case-insensitively and usernames are usually the same text: one key per
- * account name, whether or not such an account exists (the count must not tell).
+ * account name, whether or not such an account exists (the count must not tell). The database
+ * folds case its own way (its lower('İ') is 'i', JavaScript's is 'i' + a combining dot), so the
+ * key folds further: compatibility forms decomposed and combining marks dropped, so that no
+ * spelling the database matches to an account counts apart from it.
  */
 function accountKey(name: string): string {
-  return name.trim().toLowerCase();
+  return name.trim().normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 interface PasswordAttempt {

@@ -144,3 +144,29 @@ describe('#17 item 5 (admin door): an address an administrator types is unconfir
     assert.equal(same.body.email_confirmed, true, 'the same address (any case) keeps its state');
   });
 });
+
+describe('#17 review: teams, roles and login preventions that reach administrators', () => {
+  test('staff cannot rename, delete or change the roles of a team or role an administrator is in', async () => {
+    const team = (await F.superuser.post('/teams', { name: 'admins-only' })).body;
+    await F.superuser.post(`/teams/${team.id}/members`, { user_id: F.ids.superuser });
+    const role = (await F.superuser.post('/roles', { name: 'geo-admin' })).body;
+    await F.superuser.post(`/users/${F.ids.superuser}/roles`, { role_id: role.id });
+    const other = (await F.superuser.post('/roles', { name: 'viewer' })).body;
+    for (const [what, res] of [
+      ['rename team', await F.staff.patch(`/teams/${team.id}`, { name: 'renamed' })],
+      ['grant role to team', await F.staff.post(`/teams/${team.id}/roles`, { role_id: other.id })],
+      ['delete team', await F.staff.delete(`/teams/${team.id}`)],
+      ['rename role', await F.staff.patch(`/roles/${role.id}`, { name: 'renamed' })],
+      ['delete role', await F.staff.delete(`/roles/${role.id}`)],
+      ['login prevention', await F.staff.post('/login-preventions', { client: (await F.superuser.post('/clients', { name: 'RP', client_type: 'confidential', grant_type: 'authorization_code', redirect_uris: [CALLBACK] })).body.id, team_ids: [] })],
+    ] as const) {
+      assert.equal(res.status, 403, what);
+      assert.equal(res.body.error, 'SUPERUSER_REQUIRED', what);
+    }
+    assert.equal((await F.superuser.get(`/teams/${team.id}`)).body.name, 'admins-only');
+    const plain = (await F.staff.post('/teams', { name: 'plain-team' })).body;
+    await F.staff.post(`/teams/${plain.id}/members`, { user_id: F.ids.member });
+    assert.equal((await F.staff.patch(`/teams/${plain.id}`, { name: 'plain-renamed' })).status, 200, 'teams of ordinary users stay staff work');
+    assert.equal((await F.staff.post(`/teams/${plain.id}/roles`, { role_id: other.id })).status, 201);
+  });
+});

@@ -99,6 +99,15 @@ test('#17 item 1: wrong passwords at one door count at the others', async () => 
   assertRetryAfter(await doors[4].knock(person, person.password, ip), 'credentials introspection, same account and IP');
 });
 
+test('#17 review: another spelling of the address the database folds to the same account shares its counter', async () => {
+  const person = await newPerson();
+  const ip = newIp();
+  for (let i = 0; i < PAIR_LIMIT; i++) assert.equal((await doors[2].knock(person, `wrong-${i}`, ip)).status, 403);
+  // The database's lower() reads a dotted capital I as i; JavaScript's adds a combining dot.
+  const spelled = person.email.replace(/i/, '\u0130').toUpperCase();
+  assertRetryAfter(await doors[2].knock({ ...person, email: spelled }, person.password, ip), 'the right password under another spelling');
+});
+
 test('#17 item 1: right passwords never add up', async () => {
   const person = await newPerson();
   const ip = newIp();
