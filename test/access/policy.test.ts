@@ -21,6 +21,14 @@ const rows: Row[] = [
     action: 'api-key.manage (revoke)',
     call: async (c, id, F) => c.patch(`/api-keys/${(await F.superuser.post('/api-keys', { user_id: id, scope: 'resource' })).body.id}`, { revoked: true }),
   },
+  {
+    action: 'privileges.change (rename a team the target is in)',
+    call: async (c, id, F) => {
+      const team = (await F.superuser.post('/teams', { name: `in-${id}` })).body;
+      await F.superuser.post(`/teams/${team.id}/members`, { user_id: id });
+      return c.patch(`/teams/${team.id}`, { name: `renamed-${id}` });
+    },
+  },
   { action: 'api-key.manage (delete)', call: async (c, id, F) => c.delete(`/api-keys/${(await F.superuser.post('/api-keys', { user_id: id, scope: 'resource' })).body.id}`) },
 ];
 
