@@ -1,8 +1,11 @@
 // The API keys part of the account page (DJAM §6.9, when DJAM_SHOW_API_KEYS_IN_DASHBOARD is on):
 // the user's usable resource keys, and what the user may do to them there. Only their own
-// resource keys: management keys stay an administrator's business (§5.6).
-import { createApiKey, daysFromNow, listKeysOfUser, rotateKey, setKeyExpiry, setKeyRevoked, type ListedKey } from '../api-keys/index.ts';
+// resource keys: management keys stay an administrator's business (§5.6). The page's session is
+// the actor: the policy is asked and every change is in the audit log (api-keys-manage.service.ts).
+import type { Actor } from '../access/index.ts';
+import { daysFromNow, issueKeyFor, listKeysOfUser, rotateApiKey, updateHeldKey, type ListedKey } from '../api-keys/index.ts';
 import { AppError } from '../errors.ts';
+import type { User } from '../users/index.ts';
 import type { AccountDeps } from './accounts.deps.ts';
 
 export type KeyAction = 'create' | 'renew' | 'rotate' | 'revoke';
@@ -18,15 +21,16 @@ async function getActiveOwnKey(deps: AccountDeps, userId: number, keyId: number)
   return key;
 }
 
-/** Applies one action of the page; `keyId` is ignored by `create`. */
-export async function applyKeyAction(deps: AccountDeps, userId: number, action: KeyAction, keyId?: number): Promise<void> {
+/** Applies one action of the page to a key of `user`, the signed-in `actor`; `keyId` is ignored by `create`. */
+export async function applyKeyAction(deps: AccountDeps, actor: Actor, user: User, action: KeyAction, keyId?: number): Promise<void> {
   const expiry = daysFromNow(deps.config.DJAM_APIKEY_EXPIRE_DAYS);
+  const owner = { id: user.id, isStaff: user.isStaff, isSuperuser: user.isSuperuser };
   if (action === 'create') {
-    await createApiKey(deps, { userId, scope: 'resource', expiry });
+    await issueKeyFor(deps, actor, owner, { scope: 'resource', expiry });
     return;
   }
-  const key = await getActiveOwnKey(deps, userId, keyId ?? -1);
-  if (action === 'renew') await setKeyExpiry(deps, key.id, expiry);
-  else if (action === 'revoke') await setKeyRevoked(deps, key.id, true);
-  else await rotateKey(deps, { id: key.id, userId }, { newExpiry: expiry });
+  const key = { ...await getActiveOwnKey(deps, user.id, keyId ?? -1), userId: user.id, owner };
+  if (action === 'renew') await updateHeldKey(deps, actor, key, { expiry });
+  else if (action === 'revoke') await updateHeldKey(deps, actor, key, { revoked: true });
+  else await rotateApiKey(deps, actor, key, { newExpiry: expiry });
 }

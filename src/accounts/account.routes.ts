@@ -1,6 +1,7 @@
 // The account page (DJAM §6.9): the signed-in user's own profile (another user's id is 403, a
 // non-numeric one 404), the profile form, and the Resources section with its API-key actions.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { userActor } from '../access/index.ts';
 import { listUsableResources } from '../teams/index.ts';
 import { AppError, catalogue } from '../errors.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';
@@ -82,7 +83,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps & { 
     verifyCsrf(deps.keys, request);
     const { keyId, action = 'create' } = request.params;
     if (keyId !== undefined && (!/^\d{1,15}$/.test(keyId) || !PAGE_KEY_ACTIONS.includes(action))) throw new AppError('NOT_FOUND');
-    await applyKeyAction(deps, session.user.id, action as KeyAction, keyId === undefined ? undefined : Number(keyId));
+    await applyKeyAction(deps, userActor(session.user, request.ip), session.user, action as KeyAction, keyId === undefined ? undefined : Number(keyId));
     request.log.info({ userId: session.user.id, keyId, action }, 'account.api_key_changed');
     return reply.redirect(`/user/account/${session.user.id}/?keys=${action}#api-keys`, 302);
   };

@@ -90,12 +90,13 @@ export async function revokeKeys(deps: Deps, ids: number[]): Promise<void> {
   await announceKeyChanges(deps.db, ids);
 }
 
-/** Revokes the old key (optionally moving its expiry) and issues a new resource key, atomically. */
+/**
+ * Revokes the old key (optionally moving its expiry) and issues a new resource key. Run it in a
+ * transaction (rotateApiKey does, with the audit entry) so that both or neither happen.
+ */
 export async function rotateKey(deps: Deps, old: { id: number; userId: number }, opts: { oldExpiry?: Date; newExpiry: Date }) {
-  const created = await deps.db.transaction(async (tx) => {
-    await tx.update(apiKeys).set({ revoked: true, lastModified: new Date(), ...(opts.oldExpiry ? { expiry: opts.oldExpiry } : {}) }).where(eq(apiKeys.id, old.id));
-    return createApiKey({ db: tx as unknown as Db, keys: deps.keys }, { userId: old.userId, scope: 'resource', expiry: opts.newExpiry });
-  });
+  await deps.db.update(apiKeys).set({ revoked: true, lastModified: new Date(), ...(opts.oldExpiry ? { expiry: opts.oldExpiry } : {}) }).where(eq(apiKeys.id, old.id));
+  const created = await createApiKey(deps, { userId: old.userId, scope: 'resource', expiry: opts.newExpiry });
   await announceKeyChanges(deps.db, [old.id]);
   return created;
 }

@@ -14,7 +14,7 @@ import type { LastUsedRecorder } from './last-used.ts';
 import { authenticateManagementKey } from './key-api.auth.ts';
 import { spacedJson } from './key-api.format.ts';
 import { keyActionDocs, keyApiBodySchemas } from './key-api.schemas.ts';
-import { KEY_ACTIONS, runKeyAction } from './key-api.service.ts';
+import { KEY_ACTIONS, keyApiActor, runKeyAction } from './key-api.service.ts';
 
 export interface KeyApiDeps {
   config: Config; db: Db; keys: SecretKeys; keyUsage: LastUsedRecorder;
@@ -67,7 +67,8 @@ export async function keyApiRoutes(app: FastifyInstance, deps: KeyApiDeps): Prom
 
     for (const action of KEY_ACTIONS) {
       scope.post(`${BASE}${action}/`, documentedBy(keyActionDocs(action)), async (request, reply) => {
-        const answer = await runKeyAction(deps, action, callers.get(request)!, fieldsOf(request.body));
+        const caller = callers.get(request)!;
+        const answer = await runKeyAction(deps, action, caller, keyApiActor(caller, request.ip), fieldsOf(request.body));
         return reply.type('application/json').send(spacedJson(answer));
       });
       // Other methods name no action, which the original's permission check refuses (§5.3).
