@@ -2,16 +2,19 @@
 // VALIDATION_FAILED naming the fields), shape responses and describe the API in the OpenAPI
 // document. The console imports these types.
 import { Type, type Static, type TSchema } from 'typebox';
-import { decimalInteger, MAX_INT32, pageSchema } from './list-query.ts';
+import { decimalInteger, MAX_INT32, MULTI_LINE, pageSchema, SINGLE_LINE } from './list-query.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
 /** The id in a path or query string: plain decimal digits (#17 item 13), a number for the handler. */
 const PathId = decimalInteger(MAX_INT32);
 export const IdParams = Type.Object({ id: PathId });
-const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
-const Name150 = Type.String({ maxLength: 150 });
-const Password = Type.String({ minLength: 1, maxLength: 4096 });
+/** Text on one line: no C0 control character (#17 review: NUL would reach PostgreSQL, which refuses it). */
+const Line = (options: { minLength?: number; maxLength: number; format?: string; description?: string }) => Type.String({ ...options, pattern: SINGLE_LINE });
+const Email = Line({ format: 'email', minLength: 3, maxLength: 254 });
+const Name150 = Line({ maxLength: 150 });
+// Any character but NUL, which no sign-in door accepts in a password.
+const Password = Type.String({ minLength: 1, maxLength: 4096, pattern: '^[^\\u0000]*$' });
 /** `true`/`false` in a query string. */
 export const QueryBool = Type.Optional(Type.Boolean());
 
@@ -63,7 +66,8 @@ export const MemberParams = Type.Object({ id: PathId, userId: PathId });
 
 // Teams and roles
 
-const NameBody = Type.String({ minLength: 1, maxLength: 150, pattern: '\\S' });
+// Something besides spaces, and no control character.
+const NameBody = Type.String({ minLength: 1, maxLength: 150, pattern: '^(?=\\s*\\S)[^\\u0000-\\u001f]*$' });
 export const TeamView = Type.Object({ id: Type.Integer(), name: Type.String(), created_at: DateTime, updated_at: DateTime });
 export const TeamDetail = Type.Object({
   ...TeamView.properties,
@@ -84,10 +88,10 @@ export const ResourceView = Type.Object({
 });
 export const ResourcePage = pageSchema(ResourceView);
 export const ResourceInput = Type.Object({
-  slug: Type.String({ minLength: 1, maxLength: 50 }),
-  url: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
-  description: Type.Optional(Nullable(Type.String({ maxLength: 10000 }))),
-  type: Type.Optional(Nullable(Type.String({ maxLength: 100, description: '`Upstream Service` (proxied to `url`) or empty.' }))),
+  slug: Line({ minLength: 1, maxLength: 50 }),
+  url: Type.Optional(Nullable(Line({ maxLength: 2000 }))),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 10000, pattern: MULTI_LINE }))),
+  type: Type.Optional(Nullable(Line({ maxLength: 100, description: '`Upstream Service` (proxied to `url`) or empty.' }))),
 }, { additionalProperties: false });
 export const AccessRuleView = Type.Object({ id: Type.Integer(), resource_id: Type.Integer(), role_id: Type.Integer(), active: Type.Boolean(), created_at: DateTime });
 export const AccessRulePage = pageSchema(AccessRuleView);
@@ -130,12 +134,12 @@ export const ClientView = Type.Object({
 });
 export const ClientPage = pageSchema(ClientView);
 export const ClientInput = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: Line({ minLength: 1, maxLength: 100 }),
   client_type: Type.String({ enum: ['confidential', 'public'] }),
   grant_type: Type.String({ enum: ['authorization_code', 'client_credentials'] }),
-  redirect_uris: Type.Optional(Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 50 })),
-  post_logout_redirect_uris: Type.Optional(Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 50 })),
-  scope: Type.Optional(Type.String({ maxLength: 2000, description: 'Space-separated; `admin` lets the client call this API.' })),
+  redirect_uris: Type.Optional(Type.Array(Line({ maxLength: 2000 }), { maxItems: 50 })),
+  post_logout_redirect_uris: Type.Optional(Type.Array(Line({ maxLength: 2000 }), { maxItems: 50 })),
+  scope: Type.Optional(Line({ maxLength: 2000, description: 'Space-separated; `admin` lets the client call this API.' })),
   require_consent: Type.Optional(Type.Boolean()),
   jwt_alg: Type.Optional(Type.String({ enum: ['RS256', 'HS256'] })),
 }, { additionalProperties: false });

@@ -4,10 +4,10 @@ import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import { AuditPage } from './admin.schemas.ts';
 import { listAuditEntries } from './audit.service.ts';
-import { listQuerySchema, toPageRequest } from './list-query.ts';
+import { listQuerySchema, queryText, toPageRequest } from './list-query.ts';
 import { auditEntryView, pageView } from './views.ts';
 
-const Text = Type.Optional(Type.String({ maxLength: 255 }));
+const Text = Type.Optional(queryText(255));
 
 export async function auditAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<void> {
   app.get('/audit-log', {

@@ -6,7 +6,7 @@ import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import { IdParams, JobPage, JobView } from './admin.schemas.ts';
 import { audited } from '../access/index.ts';
-import { listQuerySchema, toPageRequest } from './list-query.ts';
+import { listQuerySchema, queryText, toPageRequest } from './list-query.ts';
 import { jobView, pageView } from './views.ts';
 
 export async function jobsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<void> {
@@ -15,7 +15,7 @@ export async function jobsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<v
       ...adminDoc('admin_jobs_list', 'Background jobs, newest first; filter by status or type', { 200: JobPage }),
       querystring: listQuerySchema(['id', 'run_at', 'updated_at'], {
         status: Type.Optional(Type.String({ enum: ['pending', 'relayed', 'running', 'done', 'dead'] })),
-        type: Type.Optional(Type.String({ maxLength: 100 })),
+        type: Type.Optional(queryText(100)),
       }),
     },
   }, async (request) => pageView(await listJobsPage(deps, toPageRequest(request.query), { status: request.query.status, type: request.query.type }), jobView));

@@ -32,7 +32,9 @@ export async function checkCredentials(deps: { db: Db; throttle: CredentialThrot
   const password = decodeBase64Ascii(encodedPassword);
   if (username === undefined || password === undefined) return { outcome: 'malformed' };
   const attempt = await admitPasswordAttempt(deps.throttle, username, ip);
-  const user = await findUserByUsername(deps, username);
+  // #17 review: PostgreSQL refuses NUL in text, so no stored username holds one; the original
+  // answered such a name with a 500, and GeoServer can only read it as "no such user".
+  const user = username.includes('\0') ? undefined : await findUserByUsername(deps, username);
   if (!user) return { outcome: 'unknown-user' };
   const isValid = user.isActive && Boolean(user.password) && await verifyPassword(password, user.password);
   if (!isValid) return { outcome: 'wrong-password' };

@@ -1,19 +1,19 @@
-// What crosses the proxy: the request minus DJAM's own credentials (session and CSRF cookies,
-// a consumed Authorization header, the authkey parameter) and minus identity and proxy-hop
+// What crosses the proxy: the request minus DJAM's own credentials (its cookies and the
+// provider's, as upstream-isolation.ts names them; a consumed Authorization header, the authkey parameter) and minus identity and proxy-hop
 // headers a client could forge, plus X-Forwarded-* and the signed identity; on the way back,
 // redirects to the upstream are rewritten to this server.
 import type { IncomingHttpHeaders } from 'node:http';
-import { CSRF_COOKIE, SESSION_COOKIE } from '../http/cookies.ts';
+import type { Isolation } from './upstream-isolation.ts';
 
-const OWN_COOKIES = new Set([SESSION_COOKIE, CSRF_COOKIE]);
 // §8.3: the original drops Remote-User; an upstream behind an auth proxy may trust it. #17 item
 // 15: Forwarded and X-Real-IP describe hops only proxies may speak of (DJAM's X-Forwarded-* say
 // who the client is), and Proxy-Authorization is a credential for a proxy, not the upstream.
 const FORGEABLE = ['remote-user', 'x-csrftoken', 'forwarded', 'x-real-ip', 'proxy-authorization'];
 
-export function stripOwnCookies(cookieHeader: string | undefined): string | undefined {
+/** The Cookie header without DJAM's cookies (a pair without `=` is taken as a name, as an upstream reading it would). */
+function stripOwnCookies(cookieHeader: string | undefined, isOwnCookie: Isolation['isOwnCookie']): string | undefined {
   if (!cookieHeader) return undefined;
-  const kept = cookieHeader.split(';').map((c) => c.trim()).filter((c) => c && !OWN_COOKIES.has(c.split('=')[0]));
+  const kept = cookieHeader.split(';').map((c) => c.trim()).filter((c) => c && !isOwnCookie(c.split('=')[0]));
   return kept.length ? kept.join('; ') : undefined;
 }
 
@@ -39,7 +39,10 @@ export function forwardedQuery(rawUrl: string, upstreamSearch: string): string {
   return [upstreamSearch.replace(/^\?/, ''), ...pairs].filter(Boolean).join('&');
 }
 
-export interface ForwardContext { consumedAuthorization: boolean; identity: string; clientIp: string; proto: string; host: string; hasBody: boolean }
+export interface ForwardContext {
+  consumedAuthorization: boolean; identity: string; clientIp: string; proto: string; host: string; hasBody: boolean;
+  isOwnCookie: Isolation['isOwnCookie'];
+}
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message: the upstream
@@ -86,7 +89,7 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, ctx: Forwar
     if (canonical === 'content-length' && !ctx.hasBody) continue;
     out[name] = headers[name]!;
   }
-  const cookie = forwardable(headers, listed, 'cookie') ? stripOwnCookies(headers.cookie) : undefined;
+  const cookie = forwardable(headers, listed, 'cookie') ? stripOwnCookies(headers.cookie, ctx.isOwnCookie) : undefined;
   if (cookie) out.cookie = cookie;
   if (!ctx.consumedAuthorization && forwardable(headers, listed, 'authorization')) out.authorization = headers.authorization!;
   // The client as Fastify resolved it through the trusted proxies only (DJAM_TRUST_PROXY): one

@@ -82,7 +82,10 @@ async function forward(proxying: Proxying, request: ProxyRequest, reply: Fastify
 function send({ agent, isolation }: Proxying, reply: FastifyReply, request: ProxyRequest, route: AnswerRoute, who: { via: CallerVia; identity: string }): void {
   const { protocol: proto, host } = request;
   const body = request.body instanceof Readable ? request.body : undefined;
-  const ctx = { consumedAuthorization: who.via === 'basic' || who.via === 'bearer', identity: who.identity, clientIp: request.ip, proto, host, hasBody: body !== undefined };
+  const ctx = {
+    consumedAuthorization: who.via === 'basic' || who.via === 'bearer', identity: who.identity, clientIp: request.ip, proto, host,
+    hasBody: body !== undefined, isOwnCookie: isolation.isOwnCookie,
+  };
   const query = forwardedQuery(request.url, route.upstream.search);
   const exchange = {
     origin: route.target.origin,

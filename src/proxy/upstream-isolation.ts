@@ -1,7 +1,8 @@
 // #17 item 7: proxied upstreams answer on DJAM's own origin, where the browser holds DJAM's
-// session and the admin console lives. So an upstream may not set DJAM's cookies, its own cookies
-// are kept to /service/<slug>, and its answers run sandboxed (an opaque origin: no same-origin
-// reach into /admin/, the admin API or DJAM's cookies) unless the operator exempts the service.
+// session and the admin console lives. So an upstream may neither set nor receive DJAM's cookies
+// nor clear the origin's data, its own cookies are kept to /service/<slug>, and its answers run
+// sandboxed (an opaque origin: no same-origin reach into /admin/, the admin API or DJAM's
+// cookies) unless the operator exempts the service.
 import type { IncomingHttpHeaders } from 'node:http';
 import type Provider from 'oidc-provider';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../http/cookies.ts';
@@ -17,8 +18,11 @@ const SANDBOX = 'sandbox allow-scripts allow-forms allow-popups allow-modals all
 const OWN_PREFIX = 'djam_';
 
 export interface Isolation {
-  /** Lower-cased names of the cookies DJAM sets or reads besides the `djam_` ones. */
-  reservedCookies: ReadonlySet<string>;
+  /**
+   * Whether a cookie name is DJAM's (any case): every `djam_` one and the provider's. An upstream
+   * may not set these, and is not sent them (#17 review).
+   */
+  isOwnCookie(name: string): boolean;
   sandboxExempt: ReadonlySet<string>;
 }
 
@@ -28,7 +32,14 @@ interface IsolatedRoute { upstream: URL; slug: string }
 export function createIsolation(provider: Provider, sandboxExempt: readonly string[]): Isolation {
   const providerCookies = (['session', 'interaction', 'resume'] as const).map((type) => provider.cookieName(type));
   const names = [SESSION_COOKIE, CSRF_COOKIE, ...providerCookies, ...providerCookies.map((name) => `${name}.sig`)];
-  return { reservedCookies: new Set(names.map((name) => name.toLowerCase())), sandboxExempt: new Set(sandboxExempt) };
+  const reserved = new Set(names.map((name) => name.toLowerCase()));
+  return {
+    isOwnCookie: (name) => {
+      const key = name.trim().toLowerCase();
+      return key.startsWith(OWN_PREFIX) || reserved.has(key);
+    },
+    sandboxExempt: new Set(sandboxExempt),
+  };
 }
 
 /**
@@ -54,7 +65,7 @@ function scopedCookie(line: string, route: IsolatedRoute, isolation: Isolation):
   const [pair, ...attributes] = line.split(';');
   const { key: name, value } = splitPair(pair);
   // A nameless cookie (`=djam_sessionid=x`, or no `=` at all) goes back to us as its value alone.
-  if (value === undefined || !name || name.startsWith(OWN_PREFIX) || isolation.reservedCookies.has(name)) return undefined;
+  if (value === undefined || !name || isolation.isOwnCookie(name)) return undefined;
   let path: string | undefined;
   const kept = [pair.trim()];
   for (const attribute of attributes) {
@@ -74,6 +85,9 @@ function scopedCookies(value: string | string[], route: IsolatedRoute, isolation
 
 /** Applies the isolation to the answer's headers, in place. */
 export function isolateAnswer(headers: IncomingHttpHeaders, route: IsolatedRoute, isolation: Isolation): void {
+  // #17 review: Clear-Site-Data acts on the whole origin, which is DJAM's: it would sign the user
+  // out and could wipe the console's storage. Sandboxed or not, an upstream may not send it.
+  delete headers['clear-site-data'];
   const cookies = headers['set-cookie'];
   if (cookies !== undefined) {
     const scoped = scopedCookies(cookies, route, isolation);

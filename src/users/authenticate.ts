@@ -31,9 +31,21 @@ export interface AuthOptions {
 
 type AuthDeps = { db: Db; throttle: CredentialThrottle };
 
+// PostgreSQL refuses NUL in text (a 500 if it reached a query), and no e-mail address holds a
+// control character: such credentials are simply wrong (#17 review). Passwords are only hashed,
+// but one with a NUL could never have been set through a form either.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_IN_EMAIL = /[\u0000-\u001f]/;
+const CONTROL_IN_EMAIL_ALL = new RegExp(CONTROL_IN_EMAIL.source, 'g');
+
+/** Credentials no account can have: checked like an unknown user's, so the time taken tells nothing. */
+function isImpossible(email: string, password: string): boolean {
+  return CONTROL_IN_EMAIL.test(email) || password.includes('\0');
+}
+
 /** The active user this e-mail and password name, or INVALID_CREDENTIALS. */
 async function checkPassword(deps: AuthDeps, email: string, password: string): Promise<User> {
-  const user = email ? await findUserByEmail(deps, email) : undefined;
+  const user = email && !isImpossible(email, password) ? await findUserByEmail(deps, email) : undefined;
   if (!user || !user.isActive || !user.password) {
     await burnPasswordCheck(password);
     throw new AppError('INVALID_CREDENTIALS');
@@ -44,7 +56,8 @@ async function checkPassword(deps: AuthDeps, email: string, password: string): P
 
 /** The sign-in as the audit log keeps it: who tried, from where, through which door, and why it failed. */
 async function auditSignIn(deps: AuthDeps, email: string, opts: AuthOptions, outcome: { user?: User; failure?: string }): Promise<void> {
-  const who = outcome.user ? userActor(outcome.user, opts.ip) : { ...systemActor, kind: 'user' as const, id: '-', label: email || '(none)' };
+  const label = email.replace(CONTROL_IN_EMAIL_ALL, '\uFFFD') || '(none)'; // the log is text too
+  const who = outcome.user ? userActor(outcome.user, opts.ip) : { ...systemActor, kind: 'user' as const, id: '-', label };
   await recordAudit(deps.db, who, {
     action: outcome.failure ? 'auth.sign-in-failed' : 'auth.signed-in', entityType: 'user', entityId: outcome.user?.id,
     after: { door: opts.door, ip: opts.ip, ...(outcome.failure ? { reason: outcome.failure } : {}) },

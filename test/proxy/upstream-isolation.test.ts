@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { basicOf, echoOf, startProxyFixture, type ProxyFixture } from './proxy.fixture.ts';
 
 const SANDBOX = 'sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads';
+const CALLBACK = 'http://localhost:8100/cb';
 
 let F: ProxyFixture;
 let alice: string;
@@ -70,4 +71,33 @@ test('#17 item 7: a service listed in DJAM_PROXY_SANDBOX_EXEMPT is not sandboxed
   const cookies = await fetch(`${F.B}${headersPath('root', [['set-cookie', 'a=1; Path=/'], ['set-cookie', 'djam_sessionid=evil']])}`, { headers: { authorization: alice } });
   await cookies.text();
   assert.deepEqual(cookies.headers.getSetCookie(), ['a=1; Path=/service/root']);
+});
+
+test("#17 review: the upstream is sent none of DJAM's or the provider's cookies, but its own and others", async () => {
+  // A browser that signed in and went through an authorization holds the provider's session cookies.
+  await F.server.make.client({ clientId: 'isolated', clientSecret: 'isolatedsecret', redirectUris: [CALLBACK], requireConsent: false, scope: 'openid' });
+  const browser = await F.server.signIn(F.people.alice.email, F.people.alice.password);
+  const query = new URLSearchParams({ response_type: 'code', client_id: 'isolated', redirect_uri: CALLBACK, scope: 'openid' });
+  assert.match((await browser.get(`/openid/authorize?${query}`)).headers.get('location') ?? '', /[?&]code=/);
+  const held = [...browser.cookies.values()].map((c) => c.name);
+  assert.ok(held.includes('_session') && held.includes('_session.sig'), held.join());
+  browser.cookies.set('theme;/', { name: 'theme', value: 'dark', path: '/' });
+  const fromBrowser = await echoOf(await browser.get('/service/up'));
+  assert.equal(fromBrowser.headers.cookie, 'theme=dark');
+
+  // Every reserved name, in any case and bare, sent by hand among ordinary ones.
+  const reserved = ['djam_sessionid', 'djam_password_reset', 'DJAM_other', 'XSRF-TOKEN', '_session', '_session.sig', '_Session',
+    '_interaction', '_interaction.sig', '_interaction_resume', '_interaction_resume.sig'];
+  const cookie = ['theme=dark', ...reserved.map((name) => `${name}=x`), '_session_theme=x', 'djam_sessionid', 'upstream_cookie=1'].join('; ');
+  const byHand = await echoOf(await fetch(`${F.B}/service/up`, { headers: { authorization: alice, cookie } }));
+  assert.equal(byHand.headers.cookie, 'theme=dark; _session_theme=x; upstream_cookie=1');
+});
+
+test("#17 review: an upstream cannot clear the site data of DJAM's origin, sandboxed or not", async () => {
+  for (const slug of ['up', 'root']) {
+    const res = await fetch(`${F.B}${headersPath(slug, [['clear-site-data', '"cookies", "storage"'], ['x-kept', '1']])}`, { headers: { authorization: alice } });
+    await res.text();
+    assert.equal(res.headers.get('clear-site-data'), null, slug);
+    assert.equal(res.headers.get('x-kept'), '1', slug);
+  }
 });
