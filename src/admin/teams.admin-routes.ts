@@ -1,10 +1,9 @@
 // /api/admin/teams: teams, their members and the roles every member gets.
 import { Type } from 'typebox';
 import {
-  addTeamMember, adminsInTeams, createNamedTeam, deleteTeam, getRole, getTeam, grantRoleToTeam, listRolesOfTeam, listTeamMembers, listTeamsPage,
-  removeTeamMember, renameTeam, revokeRoleFromTeam,
+  adminsInTeams, changeTeamMembershipAs, createNamedTeam, deleteTeam, getRole, getTeam, grantRoleToTeam, listRolesOfTeam, listTeamMembers,
+  listTeamsPage, renameTeam, revokeRoleFromTeam,
 } from '../teams/index.ts';
-import { getUser } from '../users/index.ts';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
@@ -68,28 +67,16 @@ export async function teamsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   app.post('/teams/:id/members', {
     schema: { ...adminDoc('admin_teams_add_member', 'Add a user to the team', { 201: TeamDetail }), params: IdParams, body: UserRef },
   }, async (request, reply) => {
-    const actor = actorOf(request);
     const team = await getTeam(deps, request.params.id);
-    const user = await getUser(deps, request.body.user_id);
-    assertMay(actor, 'user.memberships', user);
-    await audited(deps.db, actor, async (tx) => {
-      await addTeamMember({ db: tx }, team.id, user.id);
-      return { action: 'team.member.add', entityType: 'team', entityId: team.id, after: { userId: user.id, email: user.email }, result: undefined };
-    });
+    await changeTeamMembershipAs(deps, actorOf(request), request.body.user_id, team.id, 'add');
     return reply.status(201).send(await detail(team.id));
   });
 
   app.delete('/teams/:id/members/:userId', {
     schema: { ...adminDoc('admin_teams_remove_member', 'Remove a user from the team', { 200: TeamDetail }), params: MemberParams },
   }, async (request) => {
-    const actor = actorOf(request);
     const team = await getTeam(deps, request.params.id);
-    const user = await getUser(deps, request.params.userId);
-    assertMay(actor, 'user.memberships', user);
-    await audited(deps.db, actor, async (tx) => {
-      await removeTeamMember({ db: tx }, team.id, user.id);
-      return { action: 'team.member.remove', entityType: 'team', entityId: team.id, before: { userId: user.id, email: user.email }, result: undefined };
-    });
+    await changeTeamMembershipAs(deps, actorOf(request), request.params.userId, team.id, 'remove');
     return detail(team.id);
   });
 

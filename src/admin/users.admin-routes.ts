@@ -1,16 +1,11 @@
 // /api/admin/users: find, create, edit, (de)activate, set or reset passwords, confirm e-mail,
 // and the user's team and role memberships. Other administrators are a superuser's business.
 import { Type } from 'typebox';
-import { AppError } from '../errors.ts';
 import { mailPasswordResetLink } from '../accounts/password-reset.service.ts';
+import { changeTeamMembershipAs, changeUserRoleAs, listDirectRolesOfUser, listTeamsOfUser } from '../teams/index.ts';
 import {
-  addTeamMember, getRole, getTeam, grantRoleToUser, listDirectRolesOfUser, listTeamsOfUser, removeTeamMember, revokeRoleFromUser,
-} from '../teams/index.ts';
-import {
-  USER_SORT_FIELDS, assertKeepsASuperuser, createUser, deleteSessionsOfUser, deleteUser, getUser, passwordProblems, setPassword, setPasswordHash, updateUser,
-  type UserChange,
+  USER_SORT_FIELDS, changeUserAs, confirmEmailAs, createUserAs, deleteUserAs, getUser, listUsers, resetPasswordAs, setPasswordAs, type UserChange,
 } from '../users/index.ts';
-import type { Db } from '../db/client.ts';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
@@ -18,10 +13,8 @@ import {
   IdParams, NoContent, PasswordBody, QueryBool, RoleRef, TeamRef, UserCreate, UserDetail, UserPage, UserRoleParams, UserTeamParams,
   UserUpdate, UserView,
 } from './admin.schemas.ts';
-import { assertMay, audited } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { pageView, userView } from './views.ts';
-import { listUsers } from '../users/index.ts';
 
 const Membership = Type.Object({ teams: UserDetail.properties.teams, roles: UserDetail.properties.roles });
 
@@ -33,14 +26,7 @@ function toChange(body: { email?: string; first_name?: string; last_name?: strin
   return Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) as UserChange;
 }
 
-function checkPassword(deps: AdminDeps, password: string, owner: { email?: string; firstName?: string; lastName?: string }): void {
-  const problems = passwordProblems(deps.config.DJAM_PROJECT_ENVIRONMENT, password, owner);
-  if (problems.length) throw new AppError('VALIDATION_FAILED', { details: { fields: { password: problems.join(' ') } } });
-}
-
 export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<void> {
-  const withTx = (tx: Db) => ({ ...deps, db: tx });
-
   app.get('/users', {
     schema: {
       ...adminDoc('admin_users_list', 'Users: search by e-mail or name, filter by flags', { 200: UserPage }),
@@ -56,15 +42,9 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     schema: { ...adminDoc('admin_users_create', 'Create a user', { 201: UserView, 409: { description: '`EMAIL_TAKEN`', $ref: 'AdminError' } }), body: UserCreate },
   }, async (request, reply) => {
     const body = request.body;
-    const actor = actorOf(request);
-    assertMay(actor, 'user.create', { isStaff: body.is_staff ?? false, isSuperuser: body.is_superuser ?? false });
-    if (body.password) checkPassword(deps, body.password, { email: body.email, firstName: body.first_name, lastName: body.last_name });
-    const user = await audited(deps.db, actor, async (tx) => {
-      const created = await createUser({ db: tx }, {
-        email: body.email, password: body.password, firstName: body.first_name, lastName: body.last_name, isActive: body.is_active,
-        isStaff: body.is_staff, isSuperuser: body.is_superuser, emailConfirmed: body.email_confirmed,
-      });
-      return { action: 'user.create', entityType: 'user', entityId: created.id, after: userView(created), result: created };
+    const user = await createUserAs(deps, actorOf(request), {
+      email: body.email, password: body.password, firstName: body.first_name, lastName: body.last_name, isActive: body.is_active,
+      isStaff: body.is_staff, isSuperuser: body.is_superuser, emailConfirmed: body.email_confirmed,
     });
     return reply.status(201).send(userView(user));
   });
@@ -79,30 +59,14 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   app.patch('/users/:id', {
     schema: { ...adminDoc('admin_users_update', 'Change a user\'s profile or flags', { 200: UserView }), params: IdParams, body: UserUpdate },
   }, async (request) => {
-    const actor = actorOf(request);
-    const before = await getUser(deps, request.params.id);
-    const change = toChange(request.body);
-    assertMay(actor, 'user.update', { user: before, ...change });
-    await assertKeepsASuperuser(deps, before, change);
-    const after = await audited(deps.db, actor, async (tx) => {
-      const user = await updateUser({ db: tx }, before.id, change);
-      if (change.isActive === false) await deleteSessionsOfUser(withTx(tx), user.id);
-      return { action: 'user.update', entityType: 'user', entityId: user.id, before: userView(before), after: userView(user), result: user };
-    });
+    const after = await changeUserAs(deps, actorOf(request), request.params.id, toChange(request.body));
     return userView(after);
   });
 
   app.delete('/users/:id', {
     schema: { ...adminDoc('admin_users_destroy', 'Delete a user (with their keys, sessions and memberships)', { 204: NoContent }), params: IdParams },
   }, async (request, reply) => {
-    const actor = actorOf(request);
-    const before = await getUser(deps, request.params.id);
-    assertMay(actor, 'user.delete', before);
-    await assertKeepsASuperuser(deps, before, { isSuperuser: false });
-    await audited(deps.db, actor, async (tx) => {
-      await deleteUser({ db: tx }, before.id);
-      return { action: 'user.delete', entityType: 'user', entityId: before.id, before: userView(before), result: undefined };
-    });
+    await deleteUserAs(deps, actorOf(request), request.params.id);
     return reply.status(204).send(null);
   });
 
@@ -110,15 +74,7 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     app.post(`/users/:id/${path}`, {
       schema: { ...adminDoc(`admin_users_${path}`, isActive ? 'Activate a user' : 'Deactivate a user and end their sessions', { 200: UserView }), params: IdParams },
     }, async (request) => {
-      const actor = actorOf(request);
-      const before = await getUser(deps, request.params.id);
-      assertMay(actor, 'user.update', { user: before, isActive });
-      await assertKeepsASuperuser(deps, before, { isActive });
-      const after = await audited(deps.db, actor, async (tx) => {
-        const user = await updateUser({ db: tx }, before.id, { isActive });
-        if (!isActive) await deleteSessionsOfUser(withTx(tx), user.id);
-        return { action: `user.${path}`, entityType: 'user', entityId: user.id, before: userView(before), after: userView(user), result: user };
-      });
+      const after = await changeUserAs(deps, actorOf(request), request.params.id, { isActive }, `user.${path}`);
       return userView(after);
     });
   }
@@ -126,27 +82,14 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   app.post('/users/:id/confirm-email', {
     schema: { ...adminDoc('admin_users_confirm_email', 'Mark the user\'s e-mail address confirmed', { 200: UserView }), params: IdParams },
   }, async (request) => {
-    const actor = actorOf(request);
-    const before = await getUser(deps, request.params.id);
-    assertMay(actor, 'user.credentials', before);
-    const after = await audited(deps.db, actor, async (tx) => {
-      const user = await updateUser({ db: tx }, before.id, { emailConfirmed: true });
-      return { action: 'user.confirm-email', entityType: 'user', entityId: user.id, before: userView(before), after: userView(user), result: user };
-    });
+    const after = await confirmEmailAs(deps, actorOf(request), request.params.id);
     return userView(after);
   });
 
   app.put('/users/:id/password', {
     schema: { ...adminDoc('admin_users_set_password', 'Set the user\'s password (checked by the password rules)', { 204: NoContent }), params: IdParams, body: PasswordBody },
   }, async (request, reply) => {
-    const actor = actorOf(request);
-    const before = await getUser(deps, request.params.id);
-    assertMay(actor, 'user.credentials', before);
-    checkPassword(deps, request.body.password, before);
-    await audited(deps.db, actor, async (tx) => {
-      await setPassword({ db: tx }, before.id, request.body.password);
-      return { action: 'user.set-password', entityType: 'user', entityId: before.id, result: undefined };
-    });
+    await setPasswordAs(deps, actorOf(request), request.params.id, request.body.password);
     return reply.status(204).send(null);
   });
 
@@ -156,17 +99,7 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
       params: IdParams,
     },
   }, async (request, reply) => {
-    const actor = actorOf(request);
-    const before = await getUser(deps, request.params.id);
-    assertMay(actor, 'user.credentials', before);
-    await audited(deps.db, actor, async (tx) => {
-      // The old password stops working first; the link is bound to the hash as it is then, so
-      // it works once, also for a user who never had a password (an invitation).
-      if (!before.password.startsWith('!')) await setPasswordHash({ db: tx }, before.id, `!${before.password}`);
-      await mailPasswordResetLink(withTx(tx), await getUser({ db: tx }, before.id));
-      await deleteSessionsOfUser(withTx(tx), before.id);
-      return { action: 'user.reset-password', entityType: 'user', entityId: before.id, result: undefined };
-    });
+    await resetPasswordAs(deps, actorOf(request), request.params.id, (tx, user) => mailPasswordResetLink({ ...deps, db: tx }, user));
     return reply.status(204).send(null);
   });
 
@@ -177,56 +110,28 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
   app.post('/users/:id/teams', {
     schema: { ...adminDoc('admin_users_add_team', 'Add the user to a team', { 201: Membership }), params: IdParams, body: TeamRef },
   }, async (request, reply) => {
-    const actor = actorOf(request);
-    const user = await getUser(deps, request.params.id);
-    assertMay(actor, 'user.memberships', user);
-    const team = await getTeam(deps, request.body.team_id);
-    await audited(deps.db, actor, async (tx) => {
-      await addTeamMember({ db: tx }, team.id, user.id);
-      return { action: 'user.team.add', entityType: 'user', entityId: user.id, after: { teamId: team.id, team: team.name }, result: undefined };
-    });
-    return reply.status(201).send(await membership(user.id));
+    await changeTeamMembershipAs(deps, actorOf(request), request.params.id, request.body.team_id, 'add');
+    return reply.status(201).send(await membership(request.params.id));
   });
 
   app.delete('/users/:id/teams/:teamId', {
     schema: { ...adminDoc('admin_users_remove_team', 'Remove the user from a team', { 200: Membership }), params: UserTeamParams },
   }, async (request) => {
-    const actor = actorOf(request);
-    const user = await getUser(deps, request.params.id);
-    assertMay(actor, 'user.memberships', user);
-    const team = await getTeam(deps, request.params.teamId);
-    await audited(deps.db, actor, async (tx) => {
-      await removeTeamMember({ db: tx }, team.id, user.id);
-      return { action: 'user.team.remove', entityType: 'user', entityId: user.id, before: { teamId: team.id, team: team.name }, result: undefined };
-    });
-    return membership(user.id);
+    await changeTeamMembershipAs(deps, actorOf(request), request.params.id, request.params.teamId, 'remove');
+    return membership(request.params.id);
   });
 
   app.post('/users/:id/roles', {
     schema: { ...adminDoc('admin_users_add_role', 'Grant the user a role directly', { 201: Membership }), params: IdParams, body: RoleRef },
   }, async (request, reply) => {
-    const actor = actorOf(request);
-    const user = await getUser(deps, request.params.id);
-    assertMay(actor, 'user.memberships', user);
-    const role = await getRole(deps, request.body.role_id);
-    await audited(deps.db, actor, async (tx) => {
-      await grantRoleToUser({ db: tx }, role.id, user.id);
-      return { action: 'user.role.add', entityType: 'user', entityId: user.id, after: { roleId: role.id, role: role.name }, result: undefined };
-    });
-    return reply.status(201).send(await membership(user.id));
+    await changeUserRoleAs(deps, actorOf(request), request.params.id, request.body.role_id, 'add');
+    return reply.status(201).send(await membership(request.params.id));
   });
 
   app.delete('/users/:id/roles/:roleId', {
     schema: { ...adminDoc('admin_users_remove_role', 'Take a directly held role from the user', { 200: Membership }), params: UserRoleParams },
   }, async (request) => {
-    const actor = actorOf(request);
-    const user = await getUser(deps, request.params.id);
-    assertMay(actor, 'user.memberships', user);
-    const role = await getRole(deps, request.params.roleId);
-    await audited(deps.db, actor, async (tx) => {
-      await revokeRoleFromUser({ db: tx }, role.id, user.id);
-      return { action: 'user.role.remove', entityType: 'user', entityId: user.id, before: { roleId: role.id, role: role.name }, result: undefined };
-    });
-    return membership(user.id);
+    await changeUserRoleAs(deps, actorOf(request), request.params.id, request.params.roleId, 'remove');
+    return membership(request.params.id);
   });
 }

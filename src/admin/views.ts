@@ -4,7 +4,7 @@ import type { AdminKeyView } from '../api-keys/index.ts';
 import type { ClientRow } from '../clients/index.ts';
 import type { Job } from '../queue/index.ts';
 import type { AccessRule, LoginPreventionView, Resource, Role, Team } from '../teams/index.ts';
-import type { User } from '../users/index.ts';
+import { userRecord } from '../users/index.ts';
 import type { AuditEntry } from './audit.service.ts';
 
 export function iso(d: Date | string): string;
@@ -13,13 +13,7 @@ export function iso(d: Date | string | null): string | null {
   return d === null ? null : new Date(d).toISOString();
 }
 
-export function userView(u: User) {
-  return {
-    id: u.id, email: u.email, username: u.username, first_name: u.firstName, last_name: u.lastName,
-    is_active: u.isActive, is_staff: u.isStaff, is_superuser: u.isSuperuser, email_confirmed: u.emailConfirmed,
-    date_joined: iso(u.dateJoined), last_login: iso(u.lastLogin), has_usable_password: u.password !== '' && !u.password.startsWith('!'),
-  };
-}
+export const userView = userRecord;
 
 export const teamView = (t: Team) => ({ id: t.id, name: t.name, created_at: iso(t.createdAt), updated_at: iso(t.updatedAt) });
 export const roleView = (r: Role) => ({ id: r.id, name: r.name, created_at: iso(r.createdAt) });

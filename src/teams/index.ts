@@ -25,3 +25,4 @@ export {
 } from './resources-admin.service.ts';
 export type { AccessRuleFilters, LoginPreventionView } from './resources-admin.service.ts';
 export { adminsHoldingRole, adminsInTeams } from './affected-admins.ts';
+export { changeTeamMembershipAs, changeUserRoleAs } from './memberships-manage.service.ts';

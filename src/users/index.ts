@@ -17,3 +17,5 @@ export { forgetSession, forgetSessionsOfUser } from './session-cache.ts';
 export type { UserCache } from './user-cache.ts';
 export { USER_SORT_FIELDS, assertKeepsASuperuser, deleteUser, listUsers, updateUser } from './users-admin.service.ts';
 export type { UserChange, UserFilters } from './users-admin.service.ts';
+export { changeUserAs, confirmEmailAs, createUserAs, deleteUserAs, resetPasswordAs, setPasswordAs } from './users-manage.service.ts';
+export { userRecord } from './user-record.ts';

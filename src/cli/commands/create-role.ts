@@ -2,7 +2,8 @@
 // their members) or to users directly.
 import { parseArgs } from 'node:util';
 import { AppError } from '../../errors.ts';
-import { createRole, findRoleByName, findTeamByName, grantRoleToTeam, grantRoleToUser } from '../../teams/index.ts';
+import { cliActor } from '../../access/index.ts';
+import { changeUserRoleAs, createRole, findRoleByName, findTeamByName, grantRoleToTeam } from '../../teams/index.ts';
 import { requireUser, usage, withRuntime } from '../with-runtime.ts';
 
 export async function createRoleCommand(args: string[]): Promise<number> {
@@ -16,7 +17,7 @@ export async function createRoleCommand(args: string[]): Promise<number> {
       if (!team) throw new AppError('VALIDATION_FAILED', { message: `No team named ${teamName}.` });
       await grantRoleToTeam(deps, role.id, team.id);
     }
-    for (const email of values.user ?? []) await grantRoleToUser(deps, role.id, (await requireUser(deps, email)).id);
+    for (const email of values.user ?? []) await changeUserRoleAs(deps, cliActor, (await requireUser(deps, email)).id, role.id, 'add');
     process.stdout.write(`${JSON.stringify({ id: role.id, name: role.name })}\n`);
     return 0;
   });

@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import { openRuntime } from '../../runtime.ts';
-import { createUser } from '../../users/index.ts';
+import { audited, cliActor } from '../../access/index.ts';
+import { createUser, userRecord } from '../../users/index.ts';
 import { readSecret } from '../prompt-secret.ts';
 
 interface Answers { email: string; password: string; firstName: string; lastName: string }
@@ -45,7 +46,11 @@ export async function createSuperuser(args: string[]): Promise<number> {
   }
   const { database } = await openRuntime(loadConfig());
   try {
-    await createUser({ db: database.db }, { ...answers, isStaff: true, isSuperuser: true, emailConfirmed: true });
+    // Whoever runs the CLI owns the deployment: no policy to ask, but the log says who made whom.
+    await audited(database.db, cliActor, async (tx) => {
+      const user = await createUser({ db: tx }, { ...answers, isStaff: true, isSuperuser: true, emailConfirmed: true });
+      return { action: 'user.create', entityType: 'user', entityId: user.id, after: userRecord(user), result: undefined };
+    });
   } finally {
     await database.close();
   }

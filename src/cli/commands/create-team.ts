@@ -1,7 +1,8 @@
 // `djam createteam --name N [--member EMAIL]...`: a team and its members (team names are what
 // GeoServer sees as roles).
 import { parseArgs } from 'node:util';
-import { addTeamMember, createTeam, findTeamByName } from '../../teams/index.ts';
+import { cliActor } from '../../access/index.ts';
+import { changeTeamMembershipAs, createTeam, findTeamByName } from '../../teams/index.ts';
 import { requireUser, usage, withRuntime } from '../with-runtime.ts';
 
 export async function createTeamCommand(args: string[]): Promise<number> {
@@ -10,7 +11,7 @@ export async function createTeamCommand(args: string[]): Promise<number> {
   const name = values.name;
   return withRuntime(async (deps) => {
     const team = (await findTeamByName(deps, name)) ?? (await createTeam(deps, name));
-    for (const email of values.member ?? []) await addTeamMember(deps, team.id, (await requireUser(deps, email)).id);
+    for (const email of values.member ?? []) await changeTeamMembershipAs(deps, cliActor, (await requireUser(deps, email)).id, team.id, 'add');
     process.stdout.write(`${JSON.stringify({ id: team.id, name: team.name, members_added: values.member?.length ?? 0 })}\n`);
     return 0;
   });
