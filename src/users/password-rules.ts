@@ -48,5 +48,8 @@ export function passwordProblems(profile: Profile, password: string, owner: Pass
   if (password.length < MIN_LENGTH) problems.push(`This password is too short. It must contain at least ${MIN_LENGTH} characters.`);
   if (isStrict(profile) && COMMON_PASSWORDS.has(password.toLowerCase().trim())) problems.push('This password is too common.');
   if (isStrict(profile) && /^\d+$/.test(password)) problems.push('This password is entirely numeric.');
+  // No sign-in door accepts a NUL (the database cannot store one in the e-mail, HTTP Basic and
+  // form fields drop or refuse it): a password holding one could never be used.
+  if (password.includes('\u0000')) problems.push('The password must not contain a NUL character.');
   return problems;
 }

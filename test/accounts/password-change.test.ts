@@ -28,6 +28,16 @@ describe('password change', () => {
     assert.equal(post.status, 302);
   });
 
+  it('#17 review: a new password holding a NUL (which no door would accept) is refused on the form', async () => {
+    const user = await server.make.user();
+    const browser = await server.signIn(user.email, user.password);
+    const nul = `${NEW_PASSWORD}\u0000x`;
+    const res = await browser.submitForm('/accounts/password_change/', { old_password: user.password, new_password1: nul, new_password2: nul });
+    assert.equal(res.status, 200, 'the form again, not a 500');
+    assert.match(pageText(await res.text()), /must not contain a NUL/);
+    assert.equal((await server.browser().submitForm('/accounts/login/', { username: user.email, password: user.password })).status, 302, 'the old password still works');
+  });
+
   it('changes the password and keeps this session signed in; other sessions end; a notice is sent', async () => {
     const user = await server.make.user({ firstName: 'Alan', lastName: 'Turing' });
     const browser = await server.signIn(user.email, user.password);
