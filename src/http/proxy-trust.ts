@@ -45,7 +45,7 @@ export function parseProxyTrust(value: string): ProxyTrust {
  * other peer are dropped before anything reads them. Fastify would ignore them anyway, but the
  * provider (Koa: one proxy switch for all peers) and the GeoServer secure-HTTP rule would not.
  * X-Forwarded-For stays: Fastify resolves the client IP through the trusted hops only, and the
- * reverse proxy passes the chain on with the peer appended, as proxies do.
+ * reverse proxy sends upstream that client alone (proxy/forwarding.ts).
  */
 export function registerForwardedHeaderGuard(app: FastifyInstance, trust: ProxyTrust, secureProxyHeader: string | undefined): void {
   if (typeof trust !== 'function') return;

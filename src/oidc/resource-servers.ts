@@ -5,8 +5,8 @@
 // /openid/jwks without calling DJAM. A request without `resource` gets the opaque,
 // userinfo-audience token of before, so nothing changes for existing clients.
 // A JWT is not stored: introspection answers it `{"active": false}` (the provider refuses
-// structured tokens), revocation cannot reach it (it lives its TTL: keep that short), and the
-// proxy's Bearer path, which looks tokens up, refuses it, rightly so: it was issued for the API.
+// structured tokens) and revocation cannot reach it (it lives its TTL: keep that short). The
+// proxy takes one only when its audience is the proxy or the proxied service (#17 item 2).
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import { djamScopes } from './policies.ts';
 import { findResourceServer, type ResourceServers, type ResourceServerSetting } from './resource-server-setting.ts';
