@@ -79,6 +79,9 @@ export async function getClient(deps: { db: Db }, id: number): Promise<ClientRow
 }
 
 export async function findClientByClientId(deps: { db: Db }, clientId: string): Promise<ClientRow | undefined> {
+  // #18: PostgreSQL refuses NUL in text, so no stored client_id holds one: such an id
+  // (`client_id=%00` at any door) is an unknown client, not a failed query.
+  if (clientId.includes('\0')) return undefined;
   const [row] = await deps.db.select().from(oauthClients).where(eq(oauthClients.clientId, clientId)).limit(1);
   return row;
 }

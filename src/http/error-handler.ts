@@ -2,6 +2,7 @@
 // `{ error, message, details }`; schema failures VALIDATION_FAILED; anything else a 500 whose
 // cause is logged with the request id and never sent.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { Duplex } from 'node:stream';
 import { AppError } from '../errors.ts';
 import { html } from './views/html.ts';
 import { layout } from './views/layout.ts';
@@ -34,7 +35,20 @@ function setRetryAfter(reply: FastifyReply, err: AppError): void {
   if (typeof seconds === 'number') reply.header('retry-after', String(seconds));
 }
 
+/**
+ * Node's HTTP server hands CONNECT to a listener of its own and closes the connection without an
+ * answer when there is none: DJAM is no proxy, so CONNECT gets a 405 (RFC 9110 §15.5.6).
+ */
+function refuseTunnels(app: FastifyInstance): void {
+  const refuse = (_req: unknown, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST\r\nContent-Type: text/plain\r\nContent-Length: 18\r\nConnection: close\r\n\r\nMethod Not Allowed');
+  };
+  app.server.on('connect', refuse);
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
+  refuseTunnels(app);
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) {
       setRetryAfter(reply, err);

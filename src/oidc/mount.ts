@@ -80,7 +80,10 @@ function forward(callback: ReturnType<Provider['callback']>, request: FastifyReq
   reply.hijack();
   const raw = request.raw as IncomingMessage & { originalUrl?: string };
   raw.originalUrl = raw.url;
-  raw.url = raw.url!.slice(PREFIX.length) || '/';
+  // The provider's router needs a path: the bare prefix (`/openid`, `/openid?x`) becomes `/`
+  // (`/?x`), which it answers with its 404, instead of an empty path its router cannot match.
+  const rest = raw.url!.slice(PREFIX.length);
+  raw.url = rest.startsWith('/') ? rest : `/${rest}`;
   const res = reply.raw;
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('X-Content-Type-Options', 'nosniff');
