@@ -19,12 +19,14 @@ export async function requestPasswordReset(deps: AccountDeps, email: string): Pr
 
 /**
  * Queues a reset link for `user` as they are stored now: the link is bound to the current
- * password hash, so call it after any change to the hash (an administrator's reset, or an
- * invitation of a user who never had a password).
+ * password hash, so it works once. `askedBy` names the administrator who sent it (the mail says
+ * so, and that the password keeps working until the link is used); absent, the user asked.
  */
-export async function mailPasswordResetLink(deps: AccountDeps, user: User): Promise<void> {
-  const url = `${deps.config.baseUrl}/accounts/reset/${encodeUid(user.id)}/${makeResetToken(deps.keys, user)}/`;
-  await queueMail(deps, deps.db, { to: user.email, ...passwordResetMail(siteName(deps.config), user.username, url) });
+export async function mailPasswordResetLink(deps: AccountDeps, user: User, askedBy?: string): Promise<void> {
+  const token = makeResetToken(deps.keys, user, askedBy === undefined ? 'self' : 'admin');
+  const url = `${deps.config.baseUrl}/accounts/reset/${encodeUid(user.id)}/${token}/`;
+  const mail = passwordResetMail(siteName(deps.config), user.username, url, askedBy === undefined ? undefined : { askedBy, hasPassword: !!user.password && !user.password.startsWith('!') });
+  await queueMail(deps, deps.db, { to: user.email, ...mail });
 }
 
 /** The user a reset link is for, when the link is still good. */

@@ -95,11 +95,11 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
 
   app.post('/users/:id/password-reset', {
     schema: {
-      ...adminDoc('admin_users_reset_password', 'Reset: remove the password (no sign-in with it) and e-mail the user a link to choose a new one', { 204: NoContent }),
+      ...adminDoc('admin_users_reset_password', 'Reset: e-mail the user a link to choose a new password; the current one keeps working until the link is used', { 204: NoContent }),
       params: IdParams,
     },
   }, async (request, reply) => {
-    await resetPasswordAs(deps, actorOf(request), request.params.id, (tx, user) => mailPasswordResetLink({ ...deps, db: tx }, user));
+    await resetPasswordAs(deps, actorOf(request), request.params.id, (tx, user) => mailPasswordResetLink({ ...deps, db: tx }, user, actorOf(request).label));
     return reply.status(204).send(null);
   });
 

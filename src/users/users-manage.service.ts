@@ -9,7 +9,7 @@ import { passwordProblems, type PasswordOwner } from './password-rules.ts';
 import { userRecord } from './user-record.ts';
 import { deleteSessionsOfUser } from './sessions.service.ts';
 import { assertKeepsASuperuser, deleteUser, updateUser, type UserChange } from './users-admin.service.ts';
-import { createUser, getUser, setPassword, setPasswordHash, type NewUser, type User } from './users.service.ts';
+import { createUser, getUser, setPassword, type NewUser, type User } from './users.service.ts';
 
 interface Deps { db: Db; keys: SecretKeys; config: { DJAM_PROJECT_ENVIRONMENT: Profile } }
 
@@ -69,17 +69,17 @@ export async function setPasswordAs(deps: Deps, actor: Actor, userId: number, pa
 }
 
 /**
- * The old password stops working and the user's sessions end; `mailLink` (the accounts
- * capability's reset mail) runs in the same transaction, bound to the hash as it is then, so the
- * link works once — also for a user who never had a password (an invitation).
+ * Sends the user a link to choose a new password (Keycloak's "send reset e-mail"): the password
+ * and the sessions stay as they are until the link is used, so nobody is locked out meanwhile.
+ * `mailLink` (the accounts capability's reset mail) runs in the same transaction as the audit row;
+ * the link is bound to the hash, so it works once — also for a user who never had a password (an
+ * invitation).
  */
 export async function resetPasswordAs(deps: Deps, actor: Actor, userId: number, mailLink: (tx: Db, user: User) => Promise<void>): Promise<void> {
   const before = await getUser(deps, userId);
   assertMay(actor, 'user.credentials', before);
   await audited(deps.db, actor, async (tx) => {
-    if (!before.password.startsWith('!')) await setPasswordHash({ db: tx }, userId, `!${before.password}`);
-    await mailLink(tx, await getUser({ db: tx }, userId));
-    await deleteSessionsOfUser({ db: tx, keys: deps.keys }, userId);
+    await mailLink(tx, before);
     return { action: 'user.reset-password', entityType: 'user', entityId: userId, result: undefined };
   });
 }

@@ -115,7 +115,7 @@ describe('password reset', () => {
     const [, , , uid, token] = new URL(link).pathname.split('/');
     const stored = await findUserByEmail({ db: server.database.db }, user.email);
     // An expired token cannot be had over HTTP in a test's time: make one dated 3 days ago.
-    const expired = makeResetToken(server.keys, stored!, Math.floor(Date.now() / 1000) - RESET_TOKEN_TTL_SECONDS - 5);
+    const expired = makeResetToken(server.keys, stored!, 'self', Math.floor(Date.now() / 1000) - RESET_TOKEN_TTL_SECONDS - 5);
     const paths = [
       `/accounts/reset/${uid}/${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}/`,
       `/accounts/reset/${encodeUid(stored!.id + 1000)}/${token}/`,

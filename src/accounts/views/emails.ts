@@ -34,14 +34,21 @@ ${button(activationUrl, 'Verify email')}
   };
 }
 
-export function passwordResetMail(site: string, username: string, resetUrl: string): Mail {
+/** `byAdmin`: an administrator sent the link; the mail names them instead of "someone". */
+export function passwordResetMail(site: string, username: string, resetUrl: string, byAdmin?: { askedBy: string; hasPassword: boolean }): Mail {
+  const who = byAdmin ? `An administrator (${byAdmin.askedBy})` : 'Someone';
+  const whom = byAdmin ? `you, ${username}, to choose a new password for` : `(hopefully you, ${username}) asked to reset the password of`;
+  const intro = byAdmin ? `${who} asked ${whom} your account on ${site}.` : `${who} ${whom} your account on ${site}.`;
+  const outro = !byAdmin ? 'If you did not ask for this, ignore this e-mail: your password stays as it is.'
+    : byAdmin.hasPassword ? 'Your current password keeps working until you choose a new one with this link.'
+      : 'Your account has no password yet: you can sign in once you have chosen one with this link.';
   return {
     subject: `Password reset on ${site}`,
-    text: `Someone (hopefully you, ${username}) asked to reset the password of your account on ${site}.\n\nTo choose a new password, open this link within 3 days:\n\n${resetUrl}\n\nYour username, in case you have forgotten it: ${username}\n\nIf you did not ask for this, ignore this e-mail: your password stays as it is.\n`,
-    html: frame('Password reset', html`<p>Someone (hopefully you, <strong>${username}</strong>) asked to reset the password of your account on ${site}.</p>
+    text: `${intro}\n\nTo choose a new password, open this link within 3 days:\n\n${resetUrl}\n\nYour username, in case you have forgotten it: ${username}\n\n${outro}\n`,
+    html: frame('Password reset', html`<p>${intro}</p>
 ${button(resetUrl, 'Reset password')}
 <p>Your username, in case you have forgotten it: <strong>${username}</strong></p>
-<p>If you did not ask for this, ignore this e-mail: your password stays as it is.</p>`),
+<p>${outro}</p>`),
   };
 }
 
