@@ -5,6 +5,7 @@ import { userActor } from '../access/index.ts';
 import { listUsableResources } from '../teams/index.ts';
 import { AppError, catalogue } from '../errors.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';
+import { ownOrigins } from '../http/https-rule.ts';
 import { requireSession } from '../http/session.ts';
 import type { User } from '../users/index.ts';
 import type { AccountDeps } from './accounts.deps.ts';
@@ -12,6 +13,7 @@ import { applyKeyAction, listActiveResourceKeys, type KeyAction } from './accoun
 import { fieldErrorsOf, readField } from './form-input.ts';
 import { asksForNewAddress, updateProfile, type ProfileForm } from './profile.service.ts';
 import type { MailFormLimits } from './request-limits.ts';
+import { safeNext } from './safe-next.ts';
 import { accountPage, emailChangeNotice, KEY_NOTICES, PROFILE_UPDATED, type AccountView } from './views/account.ts';
 
 type AccountRequest = FastifyRequest<{ Params: { id?: string }; Querystring: Record<string, unknown> }>;
@@ -48,7 +50,8 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps & { 
     checkOwnId(session.user, request.params.id);
     const done = request.query.keys;
     const notice = typeof done === 'string' && Object.hasOwn(KEY_NOTICES, done) ? KEY_NOTICES[done as KeyAction] : undefined;
-    return render(request, reply, session.user, { notice, showFixError: request.query.fix_error === '1' });
+    const next = safeNext(request.query.next, ownOrigins(request));
+    return render(request, reply, session.user, { notice, showFixError: request.query.fix_error === '1', next });
   };
   app.get('/user/account/', show);
   app.get('/user/account/:id/', show);
@@ -60,19 +63,22 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps & { 
     checkOwnId(session.user, request.params.id);
     verifyCsrf(deps.keys, request);
     const values = readProfile(request.body);
+    // The authorization that sent the user here to fill in their names (§3.3 step 1) resumes once they are saved.
+    const next = safeNext(readField(request.body, 'next'), ownOrigins(request));
     // A change of address mails the new one: as the other forms that send e-mail, limited per IP and address.
     if (asksForNewAddress(session.user, values) && !deps.limits.allow(request.ip, values.email)) {
-      return render(request, reply.status(429), session.user, { values, errors: { __all__: [catalogue.RATE_LIMITED.message] } });
+      return render(request, reply.status(429), session.user, { values, next, errors: { __all__: [catalogue.RATE_LIMITED.message] } });
     }
     try {
       const { user, confirmationSentTo } = await updateProfile(deps, session.user, values);
       request.log.info({ userId: user.id, emailChangeRequested: confirmationSentTo !== undefined }, 'account.profile_updated');
+      if (next && user.firstName && user.lastName) return reply.redirect(next, 302);
       return render(request, reply, user, { notice: confirmationSentTo ? emailChangeNotice(confirmationSentTo) : PROFILE_UPDATED });
     } catch (err) {
       const errors = fieldErrorsOf(err);
       if (!errors) throw err;
       const showFixError = !values.first_name || !values.last_name || !values.email;
-      return render(request, reply, session.user, { values, errors, showFixError });
+      return render(request, reply, session.user, { values, errors, showFixError, next });
     }
   });
 

@@ -53,9 +53,10 @@ async function beforeAuthorize(deps: MountDeps, request: FastifyRequest, reply: 
       await reply.redirect(loginRedirectUrl(deps.config.loginUrl, withoutPromptLogin(request.url)), 302);
       return false;
     }
-    // §3.3 step 1: relying parties rely on names and username; the user fills them in first.
+    // §3.3 step 1: relying parties rely on names and username; the user fills them in first, and
+    // the profile form sends them back to this request once saved (the original stranded them).
     if (session && (!session.user.firstName || !session.user.lastName || !session.user.username)) {
-      await reply.redirect(`/user/account/edit/${session.user.id}/?fix_error=1`, 302);
+      await reply.redirect(`/user/account/edit/${session.user.id}/?fix_error=1&next=${encodeURIComponent(request.url)}`, 302);
       return false;
     }
     if (session && query.client_id && await deps.preventions.has(query.client_id) && await isLoginPrevented(deps, query.client_id, session.user.id)) {

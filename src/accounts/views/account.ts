@@ -18,6 +18,8 @@ export interface AccountView {
   errors?: FieldErrors;
   notice?: string;
   showFixError?: boolean;
+  /** A same-origin return path (safeNext), carried through the profile form: the pending authorization. */
+  next?: string;
   /** undefined: that part of the Resources section is off. */
   services?: ServiceLink[];
   keys?: KeyView[];
@@ -47,6 +49,7 @@ function profileForm(v: AccountView): SafeHtml {
     ${v.showFixError ? message('error', FIX_ERROR) : formAlert(errors)}
     <form method="post" action="/user/account/edit/${v.user.id}/" novalidate>
       ${csrfInput(v.csrfToken)}
+      ${v.next ? html`<input type="hidden" name="next" value="${v.next}">` : ''}
       ${field({ name: 'first_name', label: 'First name', value: values.first_name, required: true, maxlength: 150, autocomplete: 'given-name' }, errors)}
       ${field({ name: 'last_name', label: 'Last name', value: values.last_name, required: true, maxlength: 150, autocomplete: 'family-name' }, errors)}
       ${field({ name: 'email', label: 'Email', type: 'email', value: values.email, required: true, maxlength: 254, autocomplete: 'email', hint: pendingHint(v.user) }, errors)}
