@@ -1,6 +1,6 @@
 // DJAM's rules inside the provider: who may introspect or revoke which token, and which
 // scopes a request that names none receives.
-import type { KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
 
@@ -26,9 +26,10 @@ export function mayIntrospect(client: Client, tokenClientId: string | undefined)
   return scopes.has('token_introspection') && tokenClientId !== undefined && scopes.has(tokenClientId);
 }
 
-/** RFC 7009: a client revokes only its own tokens; others are answered 200 without effect. */
+/** RFC 7009 §2.1: a client revokes only its own tokens, and is told so when it tries another's. */
 export async function revocationAllowed(_ctx: KoaContextWithOIDC, client: Client, token: { clientId?: string }): Promise<boolean> {
-  return token.clientId === client.clientId;
+  if (token.clientId !== client.clientId) throw new errors.UnauthorizedClient('the token was not issued to this client');
+  return true;
 }
 
 /**

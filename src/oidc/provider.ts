@@ -14,6 +14,7 @@ import { accountFinder } from './find-account.ts';
 import { introspectionAllowed, revocationAllowed } from './policies.ts';
 import { claimsByScope, plainScopes } from './scopes.ts';
 import { djamBridge } from './djam-bridge.ts';
+import { protocolAnswers } from './protocol-answers.ts';
 import type { PayloadCache } from './payload-cache.ts';
 import { djamInteractionPolicy } from './login-policy.ts';
 import { accessTokenTtl, resourceIndicators } from './resource-servers.ts';
@@ -81,5 +82,6 @@ export function createProvider(deps: ProviderDeps): Provider {
   // Koa believes X-Forwarded-* from every peer once on; the app's guard drops them from untrusted peers.
   provider.proxy = parseProxyTrust(config.DJAM_TRUST_PROXY) !== false;
   provider.use(djamBridge(deps));
+  provider.use(protocolAnswers());
   return provider;
 }

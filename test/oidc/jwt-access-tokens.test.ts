@@ -57,7 +57,7 @@ describe('client_credentials with a resource indicator', () => {
     const svc = await service('read write api:read');
     const answer = await token(svc, { resource: API });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
-    assert.equal(answer.body.token_type, 'Bearer');
+    assert.equal(answer.body.token_type, 'bearer');
     assert.equal(answer.body.expires_in, 600, 'the API ttl');
     assert.equal(answer.body.scope, 'api:read', 'defaults to the API scopes the client may use');
     assert.equal(answer.body.refresh_token, undefined);

@@ -1,0 +1,84 @@
+// What a strict OAuth client checks in DJAM's protocol answers (issue 18, sections 2 and 5):
+// exact error codes with descriptions, no-store caching, and the original's token_type.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+
+let server: TestServer;
+const teardown: Array<() => Promise<void>> = [];
+after(async () => { for (const fn of teardown) await fn(); });
+before(async () => { server = await startTestServer({ after: (fn: () => Promise<void>) => { teardown.push(fn); } }); });
+
+interface App { clientId: string; auth: string }
+
+function basic(id: string, secret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
+async function app(grantType: 'authorization_code' | 'client_credentials', scope = 'openid email'): Promise<App> {
+  const { client: row, clientSecret } = await server.make.client({ clientType: 'confidential', grantType, scope });
+  return { clientId: row.clientId, auth: basic(row.clientId, clientSecret!) };
+}
+
+async function post(path: string, auth: string, form: Record<string, string>): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) as Record<string, unknown> : {} };
+}
+
+async function serviceToken(svc: App): Promise<Record<string, unknown>> {
+  const answer = await post('/openid/token', svc.auth, { grant_type: 'client_credentials', scope: 'email' });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  return answer.body;
+}
+
+describe('#18 protocol answers a strict client accepts', () => {
+  test('#18 a grant type the client may not use is unauthorized_client', async () => {
+    const web = await app('authorization_code');
+    const answer = await post('/openid/token', web.auth, { grant_type: 'client_credentials' });
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.error, 'unauthorized_client');
+    assert.ok(answer.body.error_description);
+    assert.equal(answer.headers.get('cache-control'), 'no-store');
+  });
+
+  test('#18 token_type is exactly bearer at /openid/token, as the original answered', async () => {
+    const svc = await app('client_credentials');
+    assert.equal((await serviceToken(svc)).token_type, 'bearer');
+  });
+
+  test('#18 introspection of an access token says bearer and names the client as aud', async () => {
+    const svc = await app('client_credentials');
+    const token = await serviceToken(svc);
+    const introspector = await app('client_credentials', `token_introspection ${svc.clientId}`);
+    const answer = await post('/openid/introspect', introspector.auth, { token: String(token.access_token) });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.active, true, JSON.stringify(answer.body));
+    assert.equal(answer.body.token_type, 'bearer');
+    assert.equal(answer.body.aud, svc.clientId);
+    assert.equal(answer.headers.get('cache-control'), 'no-store');
+  });
+
+  test('#18 revoking another client\'s token is unauthorized_client and leaves the token active', async () => {
+    const svc = await app('client_credentials');
+    const other = await app('client_credentials');
+    const token = String((await serviceToken(svc)).access_token);
+    const refused = await post('/openid/revoke', other.auth, { token });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error, 'unauthorized_client');
+    assert.ok(refused.body.error_description);
+    assert.equal(refused.headers.get('cache-control'), 'no-store');
+    const own = await post('/openid/revoke', svc.auth, { token });
+    assert.equal(own.status, 200);
+    assert.equal(own.headers.get('cache-control'), 'no-store');
+  });
+
+  test('#18 invalid_client with Basic credentials is 401 with WWW-Authenticate', async () => {
+    const svc = await app('client_credentials');
+    const answer = await post('/openid/token', basic(svc.clientId, 'wrong'), { grant_type: 'client_credentials' });
+    assert.equal(answer.status, 401);
+    assert.equal(answer.body.error, 'invalid_client');
+    assert.ok(answer.body.error_description);
+    assert.match(answer.headers.get('www-authenticate') ?? '', /^Basic /);
+  });
+});
