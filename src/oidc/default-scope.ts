@@ -26,11 +26,17 @@ function defaultsFor(deps: Deps, params: URLSearchParams): readonly string[] {
   return findResourceServer(servers, resource)?.scopes ?? [];
 }
 
-/** Rewrites the authorize URL with `scope` when it has none. */
+/**
+ * Rewrites the authorize URL with `scope` when it has none. A client that may use none of the
+ * defaults is asked for them all, so the provider refuses the request with `invalid_scope` naming
+ * one (#18), rather than ending it with a bare `access_denied`.
+ */
 export async function withDefaultAuthorizeScope(deps: Deps, request: FastifyRequest): Promise<void> {
   const url = new URL(request.raw.url!, 'http://x');
   if (url.searchParams.has('scope')) return;
-  const scope = await scopeForClient(deps, url.searchParams.get('client_id') ?? undefined);
+  const clientId = url.searchParams.get('client_id') ?? undefined;
+  const known = clientId !== undefined && (await deps.clientCache.get(clientId)) !== undefined;
+  const scope = (await scopeForClient(deps, clientId)) ?? (known ? deps.defaultScopes.join(' ') : undefined);
   if (!scope) return;
   url.searchParams.set('scope', scope);
   request.raw.url = url.pathname + url.search;

@@ -4,12 +4,15 @@
 //   (the provider says `invalid_request`);
 // - RFC 6749 §5.1, RFC 7662 §2.2, RFC 7009 §2.2: token, introspection and revocation answers
 //   are never cached;
+// - RFC 6749 §3.3: a refused scope is named in the description, and a client-credentials token
+//   request none of whose scopes is known is refused rather than answered with a scope-less token;
 // - §3.3/§3.5 of the original: `token_type` is `bearer` at /openid/token and in introspection
 //   (clients compare the string), while the tutorial's /o/token/ keeps `Bearer`; introspection
 //   of an access token names its audience, the client id, as the original's did.
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
 const NO_STORE_ROUTES = new Set(['token', 'introspection', 'revocation']);
+const SCOPE_NOT_ALLOWED = 'requested scope is not allowed';
 const GRANT_TYPE_NOT_ALLOWED = 'requested grant type is not allowed for this client';
 
 type Body = Record<string, unknown>;
@@ -24,7 +27,34 @@ function viaTutorialSurface(ctx: KoaContextWithOIDC): boolean {
   return called.startsWith('/o/');
 }
 
+/** The provider names the refused scope in a `scope` member only; strict clients read the description. */
+function namingRefusedScope(body: Body): Body {
+  if (body.error !== 'invalid_scope' || typeof body.scope !== 'string' || body.error_description !== SCOPE_NOT_ALLOWED) return body;
+  return { ...body, error_description: `${SCOPE_NOT_ALLOWED}: ${body.scope}` };
+}
+
+function nameRefusedScopeInRedirect(ctx: KoaContextWithOIDC): void {
+  const location = URL.parse(ctx.response.get('Location'));
+  if (!location) return;
+  const named = namingRefusedScope(Object.fromEntries(location.searchParams));
+  if (named.error_description === location.searchParams.get('error_description')) return;
+  location.searchParams.set('error_description', String(named.error_description));
+  ctx.set('Location', location.href);
+}
+
+/** A client-credentials token whose requested scopes are all unknown is not issued (it is still only buffered). */
+async function refuseScopelessToken(ctx: KoaContextWithOIDC): Promise<void> {
+  const token = ctx.oidc.entities.ClientCredentials;
+  // The provider has dropped the scopes it does not know from `params` by now; the body keeps them.
+  const asked = ctx.oidc.body?.scope;
+  if (ctx.status !== 200 || !token || token.scope || typeof asked !== 'string' || !asked.trim()) return;
+  await token.destroy();
+  ctx.status = 400;
+  ctx.body = { error: 'invalid_scope', error_description: `none of the requested scopes is known: ${asked}` };
+}
+
 function tokenAnswer(ctx: KoaContextWithOIDC, body: Body): Body {
+  if (body.error === 'invalid_scope') return namingRefusedScope(body);
   if (body.error === 'invalid_request' && body.error_description === GRANT_TYPE_NOT_ALLOWED) return { ...body, error: 'unauthorized_client' };
   if (body.token_type === 'Bearer' && !viaTutorialSurface(ctx)) return { ...body, token_type: 'bearer' };
   return body;
@@ -39,8 +69,10 @@ export function protocolAnswers() {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     await next();
     const route = ctx.oidc?.route;
+    if (route === 'authorization' || route === 'resume') nameRefusedScopeInRedirect(ctx);
     if (!route || !NO_STORE_ROUTES.has(route)) return;
     ctx.set('Cache-Control', 'no-store');
+    if (route === 'token') await refuseScopelessToken(ctx);
     if (!isBody(ctx.body)) return;
     if (route === 'token') ctx.body = tokenAnswer(ctx, ctx.body);
     else if (route === 'introspection') ctx.body = introspectionAnswer(ctx.body);

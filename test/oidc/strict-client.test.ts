@@ -82,3 +82,49 @@ describe('#18 protocol answers a strict client accepts', () => {
     assert.match(answer.headers.get('www-authenticate') ?? '', /^Basic /);
   });
 });
+
+describe('#18 scopes a client may not have', () => {
+  const CALLBACK = 'http://localhost:8100/cb';
+
+  async function authorize(path: string, clientId: string, scope?: string): Promise<URLSearchParams> {
+    const user = await server.make.user({ firstName: 'Ada', lastName: 'Lovelace' });
+    const browser = await server.signIn(user.email, user.password);
+    const query = new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: CALLBACK, state: 's1', ...(scope ? { scope } : {}) });
+    let res = await browser.get(`${path}?${query}`);
+    for (let hops = 0; hops < 5 && [302, 303].includes(res.status) && !res.headers.get('location')!.startsWith(CALLBACK); hops++) res = await browser.get(res.headers.get('location')!);
+    const location = res.headers.get('location') ?? '';
+    assert.ok(location.startsWith(CALLBACK), `ended at ${res.status} ${location}`);
+    return new URL(location).searchParams;
+  }
+
+  test('#18 /openid/authorize refuses a scope the client may not have with invalid_scope naming it', async () => {
+    const web = await app('authorization_code', 'openid email');
+    const answer = await authorize('/openid/authorize', web.clientId, 'openid is_admin');
+    assert.equal(answer.get('error'), 'invalid_scope');
+    assert.match(answer.get('error_description') ?? '', /is_admin/);
+    assert.equal(answer.get('state'), 's1');
+  });
+
+  test('#18 /o/authorize/ without scope, for a client that may use none of the defaults, is invalid_scope naming one', async () => {
+    const web = await app('authorization_code', 'openid email');
+    const answer = await authorize('/o/authorize/', web.clientId);
+    assert.equal(answer.get('error'), 'invalid_scope');
+    assert.match(answer.get('error_description') ?? '', /\b(read|write)\b/);
+  });
+
+  test('#18 a client-credentials request whose scopes are all unknown is invalid_scope, not a scope-less token', async () => {
+    const svc = await app('client_credentials');
+    const answer = await post('/openid/token', svc.auth, { grant_type: 'client_credentials', scope: 'nonsense foo' });
+    assert.equal(answer.status, 400, JSON.stringify(answer.body));
+    assert.equal(answer.body.error, 'invalid_scope');
+    assert.match(String(answer.body.error_description), /nonsense/);
+    assert.equal(answer.headers.get('cache-control'), 'no-store');
+  });
+
+  test('#18 a token request for a known scope the client lacks names it', async () => {
+    const svc = await app('client_credentials');
+    const answer = await post('/openid/token', svc.auth, { grant_type: 'client_credentials', scope: 'email is_staff' });
+    assert.equal(answer.body.error, 'invalid_scope');
+    assert.match(String(answer.body.error_description), /is_staff/);
+  });
+});
