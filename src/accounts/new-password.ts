@@ -11,7 +11,7 @@ import { passwordChangedMail } from './views/emails.ts';
 export function checkNewPassword(deps: AccountDeps, errors: FieldErrors, user: User, values: [string, string]): void {
   checkNewPasswords(errors, ['new_password1', 'new_password2'], values);
   if (errors.new_password1 || errors.new_password2) return;
-  for (const problem of passwordProblems(deps.config.DJAM_PROJECT_ENVIRONMENT, values[0], user)) addError(errors, 'new_password2', problem);
+  for (const problem of passwordProblems(deps.config.DJAM_PASSWORD_VALIDATION, values[0], user)) addError(errors, 'new_password2', problem);
 }
 
 /**

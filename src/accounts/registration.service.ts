@@ -28,7 +28,7 @@ function checkRegistration(deps: AccountDeps, form: RegistrationForm): FieldErro
   checkNewPasswords(errors, ['password1', 'password2'], [form.password1, form.password2]);
   if (!errors.password1 && !errors.password2) {
     const owner = { email: form.email, username: form.email, firstName: form.first_name, lastName: form.last_name };
-    for (const problem of passwordProblems(deps.config.DJAM_PROJECT_ENVIRONMENT, form.password2, owner)) addError(errors, 'password2', problem);
+    for (const problem of passwordProblems(deps.config.DJAM_PASSWORD_VALIDATION, form.password2, owner)) addError(errors, 'password2', problem);
   }
   return errors;
 }

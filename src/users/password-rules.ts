@@ -1,9 +1,12 @@
-// The password rules of each profile (DJAM §1.3), with Django's messages so that people and
-// scripts see the texts the original showed. local/dev: minimum length only (the original's
-// local profile had no rule at all; an empty or 3-letter password is never a good default);
-// prod/test: similarity to the user's attributes, minimum length, common list, not all digits.
-import type { Profile } from '../config.ts';
+// The password rules (DJAM §1.3), with Django's messages so that people and scripts see the
+// texts the original showed. By default, in every profile, Django's four validators: similarity
+// to the user's attributes, minimum length, common list, not all digits (the original's local
+// profile had none, which let `12345678` through; a drop-in must not default to that).
+// DJAM_PASSWORD_VALIDATION=relaxed keeps the minimum length only, e.g. for a demo install.
 import { COMMON_PASSWORDS } from './common-passwords.ts';
+
+/** The value of DJAM_PASSWORD_VALIDATION: `strict` (the default) or `relaxed`. */
+export type PasswordValidation = string;
 
 export interface PasswordOwner { email?: string | null; username?: string | null; firstName?: string | null; lastName?: string | null }
 
@@ -38,16 +41,15 @@ function similarAttribute(password: string, owner: PasswordOwner): string | unde
   return undefined;
 }
 
-const isStrict = (profile: Profile) => profile === 'prod' || profile === 'test';
-
 /** Every rule the password breaks, in Django's validator order; empty when it is acceptable. */
-export function passwordProblems(profile: Profile, password: string, owner: PasswordOwner = {}): string[] {
+export function passwordProblems(validation: PasswordValidation, password: string, owner: PasswordOwner = {}): string[] {
+  const isStrict = validation !== 'relaxed';
   const problems: string[] = [];
-  const similar = isStrict(profile) ? similarAttribute(password, owner) : undefined;
+  const similar = isStrict ? similarAttribute(password, owner) : undefined;
   if (similar) problems.push(`The password is too similar to the ${similar}.`);
   if (password.length < MIN_LENGTH) problems.push(`This password is too short. It must contain at least ${MIN_LENGTH} characters.`);
-  if (isStrict(profile) && COMMON_PASSWORDS.has(password.toLowerCase().trim())) problems.push('This password is too common.');
-  if (isStrict(profile) && /^\d+$/.test(password)) problems.push('This password is entirely numeric.');
+  if (isStrict && COMMON_PASSWORDS.has(password.toLowerCase().trim())) problems.push('This password is too common.');
+  if (isStrict && /^\d+$/.test(password)) problems.push('This password is entirely numeric.');
   // No sign-in door accepts a NUL (the database cannot store one in the e-mail, HTTP Basic and
   // form fields drop or refuse it): a password holding one could never be used.
   if (password.includes('\u0000')) problems.push('The password must not contain a NUL character.');

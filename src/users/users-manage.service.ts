@@ -1,7 +1,6 @@
 // What administrators (admin API, console, CLI) do to users: every call names its actor, asks
 // the policy before anything changes, and writes its audit entry in the change's transaction.
 import { assertMay, audited, type Actor } from '../access/index.ts';
-import type { Profile } from '../config.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import type { Db } from '../db/client.ts';
 import { AppError } from '../errors.ts';
@@ -11,10 +10,10 @@ import { deleteSessionsOfUser } from './sessions.service.ts';
 import { assertKeepsASuperuser, deleteUser, updateUser, type UserChange } from './users-admin.service.ts';
 import { createUser, getUser, setPassword, type NewUser, type User } from './users.service.ts';
 
-interface Deps { db: Db; keys: SecretKeys; config: { DJAM_PROJECT_ENVIRONMENT: Profile } }
+interface Deps { db: Db; keys: SecretKeys; config: { DJAM_PASSWORD_VALIDATION: string } }
 
 function checkPassword(deps: Deps, password: string, owner: PasswordOwner): void {
-  const problems = passwordProblems(deps.config.DJAM_PROJECT_ENVIRONMENT, password, owner);
+  const problems = passwordProblems(deps.config.DJAM_PASSWORD_VALIDATION, password, owner);
   if (problems.length) throw new AppError('VALIDATION_FAILED', { details: { fields: { password: problems.join(' ') } } });
 }
 
