@@ -59,13 +59,28 @@ async function grantConsent(deps: InteractionDeps, d: Details): Promise<string> 
   return grant.save();
 }
 
+const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
+
+/**
+ * OIDC Core 3.1.2.1: `prompt=login` or an elapsed `max_age` MUST re-authenticate the user; a
+ * DJAM session older than the request does not, the login form does (and brings them back here).
+ */
+function needsFreshSignIn(d: Details, lastLogin: Date | null): boolean {
+  const reasons = new Set(d.prompt.reasons);
+  if (!reasons.has('login_prompt') && !reasons.has('max_age')) return false;
+  return lastLogin === null || seconds(lastLogin) < (d.iat ?? 0);
+}
+
 export async function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): Promise<void> {
   app.get<{ Params: { uid: string } }>('/interaction/:uid', step(async (request, reply) => {
     const d = await details(deps, request, reply);
     if (!d) return reply;
     const session = await loadSession(deps, request);
     if (!session) return reply.redirect(loginRedirectUrl(deps.config.loginUrl, request.url), 302);
-    if (d.prompt.name === 'login') return finish(deps, request, reply, { login: { accountId: String(session.user.id) } });
+    if (d.prompt.name === 'login') {
+      if (needsFreshSignIn(d, session.user.lastLogin)) return reply.redirect(loginRedirectUrl(deps.config.loginUrl, request.url), 302);
+      return finish(deps, request, reply, { login: { accountId: String(session.user.id), ts: seconds(session.user.lastLogin ?? new Date()) } });
+    }
     const client = await deps.provider.Client.find(String(d.params.client_id));
     const scopes = (d.prompt.details as { missingOIDCScope?: string[] }).missingOIDCScope ?? [];
     await flushWrites(deps.db, deps.payloadCache); // nothing is expected here, but nothing saved may be lost

@@ -5,17 +5,27 @@
 // interaction, which sends anonymous users to the login page.
 import { interactionPolicy, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import { getRequestUser } from './request-user.ts';
+import { MEMO, requestMemo } from './request-memo.ts';
 import { ADMIN_SCOPE } from '../access/index.ts';
 
 const { Check, base } = interactionPolicy;
 type GrantLoader = (ctx: KoaContextWithOIDC) => Promise<InstanceType<KoaContextWithOIDC['oidc']['provider']['Grant']> | undefined>;
+
+/**
+ * OIDC Core 3.1.2.1: `auth_time` (and the `max_age` check) is when the user really signed in, the
+ * DJAM sign-in that stamped last_login, not the moment the provider adopted the session.
+ */
+function signedInAt(accountId: string): number {
+  const user = requestMemo()?.get(MEMO.user(accountId)) as { lastLogin?: Date | null } | undefined;
+  return Math.floor((user?.lastLogin ?? new Date()).getTime() / 1000);
+}
 
 async function adopt(ctx: KoaContextWithOIDC, accountId: string, findAccount: FindAccount, loadGrant: GrantLoader): Promise<boolean> {
   const { oidc } = ctx;
   const session = oidc.session!;
   // Synchronously first: the prompt's other checks (max_age, id_token_hint) read it concurrently.
   session.accountId = accountId;
-  session.loginTs = Math.floor(Date.now() / 1000);
+  session.loginTs = signedInAt(accountId);
   const account = await findAccount(ctx, accountId);
   if (!account) return false;
   oidc.entity('Account', account);
