@@ -16,7 +16,7 @@ export type Profile = (typeof profiles)[number];
 export const settings = {
   DJAM_PROJECT_ENVIRONMENT: { kind: 'string', default: 'local', choices: profiles, doc: 'Profile: local, dev, prod or test. prod requires a real DJAM_SECRET_KEY and an https SITEURL.' },
   DJAM_SECRET_KEY: { kind: 'string', secret: true, doc: 'Master secret: signs sessions and CSRF tokens, derives the keys that encrypt stored secrets. Unset outside prod: generated once into DJAM_DATA_DIR.' },
-  SITEURL: { kind: 'string', default: 'http://localhost:8000/', doc: 'Public base URL with trailing slash; the OIDC issuer is SITEURL + "openid".' },
+  SITEURL: { kind: 'string', doc: 'Public base URL with trailing slash; the OIDC issuer is SITEURL + "openid". Unset (or empty): http://localhost:DJAM_PORT/ in the local profile, http://localhost:8000/ otherwise.' },
   DJAM_HOST: { kind: 'string', default: '0.0.0.0', doc: 'Address the HTTP server binds.' },
   DJAM_PORT: { kind: 'int', default: '8000', doc: 'HTTP port.' },
   DJAM_ALLOWED_HOSTS: { kind: 'list', doc: 'Comma-separated Host header values accepted in prod/test (unset there: the host of SITEURL). local/dev accept any.' },
@@ -81,8 +81,10 @@ type ValueOf<S extends Setting> = S['kind'] extends 'int' | 'float' ? number : S
   : S['kind'] extends 'list' ? string[] : string;
 type Raw = { [K in keyof Settings]: Settings[K] extends { default: string } ? ValueOf<Settings[K]> : ValueOf<Settings[K]> | undefined };
 
-export interface Config extends Omit<Raw, 'DJAM_PROJECT_ENVIRONMENT' | 'DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION' | 'DJAM_WORKERS'> {
+export interface Config extends Omit<Raw, 'DJAM_PROJECT_ENVIRONMENT' | 'DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION' | 'DJAM_WORKERS' | 'SITEURL'> {
   DJAM_PROJECT_ENVIRONMENT: Profile;
+  /** Unset: http://localhost:DJAM_PORT/ in the local profile. */
+  SITEURL: string;
   /** `auto` resolved to the number of cores. */
   DJAM_WORKERS: number;
   /** DJAM_OIDC_RESOURCE_SERVERS parsed. */
@@ -187,7 +189,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const raw = merged[name] ?? s.default;
     out[name] = raw === undefined ? undefined : coerce(name, s, raw, problems);
   }
-  let siteUrl = String(out.SITEURL);
+  // #18: a local server's issuer and discovery follow the port it listens on, or strict clients
+  // reject them (issuer mismatch).
+  const port = out.DJAM_PROJECT_ENVIRONMENT === 'local' ? out.DJAM_PORT : 8000;
+  let siteUrl = out.SITEURL ? String(out.SITEURL) : `http://localhost:${String(port)}/`;
   if (!/^https?:\/\/[^/]+/.test(siteUrl)) problems.push(`SITEURL must be an http(s) URL, got "${siteUrl}"`);
   if (!siteUrl.endsWith('/')) siteUrl += '/';
   out.SITEURL = siteUrl;
