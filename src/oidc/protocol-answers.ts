@@ -35,10 +35,10 @@ function namingRefusedScope(body: Body): Body {
 
 function nameRefusedScopeInRedirect(ctx: KoaContextWithOIDC): void {
   const location = URL.parse(ctx.response.get('Location'));
-  if (!location) return;
+  if (location?.searchParams.get('error') !== 'invalid_scope') return;
   const named = namingRefusedScope(Object.fromEntries(location.searchParams));
-  if (named.error_description === location.searchParams.get('error_description')) return;
-  location.searchParams.set('error_description', String(named.error_description));
+  if (typeof named.error_description !== 'string') return;
+  location.searchParams.set('error_description', named.error_description);
   ctx.set('Location', location.href);
 }
 

@@ -39,6 +39,7 @@ function authorizeUrl(extra: Record<string, string>): string {
 async function authTime(callback: URL): Promise<number> {
   const code = callback.searchParams.get('code');
   assert.ok(code, `no code: ${callback.search}`);
+  assert.deepEqual([...callback.searchParams.keys()].sort(), ['code', 'iss', 'state'], 'a success carries no error member');
   const res = await fetch(`${server.url}/openid/token`, { method: 'POST', headers: { authorization: app.auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK }) });
   const body = await res.json() as { id_token: string };
   return (JSON.parse(Buffer.from(body.id_token.split('.')[1], 'base64url').toString()) as { auth_time: number }).auth_time;
