@@ -1,65 +1,74 @@
-// `djam <command>`: the operator's tools. Each command lives in commands/<verb>-<noun>.ts.
+// `djam <command>`: the operator's tools. Each command lives in commands/<verb>-<noun>.ts and
+// describes itself (command.ts): this file lists them, prints help and reports failures.
 import { ConfigError } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
-import { checkConfig } from './commands/check-config.ts';
+import { commandHelp, parseFlags, UsageError, wantsHelp, type Command } from './command.ts';
+import { checkCommand } from './commands/check-config.ts';
 import { createApiKeyCommand } from './commands/create-api-key.ts';
 import { createClientCommand } from './commands/create-client.ts';
 import { createResourceCommand } from './commands/create-resource.ts';
 import { createRoleCommand } from './commands/create-role.ts';
 import { createTeamCommand } from './commands/create-team.ts';
-import { createRsaKey } from './commands/create-rsa-key.ts';
-import { createSuperuser } from './commands/create-superuser.ts';
+import { createRsaKeyCommand } from './commands/create-rsa-key.ts';
+import { createSuperuserCommand } from './commands/create-superuser.ts';
 import { importDjamCommand } from './commands/import-djam.ts';
-import { migrateDb } from './commands/migrate-db.ts';
-import { printConfig } from './commands/print-config.ts';
-import { runWorker } from './commands/run-worker.ts';
-import { uploadUsers } from './commands/upload-users.ts';
-import { writeOpenApi } from './commands/write-openapi.ts';
+import { migrateCommand } from './commands/migrate-db.ts';
+import { configCommand } from './commands/print-config.ts';
+import { workerCommand } from './commands/run-worker.ts';
+import { uploadUsersCommand } from './commands/upload-users.ts';
+import { openApiCommand } from './commands/write-openapi.ts';
 
-const commands: Record<string, { run(args: string[]): Promise<number>; help: string }> = {
-  migrate: { run: migrateDb, help: 'apply the database migrations' },
-  createsuperuser: { run: createSuperuser, help: 'create an administrator (--noinput reads DJAM_SUPERUSER_EMAIL/PASSWORD)' },
-  createclient: { run: createClientCommand, help: 'register an OAuth client and print its id and secret as JSON' },
-  createteam: { run: createTeamCommand, help: 'create a team (or reuse one by name) and add members by e-mail' },
-  createrole: { run: createRoleCommand, help: 'create a role and grant it to teams and users' },
-  createresource: { run: createResourceCommand, help: 'create a resource (--upstream --url U for a proxied service) with access rules for roles' },
-  createapikey: { run: createApiKeyCommand, help: 'issue a resource or management API key for a user and print it once' },
-  creatersakey: { run: createRsaKey, help: 'create a new RSA signing key (it signs from the next start; older keys stay published)' },
-  check: { run: checkConfig, help: 'check that the deployment environment variables are set' },
-  config: { run: printConfig, help: 'print the effective configuration, secrets masked' },
-  worker: { run: runWorker, help: 'run background jobs (consumes RabbitMQ when DJAM_RABBITMQ_HOST is set)' },
-  'import-djam': { run: importDjamCommand, help: 'import an original DJAM database (--from postgres://user:pass@host:5432/djam [--dry-run])' },
-  'upload-users': { run: uploadUsers, help: 'import users with Django password hashes from a JSON array (--data users.json)' },
-  openapi: { run: writeOpenApi, help: 'write the OpenAPI document of the REST API (--file schema.yml, --format yaml|json; default stdout, yaml)' },
-};
+const commands: Command[] = [
+  migrateCommand, createSuperuserCommand, createClientCommand, createTeamCommand, createRoleCommand, createResourceCommand,
+  createApiKeyCommand, createRsaKeyCommand, checkCommand, configCommand, workerCommand, importDjamCommand, uploadUsersCommand,
+  openApiCommand,
+];
 
 function usage(): string {
-  return `Usage: djam <command> [options]\n\nCommands:\n${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(16)} ${c.help}`).join('\n')}\n`;
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  return `Usage: djam <command> [options]\n\nCommands:\n${commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}\n\n`
+    + 'Run "djam <command> --help" for its options and environment variables.\n';
 }
 
 async function run(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  if (!name || name === '--help' || name === 'help') {
-    process.stdout.write(usage());
+  if (name === 'help' && args[0]) return run([args[0], '--help']);
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? process.stdout : process.stderr).write(usage());
     return name ? 0 : 2;
   }
-  const command = commands[name];
+  const command = commands.find((c) => c.name === name);
   if (!command) {
     process.stderr.write(`Unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
-  return command.run(args);
+  // Before anything else: help never migrates, starts a worker or touches the database.
+  if (wantsHelp(args)) {
+    process.stdout.write(commandHelp(command));
+    return 0;
+  }
+  try {
+    return await command.run(parseFlags(command, args));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`djam ${name}: ${err.message}. See "djam ${name} --help".\n`);
+    return 2;
+  }
 }
 
-/** A bad option or argument: the caller's mistake, reported as a usage error (exit 2). */
-function isUsageError(err: unknown): err is Error {
-  return err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS_');
+/** The innermost cause's message: what went wrong, without the layers that passed it on. */
+function rootMessage(err: unknown): string {
+  let e = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message || e.name : String(e);
 }
 
 run(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
-  if (err instanceof ConfigError || err instanceof AppError || err instanceof DataDirInUseError) process.stderr.write(`${err.message}\n${err instanceof AppError && err.details ? `${JSON.stringify(err.details)}\n` : ''}`);
-  else if (isUsageError(err)) process.stderr.write(`${err.message}\n\n${usage()}`);
-  else process.stderr.write(`djam: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(isUsageError(err) ? 2 : 1);
+  const prefix = `djam ${process.argv[2]}: `;
+  if (err instanceof AppError) process.stderr.write(`${prefix}${err.message}${err.details ? ` ${JSON.stringify(err.details)}` : ''}\n`);
+  else if (err instanceof ConfigError || err instanceof DataDirInUseError) process.stderr.write(`${err.message}\n`);
+  // Unexpected (a database that is down, a file that cannot be written): one line, no stack.
+  else process.stderr.write(`${prefix}${rootMessage(err)}\n`);
+  process.exit(1);
 });

@@ -20,8 +20,3 @@ export async function requireUser(deps: { db: Db }, email: string): Promise<User
   if (!user) throw new AppError('USER_NOT_FOUND', { message: `No user with the e-mail ${email}.` });
   return user;
 }
-
-export function usage(text: string): number {
-  process.stderr.write(`Usage: ${text}\n`);
-  return 2;
-}

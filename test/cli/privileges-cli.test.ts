@@ -29,7 +29,7 @@ test('createteam, createrole, createresource and createapikey protect an upstrea
     return out.stdout;
   };
   await ok(['migrate']);
-  await ok(['createsuperuser', '--noinput'], { DJAM_SUPERUSER_EMAIL: 'member@example.com', DJAM_SUPERUSER_PASSWORD: 'member-password' });
+  await ok(['createsuperuser', '--noinput'], { DJAM_SUPERUSER_EMAIL: 'member@example.com', DJAM_SUPERUSER_PASSWORD: 'member-password', DJAM_SUPERUSER_FIRST_NAME: 'Mo', DJAM_SUPERUSER_LAST_NAME: 'Member' });
   await ok(['createteam', '--name', 'mappers', '--member', 'member@example.com']);
   await ok(['createrole', '--name', 'viewer', '--team', 'mappers']);
   const resource = JSON.parse(await ok(['createresource', '--slug', 'maps', '--upstream', '--url', up.url, '--role', 'viewer'])) as { slug: string };

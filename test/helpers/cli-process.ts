@@ -20,9 +20,11 @@ export function cleanEnv(): CliEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DJAM_')));
 }
 
-export function runCli(args: string[], env: CliEnv, timeoutMs = 120_000): Promise<CliOutcome> {
+/** Runs `djam args`; `input`, when given, is piped to its stdin (answers to its questions). */
+export function runCli(args: string[], env: CliEnv, timeoutMs = 120_000, input?: string): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/djam.js', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/djam.js', ...args], { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(input); // no input: stdin at its end at once, as a script without a terminal
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk; });

@@ -77,7 +77,7 @@ describe('djam upload-users', () => {
   });
 
   it('creates new users and skips existing e-mails (any case), existing usernames and unusable hashes', async () => {
-    const admin = await djam(['createsuperuser', '--noinput'], { ...env, DJAM_SUPERUSER_EMAIL: 'admin@example.com', DJAM_SUPERUSER_PASSWORD: 'admin-password-1' });
+    const admin = await djam(['createsuperuser', '--noinput'], { ...env, DJAM_SUPERUSER_EMAIL: 'admin@example.com', DJAM_SUPERUSER_PASSWORD: 'admin-password-1', DJAM_SUPERUSER_FIRST_NAME: 'Ada', DJAM_SUPERUSER_LAST_NAME: 'Admin' });
     assert.equal(admin.code, 0, admin.stderr);
     const entries: Entry[] = [
       { ...users.alice, password: pbkdf2Sha256(users.alice.password) },

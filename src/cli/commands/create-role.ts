@@ -1,16 +1,20 @@
 // `djam createrole --name N [--team T]... [--user EMAIL]...`: a role granted to teams (and so
 // their members) or to users directly.
-import { parseArgs } from 'node:util';
 import { AppError } from '../../errors.ts';
 import { cliActor } from '../../access/index.ts';
 import { changeUserRoleAs, createRole, findRoleByName, findTeamByName, grantRoleToTeam } from '../../teams/index.ts';
-import { requireUser, usage, withRuntime } from '../with-runtime.ts';
+import { defineCommand } from '../command.ts';
+import { requireUser, withRuntime } from '../with-runtime.ts';
 
-export async function createRoleCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { name: { type: 'string' }, team: { type: 'string', multiple: true }, user: { type: 'string', multiple: true } } });
-  if (!values.name) return usage('djam createrole --name N [--team T]... [--user EMAIL]...');
-  const name = values.name;
-  return withRuntime(async (deps) => {
+export const createRoleCommand = defineCommand({
+  name: 'createrole', summary: 'create a role (or reuse one by name) and grant it to teams and users', usage: '--name N [--team T]... [--user EMAIL]...',
+  flags: {
+    name: { type: 'string', value: 'N', required: true, doc: 'the role\'s name' },
+    team: { type: 'string', multiple: true, value: 'T', doc: 'grant the role to this team and so its members (repeatable)' },
+    user: { type: 'string', multiple: true, value: 'EMAIL', doc: 'grant the role to this user directly (repeatable)' },
+  },
+  run: (values) => withRuntime(async (deps) => {
+    const name = values.name ?? '';
     const role = (await findRoleByName(deps, name)) ?? (await createRole(deps, name));
     for (const teamName of values.team ?? []) {
       const team = await findTeamByName(deps, teamName);
@@ -20,5 +24,5 @@ export async function createRoleCommand(args: string[]): Promise<number> {
     for (const email of values.user ?? []) await changeUserRoleAs(deps, cliActor, (await requireUser(deps, email)).id, role.id, 'add');
     process.stdout.write(`${JSON.stringify({ id: role.id, name: role.name })}\n`);
     return 0;
-  });
-}
+  }),
+});

@@ -1,11 +1,16 @@
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import { openRuntime } from '../../runtime.ts';
 import { createRsaSigningKey, ensureSigningKey } from '../../signing-keys/index.ts';
+import { defineCommand } from '../command.ts';
 
 /** `creatersakey` adds a key that signs from the next start; `--if-missing` only when none exists. */
-export async function createRsaKey(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { 'if-missing': { type: 'boolean' } } });
+export const createRsaKeyCommand = defineCommand({
+  name: 'creatersakey', summary: 'create a new RSA signing key (it signs from the next start; older keys stay published)', usage: '[--if-missing]',
+  flags: { 'if-missing': { type: 'boolean', doc: 'create one only when no signing key exists yet' } },
+  run: createRsaKey,
+});
+
+async function createRsaKey(values: { 'if-missing'?: boolean }): Promise<number> {
   const { database, keys } = await openRuntime(loadConfig());
   try {
     const deps = { db: database.db, keys };

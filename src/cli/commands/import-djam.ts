@@ -1,13 +1,12 @@
 // `djam import-djam --from postgres://… [--dry-run]`: moves an original DJAM (Django) database
 // into this server (src/import). The summary goes to stdout, progress to stderr on a terminal;
 // bad input is one sentence on stderr and exit 1, as is any unresolved conflict.
-import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../../config.ts';
 import { DataDirInUseError } from '../../db/data-dir-lock.ts';
 import { openRuntime, type Runtime } from '../../runtime.ts';
+import { defineCommand } from '../command.ts';
 import { formatReport, importDjam, ImportError, readSource, unresolvedCount, type ImportReport } from '../../import/index.ts';
 
-const USAGE = 'Usage: djam import-djam --from postgres://user:password@host:5432/djam [--dry-run]\n';
 
 /** The innermost cause: the database's own message, never a query text with its (secret) parameters. */
 function rootCause(err: unknown): { message: string; code?: string } {
@@ -45,16 +44,20 @@ async function runImport(runtime: Runtime, source: Awaited<ReturnType<typeof rea
   }
 }
 
-export async function importDjamCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { from: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
-  if (!values.from) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+export const importDjamCommand = defineCommand({
+  name: 'import-djam', summary: 'import an original DJAM database into this server', usage: '--from postgres://user:password@host:5432/djam [--dry-run]',
+  flags: {
+    from: { type: 'string', value: 'URL', required: true, doc: 'the original DJAM\'s PostgreSQL database' },
+    'dry-run': { type: 'boolean', doc: 'report what would be imported, write nothing' },
+  },
+  run: importCommand,
+});
+
+async function importCommand(values: { from?: string; 'dry-run'?: boolean }): Promise<number> {
   const dryRun = values['dry-run'] ?? false;
   try {
     if (process.stderr.isTTY) process.stderr.write('Reading the original database…\n');
-    const source = await readSource(values.from);
+    const source = await readSource(values.from ?? '');
     const report = await runImport(await openTarget(dryRun), source, dryRun);
     process.stdout.write(formatReport(report));
     return unresolvedCount(report) ? 1 : 0;

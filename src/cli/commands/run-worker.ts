@@ -6,8 +6,15 @@ import { logOptions } from '../../logging.ts';
 import { openRuntime } from '../../runtime.ts';
 import { createMailer, mailJobHandlers } from '../../mail/index.ts';
 import { createWorker } from '../../queue/index.ts';
+import { defineCommand } from '../command.ts';
 
-export async function runWorker(): Promise<number> {
+export const workerCommand = defineCommand({
+  name: 'worker', summary: 'run background jobs (consumes RabbitMQ when DJAM_RABBITMQ_HOST is set)', usage: '', flags: {},
+  details: 'Runs until SIGTERM or SIGINT. With DJAM_RABBITMQ_HOST it consumes the durable queue (run as many as you like); without, it runs due jobs from the database.',
+  run: runWorker,
+});
+
+async function runWorker(): Promise<number> {
   const config = loadConfig();
   const { stream, ...options } = logOptions(config);
   const log = pino(options, stream);

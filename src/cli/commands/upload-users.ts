@@ -2,9 +2,9 @@
 // {pk, email, username, password, first_name, last_name} with Django password hashes. Prints each
 // skipped entry and a summary; shows progress on an interactive terminal.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.ts';
 import { openRuntime } from '../../runtime.ts';
+import { defineCommand } from '../command.ts';
 import { importLegacyUsers, importSkipReasons, type ImportReport } from '../../users/index.ts';
 
 class InputError extends Error {}
@@ -42,15 +42,16 @@ function progressPrinter(total: number): ((done: number) => void) | undefined {
   return (done) => process.stderr.write(`\rImporting users: ${done}/${total}${done === total ? '\n' : ''}`);
 }
 
-export async function uploadUsers(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { data: { type: 'string' } } });
-  if (!values.data) {
-    process.stderr.write('Error: name the file to import with --data <users.json>.\n');
-    return 2;
-  }
+export const uploadUsersCommand = defineCommand({
+  name: 'upload-users', summary: 'import users with Django password hashes from a JSON array', usage: '--data users.json',
+  flags: { data: { type: 'string', value: '<users.json>', required: true, doc: 'a JSON array of {pk, email, username, password, first_name, last_name} (a GeoNode export)' } },
+  run: uploadUsers,
+});
+
+async function uploadUsers(values: { data?: string }): Promise<number> {
   let entries: unknown[];
   try {
-    entries = readEntries(values.data);
+    entries = readEntries(values.data ?? '');
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     process.stderr.write(`${err.message}\n`);

@@ -6,15 +6,14 @@
 // broker or running server, and touches none.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { deriveKeys } from '../../crypto/keys.ts';
 import { migrate } from '../../db/migrate.ts';
 import { openApiDocument, type DocumentFormat } from '../../openapi/openapi.routes.ts';
+import { defineCommand } from '../command.ts';
 import { ensureSigningKey, loadSigningJwks } from '../../signing-keys/index.ts';
 
-const FORMATS: readonly DocumentFormat[] = ['yaml', 'json'];
 
 async function renderDocument(format: DocumentFormat): Promise<string> {
   const secret = randomBytes(32).toString('hex');
@@ -38,13 +37,18 @@ async function renderDocument(format: DocumentFormat): Promise<string> {
   }
 }
 
-export async function writeOpenApi(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { file: { type: 'string' }, format: { type: 'string', default: 'yaml' } } });
-  const format = FORMATS.find((f) => f === values.format);
-  if (!format) {
-    process.stderr.write(`Error: --format must be yaml or json, not "${values.format}".\n`);
-    return 2;
-  }
+export const openApiCommand = defineCommand({
+  name: 'openapi', summary: 'write the OpenAPI document of the REST API', usage: '[--file schema.yml] [--format yaml|json]',
+  flags: {
+    file: { type: 'string', value: 'FILE', doc: 'write to this file (default: stdout)' },
+    format: { type: 'string', value: 'yaml|json', choices: ['yaml', 'json'], doc: 'the document\'s format (default: yaml)' },
+  },
+  details: 'Needs no database, broker or running server, and touches none.',
+  run: writeOpenApi,
+});
+
+async function writeOpenApi(values: { file?: string; format?: string }): Promise<number> {
+  const format: DocumentFormat = values.format === 'json' ? 'json' : 'yaml';
   const document = await renderDocument(format);
   if (values.file) writeFileSync(values.file, document);
   else process.stdout.write(document);
