@@ -4,6 +4,7 @@
 //   (the provider says `invalid_request`);
 // - RFC 6749 §5.1, RFC 7662 §2.2, RFC 7009 §2.2: token, introspection and revocation answers
 //   are never cached;
+// - RFC 6749 §4.1.2.1, §5.2: every error, JSON or redirect, carries an `error_description`;
 // - RFC 6749 §3.3: a refused scope is named in the description, and a client-credentials token
 //   request none of whose scopes is known is refused rather than answered with a scope-less token;
 // - §3.3/§3.5 of the original: `token_type` is `bearer` at /openid/token and in introspection
@@ -33,12 +34,30 @@ function namingRefusedScope(body: Body): Body {
   return { ...body, error_description: `${SCOPE_NOT_ALLOWED}: ${body.scope}` };
 }
 
-function nameRefusedScopeInRedirect(ctx: KoaContextWithOIDC): void {
+/** Errors the provider raises without a description here (RFC 6749 §4.1.2.1, §5.2: strict clients expect one). */
+const DESCRIPTIONS: Record<string, string> = {
+  request_not_supported: 'the request parameter is not supported',
+  request_uri_not_supported: 'the request_uri parameter is not supported',
+  access_denied: 'the request was denied',
+};
+
+function described(body: Body): Body {
+  if (typeof body.error !== 'string' || typeof body.error_description === 'string') return namingRefusedScope(body);
+  return { ...body, error_description: DESCRIPTIONS[body.error] ?? `the request was refused: ${body.error}` };
+}
+
+/** An authorization error redirect (query or fragment) gets its description completed. */
+function describeErrorRedirect(ctx: KoaContextWithOIDC): void {
   const location = URL.parse(ctx.response.get('Location'));
-  if (location?.searchParams.get('error') !== 'invalid_scope') return;
-  const named = namingRefusedScope(Object.fromEntries(location.searchParams));
-  if (typeof named.error_description !== 'string') return;
-  location.searchParams.set('error_description', named.error_description);
+  if (!location) return;
+  const inFragment = location.hash.length > 1;
+  const params = new URLSearchParams(inFragment ? location.hash.slice(1) : location.search);
+  if (!params.has('error')) return;
+  const { error_description: description } = described(Object.fromEntries(params));
+  if (typeof description !== 'string' || description === params.get('error_description')) return;
+  params.set('error_description', description);
+  if (inFragment) location.hash = params.toString();
+  else location.search = params.toString();
   ctx.set('Location', location.href);
 }
 
@@ -54,7 +73,6 @@ async function refuseScopelessToken(ctx: KoaContextWithOIDC): Promise<void> {
 }
 
 function tokenAnswer(ctx: KoaContextWithOIDC, body: Body): Body {
-  if (body.error === 'invalid_scope') return namingRefusedScope(body);
   if (body.error === 'invalid_request' && body.error_description === GRANT_TYPE_NOT_ALLOWED) return { ...body, error: 'unauthorized_client' };
   if (body.token_type === 'Bearer' && !viaTutorialSurface(ctx)) return { ...body, token_type: 'bearer' };
   return body;
@@ -69,7 +87,8 @@ export function protocolAnswers() {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     await next();
     const route = ctx.oidc?.route;
-    if (route === 'authorization' || route === 'resume') nameRefusedScopeInRedirect(ctx);
+    if (route === 'authorization' || route === 'resume') describeErrorRedirect(ctx);
+    if (isBody(ctx.body) && typeof ctx.body.error === 'string') ctx.body = described(ctx.body);
     if (!route || !NO_STORE_ROUTES.has(route)) return;
     ctx.set('Cache-Control', 'no-store');
     if (route === 'token') await refuseScopelessToken(ctx);

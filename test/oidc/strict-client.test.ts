@@ -128,3 +128,17 @@ describe('#18 scopes a client may not have', () => {
     assert.match(String(answer.body.error_description), /is_staff/);
   });
 });
+
+describe('#18 every error is described', () => {
+  test('#18 an authorization error the provider raises bare (request objects unsupported) carries error_description', async () => {
+    const web = await app('authorization_code', 'openid email');
+    const user = await server.make.user();
+    const browser = await server.signIn(user.email, user.password);
+    const query = new URLSearchParams({ client_id: web.clientId, response_type: 'code', redirect_uri: 'http://localhost:8100/cb', scope: 'openid', request: 'abc', state: 's2' });
+    const res = await browser.get(`/openid/authorize?${query}`);
+    const answer = new URL(res.headers.get('location')!).searchParams;
+    assert.equal(answer.get('error'), 'request_not_supported');
+    assert.ok(answer.get('error_description'));
+    assert.equal(answer.get('state'), 's2');
+  });
+});
