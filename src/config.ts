@@ -17,7 +17,7 @@ export const settings = {
   DJAM_PROJECT_ENVIRONMENT: { kind: 'string', default: 'local', choices: profiles, doc: 'Profile: local, dev, prod or test. prod requires a real DJAM_SECRET_KEY and an https SITEURL.' },
   DJAM_SECRET_KEY: { kind: 'string', secret: true, doc: 'Master secret: signs sessions and CSRF tokens, derives the keys that encrypt stored secrets. Unset outside prod: generated once into DJAM_DATA_DIR.' },
   SITEURL: { kind: 'string', doc: 'Public base URL with trailing slash; the OIDC issuer is SITEURL + "openid". Unset (or empty): http://localhost:DJAM_PORT/ in the local profile, http://localhost:8000/ otherwise.' },
-  DJAM_HOST: { kind: 'string', default: '0.0.0.0', doc: 'Address the HTTP server binds.' },
+  DJAM_HOST: { kind: 'string', doc: 'Address the HTTP server binds. Unset: 127.0.0.1 (this machine only) in the local profile, 0.0.0.0 (every interface) in the others.' },
   DJAM_PORT: { kind: 'int', default: '8000', doc: 'HTTP port.' },
   DJAM_ALLOWED_HOSTS: { kind: 'list', doc: 'Comma-separated Host header values accepted in prod/test (unset there: the host of SITEURL). local/dev accept any.' },
   DJAM_TRUST_PROXY: { kind: 'string', default: 'false', doc: 'Peers whose X-Forwarded-Proto/-Host/-For are believed: false (none); a comma-separated list of the proxies\' addresses and CIDR ranges (or loopback, linklocal, uniquelocal); true (every peer: only when nothing but the proxy reaches the port).' },
@@ -81,10 +81,12 @@ type ValueOf<S extends Setting> = S['kind'] extends 'int' | 'float' ? number : S
   : S['kind'] extends 'list' ? string[] : string;
 type Raw = { [K in keyof Settings]: Settings[K] extends { default: string } ? ValueOf<Settings[K]> : ValueOf<Settings[K]> | undefined };
 
-export interface Config extends Omit<Raw, 'DJAM_PROJECT_ENVIRONMENT' | 'DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION' | 'DJAM_WORKERS' | 'SITEURL'> {
+export interface Config extends Omit<Raw, 'DJAM_PROJECT_ENVIRONMENT' | 'DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION' | 'DJAM_WORKERS' | 'DJAM_HOST' | 'SITEURL'> {
   DJAM_PROJECT_ENVIRONMENT: Profile;
   /** Unset: http://localhost:DJAM_PORT/ in the local profile. */
   SITEURL: string;
+  /** Unset: loopback in the local profile, every interface in the others. */
+  DJAM_HOST: string;
   /** `auto` resolved to the number of cores. */
   DJAM_WORKERS: number;
   /** DJAM_OIDC_RESOURCE_SERVERS parsed. */
@@ -198,6 +200,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   out.SITEURL = siteUrl;
   const baseUrl = siteUrl.slice(0, -1);
   out.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION ??= out.DJAM_PROJECT_ENVIRONMENT === 'prod';
+  // A laptop's first start must not offer an admin-less server to the whole network.
+  out.DJAM_HOST ??= out.DJAM_PROJECT_ENVIRONMENT === 'local' ? '127.0.0.1' : '0.0.0.0';
   resolveWorkers(out, problems);
   resolveResourceServers(out, problems);
   const config = { ...out, baseUrl, issuer: `${baseUrl}/openid`, loginUrl: `${baseUrl}/accounts/login/` } as Config;

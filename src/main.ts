@@ -8,6 +8,7 @@ import { buildApp } from './app.ts';
 import { releaseStartupMemory } from './ops/startup-memory.ts';
 import { openRuntime } from './runtime.ts';
 import { ensureSigningKey, loadSigningJwks } from './signing-keys/index.ts';
+import { startupBanner } from './startup-banner.ts';
 import { startSweep } from './sweep.ts';
 import { runPrimary } from './workers.ts';
 
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
   const stopSweep = alone ? startSweep(deps, app.log) : () => undefined;
   await app.listen({ host: config.DJAM_HOST, port: config.DJAM_PORT });
   releaseStartupMemory();
-  app.log.info(`DJAM listens on ${config.baseUrl} (storage: ${database.location}). Create the first admin with: npx djam createsuperuser${database.kind === 'pglite' ? ' (stop the server first: the embedded database belongs to one process)' : ''}`);
+  // With several workers the primary (workers.ts) says it once for all of them.
+  if (alone) app.log.info(await startupBanner(config, database, app.addresses()));
 
   // SIGTERM: stop accepting, let in-flight requests and the running job finish (app.close waits
   // for both), close the database, exit 0; a deadline guards against a request that never ends.

@@ -11,6 +11,7 @@ import { logOptions } from './logging.ts';
 import { releaseStartupMemory } from './ops/startup-memory.ts';
 import { openRuntime } from './runtime.ts';
 import { ensureSigningKey } from './signing-keys/index.ts';
+import { startupBanner, type BoundAddress } from './startup-banner.ts';
 import { startSweep } from './sweep.ts';
 
 // A worker that keeps dying is restarted after 1 s, 2 s, 4 s ... at most 30 s: no tight loop
@@ -31,7 +32,10 @@ export async function runPrimary(config: Config): Promise<void> {
   const createdKid = await ensureSigningKey({ db: database.db, keys });
   if (createdKid) log.info({ kid: createdKid }, 'signing_key.created');
   const stopSweep = startSweep({ db: database.db, keys }, log);
-  const workers = superviseWorkers(config.DJAM_WORKERS, log, () => void finish(1));
+  // The address a worker reports can be empty for "every interface": the configured host then.
+  const onReady = (bound: BoundAddress) => void startupBanner(config, database, [{ ...bound, address: bound.address || config.DJAM_HOST }])
+    .then((banner) => log.info(banner), (err: unknown) => log.error({ err }, 'startup_banner.failed'));
+  const workers = superviseWorkers(config.DJAM_WORKERS, log, () => void finish(1), onReady);
   log.info({ workers: config.DJAM_WORKERS }, 'workers.starting');
 
   let finishing = false;
@@ -56,7 +60,7 @@ function restartDelayMs(slot: Slot): number {
 }
 
 /** Forks `count` workers and keeps them running; `giveUp` is called when one fails to start at all. */
-function superviseWorkers(count: number, log: Logger, giveUp: () => void) {
+function superviseWorkers(count: number, log: Logger, giveUp: () => void, onReady: (bound: BoundAddress) => void) {
   let stopping = false;
   let ready = false;
   const slots: Slot[] = Array.from({ length: count }, () => ({ startedMs: 0, quickDeaths: 0, hasListened: false }));
@@ -64,11 +68,12 @@ function superviseWorkers(count: number, log: Logger, giveUp: () => void) {
   const fork = (slot: Slot) => {
     const worker = cluster.fork();
     Object.assign(slot, { worker, startedMs: Date.now(), restart: undefined });
-    worker.once('listening', () => {
+    worker.once('listening', (bound) => {
       slot.hasListened = true;
       if (ready || !slots.every((s) => s.hasListened)) return;
       ready = true;
       log.info({ pids: slots.map((s) => s.worker?.process.pid) }, 'workers.ready');
+      onReady(bound);
       releaseStartupMemory(); // the primary's own start-up: migrations, the signing key
     });
     worker.once('exit', (code, signal) => {
