@@ -136,7 +136,7 @@ test('an administrator builds a team, a user, a client and a key in the console,
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Must be a valid email').waitFor();
     await page.getByRole('textbox', { name: /^E-mail/ }).fill('gerardus@example.com');
-    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByLabel('Password', { exact: true }).fill('k7#Qz');
     await page.getByRole('button', { name: 'Save' }).click();
     // The API's password rules, shown under the field.
     await page.getByText('This password is too short. It must contain at least 8 characters.', { exact: true }).waitFor();
