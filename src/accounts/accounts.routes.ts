@@ -2,6 +2,7 @@
 // account page's too, when it asks to change the address) share one set of rate limits. Sign-in
 // and sign-out live in login.routes.ts.
 import type { FastifyInstance } from 'fastify';
+import { pageAssetRoutes } from '../http/views/page-assets.ts';
 import { accountRoutes } from './account.routes.ts';
 import { activationRoutes } from './activation.routes.ts';
 import { passwordChangeRoutes } from './password-change.routes.ts';
@@ -18,6 +19,7 @@ export async function selfServiceRoutes(app: FastifyInstance, deps: PasswordChan
   await app.register(passwordResetRoutes, { ...deps, limits });
   await app.register(passwordChangeRoutes, deps);
   await app.register(accountRoutes, { ...deps, limits });
+  await app.register(pageAssetRoutes);
   app.get(CAPTCHA_SCRIPT_PATH, async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CAPTCHA_SCRIPT));
 }

@@ -12,6 +12,7 @@ import { userActor } from '../access/index.ts';
 import { getOwnedClient, listClientsOwnedBy, type ClientRow } from './clients.service.ts';
 import { changeClient, registerClient, removeClient, rotateSecretOf } from './clients-manage.service.ts';
 import type { ClientInput } from './clients.validation.ts';
+import { flashPath, setSecretFlash, takeSecretFlash } from './secret-flash.ts';
 import { deletePage, detailPage, formPage, listPage, type FormValues } from './views/applications.ts';
 
 interface Deps { config: Config; db: Db; keys: SecretKeys }
@@ -77,7 +78,8 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps): Promi
     try {
       const { client, clientSecret } = await registerClient(deps, userActor(s.user, request.ip), { ...toInput(values), ownerId: s.user.id });
       request.log.info({ clientId: client.clientId, userId: s.user.id }, 'client.registered');
-      return page(reply.status(201), detailPage(frame(request, reply, s), client, clientSecret));
+      if (clientSecret) setSecretFlash(deps.keys, request, reply, s, client, clientSecret);
+      return reply.redirect(flashPath(client.id), 303);
     } catch (err) {
       const errors = fieldErrors(err);
       if (!errors) throw err;
@@ -87,7 +89,11 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps): Promi
 
   app.get('/o/applications/:id/', async (request: Req, reply) => {
     const s = await guard(request, reply);
-    return s ? page(reply, detailPage(frame(request, reply, s), await owned(s, request))) : reply;
+    if (!s) return reply;
+    const c = await owned(s, request);
+    const secret = takeSecretFlash(deps.keys, request, reply, s, c);
+    if (secret) reply.header('cache-control', 'no-store');
+    return page(reply, detailPage(frame(request, reply, s), c, secret));
   });
 
   app.get('/o/applications/:id/update/', async (request: Req, reply) => {
@@ -117,7 +123,8 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps): Promi
     if (!s) return reply;
     const c = await owned(s, request);
     const { secret } = await rotateSecretOf(deps, userActor(s.user, request.ip), c.id);
-    return page(reply, detailPage(frame(request, reply, s), await owned(s, request), secret));
+    setSecretFlash(deps.keys, request, reply, s, c, secret);
+    return reply.redirect(flashPath(c.id), 303);
   });
 
   app.get('/o/applications/:id/delete/', async (request: Req, reply) => {

@@ -19,8 +19,8 @@ function secretIn(page: string): string | undefined {
 
 async function register(browser: Browser, fields: Record<string, string>): Promise<Registered> {
   const res = await browser.submitForm('/o/applications/register/', { client_type: 'confidential', ...fields });
-  assert.equal(res.status, 201);
-  const page = await res.text();
+  assert.equal(res.status, 303, '#18 POST/redirect/GET, the secret never in the URL');
+  const page = await (await browser.get(res.headers.get('location')!)).text();
   const rowId = /href="\/o\/applications\/(\d+)\/update\/"/.exec(page)?.[1];
   const clientId = clientIdIn(page);
   const secret = secretIn(page);
@@ -122,9 +122,10 @@ describe('/o/applications/', () => {
     assert.ok((await (await browser.get(`/o/applications/${app.rowId}/`)).text()).includes('machine v2'), 'a refused edit changes nothing');
 
     const rotated = await browser.submitForm(`/o/applications/${app.rowId}/`, {}, `/o/applications/${app.rowId}/rotate-secret/`);
-    assert.equal(rotated.status, 200);
-    const newSecret = secretIn(await rotated.text());
+    assert.equal(rotated.status, 303);
+    const newSecret = secretIn(await (await browser.get(rotated.headers.get('location')!)).text());
     assert.ok(newSecret && newSecret !== app.secret, 'a new secret is shown once');
+    assert.equal(secretIn(await (await browser.get(`/o/applications/${app.rowId}/`)).text()), undefined, 'and only once');
     const old = await clientCredentials(server, app.clientId, app.secret);
     assert.equal(old.status, 401);
     assert.equal(old.body.error, 'invalid_client');
@@ -162,5 +163,26 @@ describe('/o/applications/', () => {
     assert.equal((await browser.get('/o/applications/not-a-number/')).status, 404);
     const stillWorks = await clientCredentials(server, app.clientId, app.secret);
     assert.equal(stillWorks.status, 200, 'the owner’s client and secret are unchanged');
+  });
+
+  it('#18 registration answers POST/redirect/GET: the secret, with a Copy button, once on the page it leads to, for that session only', async () => {
+    const user = await server.make.user();
+    const browser = await server.signIn(user.email, user.password);
+    const res = await browser.submitForm('/o/applications/register/', {
+      name: 'prg', client_type: 'confidential', authorization_grant_type: 'authorization-code', redirect_uris: CALLBACK,
+    });
+    assert.equal(res.status, 303);
+    const location = res.headers.get('location')!;
+    assert.match(location, /^\/o\/applications\/\d+\/$/);
+    assert.doesNotMatch(res.headers.get('set-cookie') ?? '', /Path=\/;/i, 'the flash is scoped to the detail page');
+    const other = await server.signIn(user.email, user.password);
+    const shown = await browser.get(location);
+    assert.equal(shown.headers.get('cache-control'), 'no-store');
+    const page = await shown.text();
+    assert.ok(secretIn(page));
+    assert.match(page, /data-copy="client-secret">Copy</);
+    assert.match(page, /<script src="\/static\/copy.js" defer><\/script>/);
+    assert.equal(secretIn(await (await browser.get(location)).text()), undefined, 'a reload does not show it again');
+    assert.equal(secretIn(await (await other.get(location)).text()), undefined, 'another session never sees it');
   });
 });

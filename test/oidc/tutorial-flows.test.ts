@@ -10,11 +10,15 @@ const CALLBACK = 'http://127.0.0.1:8000/noexist/callback';
 
 async function registerApplication(browser: Browser, fields: Record<string, string>) {
   const res = await browser.submitForm('/o/applications/register/', { name: 'tutorial', client_type: 'confidential', ...fields });
-  assert.equal(res.status, 201);
-  const page = await res.text();
+  assert.equal(res.status, 303, '#18 POST/redirect/GET');
+  const location = res.headers.get('location')!;
+  assert.match(location, /^\/o\/applications\/\d+\/$/, 'no secret in the URL');
+  const page = await (await browser.get(location)).text();
   const id = /id="client-id">([^<]+)</.exec(page)?.[1];
   const secret = /id="client-secret" class="secret" readonly value="([^"]+)"/.exec(page)?.[1];
   assert.ok(id && secret, 'the page shows the client id and the secret once');
+  assert.match(page, /<button type="button" class="secondary" data-copy="client-secret">Copy<\/button>/);
+  assert.doesNotMatch(await (await browser.get(location)).text(), /id="client-secret"/, 'a reload does not show the secret again');
   return { id, secret };
 }
 

@@ -57,9 +57,10 @@ export function formPage(f: Frame, title: string, action: string, v: FormValues,
 }
 
 export function detailPage(f: Frame, c: ClientRow, secret?: string | null): string {
-  return layout({ title: c.name, ...f }, html`
+  return layout({ title: c.name, ...f, hasCopyButtons: !!secret }, html`
     ${secret ? html`<div class="notice" role="status"><p><strong>Copy the client secret now.</strong> It is shown only once; DJAM keeps it encrypted and cannot show it again.</p>
-      <p><label for="client-secret">Client secret</label><input type="text" id="client-secret" class="secret" readonly value="${secret}"></p></div>` : ''}
+      <p><label for="client-secret">Client secret</label><input type="text" id="client-secret" class="secret" readonly value="${secret}">
+      <button type="button" class="secondary" data-copy="client-secret">Copy</button></p></div>` : ''}
     <table>
       <tr><th scope="row">Client id</th><td><code id="client-id">${c.clientId}</code></td></tr>
       <tr><th scope="row">Client type</th><td>${c.clientType}</td></tr>

@@ -1,18 +1,23 @@
 // The page frame shared by every server-rendered page: no external assets, readable without
 // JavaScript and on a phone.
 import { html, type SafeHtml } from './html.ts';
+import { COPY_SCRIPT_PATH, FAVICON_PATH } from './page-assets.ts';
 import { styles } from './styles.ts';
 
 export interface PageOptions {
   title: string;
-  user?: { email: string } | null;
+  /** The signed-in user; staff (and superusers) get a link to the admin console. */
+  user?: { email: string; isStaff?: boolean; isSuperuser?: boolean } | null;
   csrfToken?: string;
+  /** The page has Copy buttons (data-copy): load their script. Other pages carry no script. */
+  hasCopyButtons?: boolean;
 }
 
 function nav(opts: PageOptions): SafeHtml {
   if (!opts.user) return html`<nav aria-label="Account"><a href="/accounts/login/">Sign in</a></nav>`;
   return html`<nav aria-label="Account">
     <a href="/o/applications/">Applications</a>
+    ${opts.user.isStaff || opts.user.isSuperuser ? html`<a href="/admin/">Admin console</a>` : ''}
     <form method="post" action="/accounts/logout/" class="inline">
       <input type="hidden" name="csrfmiddlewaretoken" value="${opts.csrfToken ?? ''}">
       <button type="submit" class="link">Sign out ${opts.user.email}</button>
@@ -27,7 +32,9 @@ export function layout(opts: PageOptions, body: SafeHtml): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title} · DJAM</title>
+<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
 <style>${styles}</style>
+${opts.hasCopyButtons ? html`<script src="${COPY_SCRIPT_PATH}" defer></script>` : ''}
 </head>
 <body>
 <header><a class="brand" href="/">DJAM</a>${nav(opts)}</header>
