@@ -3,7 +3,7 @@
 // cannot drift from what a command accepts.
 import { parseArgs, type ParseArgsOptionDescriptor } from 'node:util';
 
-export interface Flag extends ParseArgsOptionDescriptor {
+interface Flag extends ParseArgsOptionDescriptor {
   doc: string;
   /** The value's placeholder in the help (`--user EMAIL`). */
   value?: string;
