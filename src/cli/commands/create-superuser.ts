@@ -2,7 +2,7 @@
 // DJAM_SUPERUSER_PASSWORD, DJAM_SUPERUSER_FIRST_NAME and DJAM_SUPERUSER_LAST_NAME (Django's
 // convention) for scripts. E-mail and both names are required, as Django's REQUIRED_FIELDS are:
 // the profile page would otherwise stop the new administrator at the first sign-in.
-import { loadConfig, type Profile } from '../../config.ts';
+import { loadConfig } from '../../config.ts';
 import { openRuntime } from '../../runtime.ts';
 import { audited, cliActor } from '../../access/index.ts';
 import { createUser, passwordProblems, userRecord } from '../../users/index.ts';
@@ -25,10 +25,10 @@ async function askUntil(prompter: Prompter, question: string, problem: (answer: 
 }
 
 /** The policy is checked after the first entry, so a refused password is not typed twice. */
-async function askPassword(prompter: Prompter, profile: Profile, owner: Omit<Answers, 'password'>): Promise<string> {
+async function askPassword(prompter: Prompter, validation: string, owner: Omit<Answers, 'password'>): Promise<string> {
   for (;;) {
     const password = await prompter.askSecret('Password: ');
-    const problems = passwordProblems(profile, password, owner);
+    const problems = passwordProblems(validation, password, owner);
     if (problems.length) {
       process.stderr.write(problems.map((p) => `Error: ${p}\n`).join(''));
       continue;
@@ -38,21 +38,21 @@ async function askPassword(prompter: Prompter, profile: Profile, owner: Omit<Ans
   }
 }
 
-async function ask(profile: Profile): Promise<Answers> {
+async function ask(validation: string): Promise<Answers> {
   const prompter = openPrompter();
   try {
     const email = await askUntil(prompter, 'Email address: ', (a) => (isEmail(a) ? undefined : 'Enter a valid email address.'));
     const required = (a: string) => (a ? undefined : 'This field cannot be blank.');
     const firstName = await askUntil(prompter, 'First name: ', required);
     const lastName = await askUntil(prompter, 'Last name: ', required);
-    return { email, firstName, lastName, password: await askPassword(prompter, profile, { email, firstName, lastName }) };
+    return { email, firstName, lastName, password: await askPassword(prompter, validation, { email, firstName, lastName }) };
   } finally {
     prompter.close();
   }
 }
 
 /** --noinput: every field from its flag or variable, or one error naming all that are missing. */
-function fromEnv(values: Flags, profile: Profile): Answers | string {
+function fromEnv(values: Flags, validation: string): Answers | string {
   const answers = {
     email: (values.email ?? process.env.DJAM_SUPERUSER_EMAIL ?? '').trim(),
     password: process.env.DJAM_SUPERUSER_PASSWORD ?? '',
@@ -65,14 +65,14 @@ function fromEnv(values: Flags, profile: Profile): Answers | string {
     ...(answers.lastName ? [] : ['DJAM_SUPERUSER_LAST_NAME (or --last-name)']),
   ];
   if (missing.length) return `first and last name are required with --noinput: set ${missing.join(' and ')}.`;
-  const problems = passwordProblems(profile, answers.password, answers);
+  const problems = passwordProblems(validation, answers.password, answers);
   if (problems.length) return `the password in DJAM_SUPERUSER_PASSWORD is refused: ${problems.join(' ')}`;
   return answers;
 }
 
 async function createSuperuser(values: Flags): Promise<number> {
-  const profile = loadConfig().DJAM_PROJECT_ENVIRONMENT;
-  const answers = values.noinput || values['no-input'] ? fromEnv(values, profile) : await ask(profile);
+  const validation = loadConfig().DJAM_PASSWORD_VALIDATION;
+  const answers = values.noinput || values['no-input'] ? fromEnv(values, validation) : await ask(validation);
   if (typeof answers === 'string') {
     process.stderr.write(`Error: ${answers}\n`);
     return 1;
