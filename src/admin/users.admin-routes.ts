@@ -95,11 +95,13 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
 
   app.post('/users/:id/password-reset', {
     schema: {
-      ...adminDoc('admin_users_reset_password', 'Reset: e-mail the user a link to choose a new password; the current one keeps working until the link is used', { 204: NoContent }),
+      ...adminDoc('admin_users_reset_password', 'Reset: e-mail the user a link to choose a new password; the current one keeps working until the link is used, unless end_password=true (force a new password: the current one and the sessions end now)', { 204: NoContent }),
       params: IdParams,
+      querystring: Type.Object({ end_password: QueryBool }),
     },
   }, async (request, reply) => {
-    await resetPasswordAs(deps, actorOf(request), request.params.id, (tx, user) => mailPasswordResetLink({ ...deps, db: tx }, user, actorOf(request).label));
+    const endPassword = request.query.end_password === true;
+    await resetPasswordAs(deps, actorOf(request), request.params.id, (tx, user) => mailPasswordResetLink({ ...deps, db: tx }, user, actorOf(request).label), { endPassword });
     return reply.status(204).send(null);
   });
 

@@ -8,7 +8,7 @@ import { passwordProblems, type PasswordOwner } from './password-rules.ts';
 import { userRecord } from './user-record.ts';
 import { deleteSessionsOfUser } from './sessions.service.ts';
 import { assertKeepsASuperuser, deleteUser, updateUser, type UserChange } from './users-admin.service.ts';
-import { createUser, getUser, setPassword, type NewUser, type User } from './users.service.ts';
+import { createUser, getUser, setPassword, setPasswordHash, type NewUser, type User } from './users.service.ts';
 
 interface Deps { db: Db; keys: SecretKeys; config: { DJAM_PASSWORD_VALIDATION: string } }
 
@@ -69,16 +69,23 @@ export async function setPasswordAs(deps: Deps, actor: Actor, userId: number, pa
 
 /**
  * Sends the user a link to choose a new password (Keycloak's "send reset e-mail"): the password
- * and the sessions stay as they are until the link is used, so nobody is locked out meanwhile.
- * `mailLink` (the accounts capability's reset mail) runs in the same transaction as the audit row;
- * the link is bound to the hash, so it works once — also for a user who never had a password (an
- * invitation).
+ * and the sessions stay as they are until the link is used, so nobody is locked out meanwhile;
+ * `endPassword` forces a new password instead: the current one and the sessions end now.
+ * `mailLink` (the accounts capability's reset mail) runs in the same transaction as the audit row,
+ * with the user as stored after that; the link is bound to the hash, so it works once — also for a
+ * user who never had a password (an invitation).
  */
-export async function resetPasswordAs(deps: Deps, actor: Actor, userId: number, mailLink: (tx: Db, user: User) => Promise<void>): Promise<void> {
+export async function resetPasswordAs(
+  deps: Deps, actor: Actor, userId: number, mailLink: (tx: Db, user: User) => Promise<void>, opts: { endPassword?: boolean } = {},
+): Promise<void> {
   const before = await getUser(deps, userId);
   assertMay(actor, 'user.credentials', before);
   await audited(deps.db, actor, async (tx) => {
-    await mailLink(tx, before);
-    return { action: 'user.reset-password', entityType: 'user', entityId: userId, result: undefined };
+    if (opts.endPassword) {
+      if (!before.password.startsWith('!')) await setPasswordHash({ db: tx }, userId, `!${before.password}`);
+      await deleteSessionsOfUser({ db: tx, keys: deps.keys }, userId);
+    }
+    await mailLink(tx, opts.endPassword ? await getUser({ db: tx }, userId) : before);
+    return { action: opts.endPassword ? 'user.force-new-password' : 'user.reset-password', entityType: 'user', entityId: userId, result: undefined };
   });
 }

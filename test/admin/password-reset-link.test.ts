@@ -57,4 +57,19 @@ describe('admin password reset', () => {
     assert.equal(await useLink(linkIn(mail.text, `${server.url}/accounts/reset/`)), '/accounts/reset/done/');
     await server.signIn('invitee@example.com', NEW_PASSWORD);
   });
+
+  test('#18 end_password=true forces a new password: the current one and the sessions end now, the link sets the new one', async () => {
+    const user = await server.make.user({ email: 'compromised@example.com' });
+    const session = await server.signIn(user.email, user.password);
+    assert.equal((await staff.post(`/users/${user.id}/password-reset?end_password=true`)).status, 204);
+    await assert.rejects(server.signIn(user.email, user.password), 'the old password stopped working at once');
+    const page = await session.get('/user/account/');
+    assert.equal(page.status, 302, 'the session ended');
+    const mail = await mailbox.next(user.email);
+    assert.match(mail.text, /An administrator \(desk@example\.com\)/);
+    assert.doesNotMatch(mail.text, /stays as it is|keeps working/);
+    assert.equal(await useLink(linkIn(mail.text, `${server.url}/accounts/reset/`)), '/accounts/reset/done/');
+    await server.signIn(user.email, NEW_PASSWORD);
+  });
 });
+

@@ -41,7 +41,7 @@ export function passwordResetMail(site: string, username: string, resetUrl: stri
   const intro = byAdmin ? `${who} asked ${whom} your account on ${site}.` : `${who} ${whom} your account on ${site}.`;
   const outro = !byAdmin ? 'If you did not ask for this, ignore this e-mail: your password stays as it is.'
     : byAdmin.hasPassword ? 'Your current password keeps working until you choose a new one with this link.'
-      : 'Your account has no password yet: you can sign in once you have chosen one with this link.';
+      : 'You can sign in once you have chosen a password with this link (you have no other one now).';
   return {
     subject: `Password reset on ${site}`,
     text: `${intro}\n\nTo choose a new password, open this link within 3 days:\n\n${resetUrl}\n\nYour username, in case you have forgotten it: ${username}\n\n${outro}\n`,
