@@ -6,7 +6,7 @@
 import { COMMON_PASSWORDS } from './common-passwords.ts';
 
 /** The value of DJAM_PASSWORD_VALIDATION: `strict` (the default) or `relaxed`. */
-export type PasswordValidation = string;
+type PasswordValidation = string;
 
 export interface PasswordOwner { email?: string | null; username?: string | null; firstName?: string | null; lastName?: string | null }
 
