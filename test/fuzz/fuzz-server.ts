@@ -1,0 +1,23 @@
+// The server a fuzz run storms, with a client that can still get a token afterwards.
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+
+export const CLIENT = { clientId: 'fuzzclient', clientSecret: 'fuzzsecret' };
+
+export async function startFuzzServer(after: (fn: () => Promise<void>) => void): Promise<{ server: TestServer; port: number; apiPaths: string[] }> {
+  const server = await startTestServer({ after });
+  await server.make.client({ ...CLIENT, grantType: 'client_credentials', redirectUris: [], scope: 'openid read', requireConsent: false });
+  const doc = await (await fetch(`${server.url}/openid/api/schema/?format=json`)).json() as { paths: Record<string, unknown> };
+  return { server, port: Number(new URL(server.url).port), apiPaths: Object.keys(doc.paths) };
+}
+
+/** The normal client-credentials request still gets a token (the storm left the server working). */
+export async function assertTokenStillIssued(server: TestServer): Promise<void> {
+  const res = await fetch(`${server.url}/openid/token`, {
+    method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${CLIENT.clientId}:${CLIENT.clientSecret}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'client_credentials' }),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 200, text);
+  assert.equal(typeof (JSON.parse(text) as { access_token?: unknown }).access_token, 'string');
+}
