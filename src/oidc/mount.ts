@@ -104,6 +104,18 @@ function scopeDeps(deps: MountDeps) {
   return { clientCache: deps.clientCache, defaultScopes: deps.config.DJAM_DEFAULT_SCOPES.split(/\s+/).filter(Boolean), resourceServers: deps.config.resourceServers };
 }
 
+/**
+ * A request Fastify refuses before the provider sees it (a body over the limit, a length
+ * mismatch, a QUERY without Content-Type) is answered as the provider answers bad requests: an
+ * OAuth error, not DJAM's generic error body.
+ */
+function refuseAsOAuth(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if ((err.statusCode ?? 500) >= 500 || !err.code?.startsWith('FST_')) throw err;
+  request.log.info({ err }, 'oidc.request_refused');
+  return reply.status(400).header('cache-control', 'no-store')
+    .send({ error: 'invalid_request', error_description: 'failed to parse the request' });
+}
+
 export async function mountProvider(app: FastifyInstance, deps: MountDeps): Promise<void> {
   app.addHook('onClose', async () => { await Promise.allSettled([...inFlight]); });
   // The token endpoint's form body is read here so a scope-less client-credentials request can
@@ -114,14 +126,7 @@ export async function mountProvider(app: FastifyInstance, deps: MountDeps): Prom
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 56 * 1024 }, (_r, body, done) => done(null, body));
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
-    // A body Fastify refuses (over the limit, length mismatch) is answered as the provider
-    // answers it on its other endpoints: an OAuth error, not DJAM's generic error body.
-    scope.setErrorHandler((err: FastifyError, request, reply) => {
-      if ((err.statusCode ?? 500) >= 500) throw err;
-      request.log.info({ err }, 'oidc.token.body_refused');
-      return reply.status(400).header('cache-control', 'no-store')
-        .send({ error: 'invalid_request', error_description: 'failed to parse the request body' });
-    });
+    scope.setErrorHandler(refuseAsOAuth);
     scope.post(`${PREFIX}/token`, (request, reply) => withRequestMemo(async () => {
       if (typeof request.body === 'string') {
         (request.raw as IncomingMessage & { body?: string }).body = await withDefaultTokenScope(scopeDeps(deps), request, request.body);
@@ -131,6 +136,7 @@ export async function mountProvider(app: FastifyInstance, deps: MountDeps): Prom
     }));
   });
   await app.register(async (scope) => {
+    scope.setErrorHandler(refuseAsOAuth);
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     const callback = deps.provider.callback();
