@@ -79,7 +79,10 @@ const inFlight = new Set<Promise<void>>();
 
 function forward(callback: ReturnType<Provider['callback']>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   reply.hijack();
-  const raw = request.raw as IncomingMessage & { originalUrl?: string };
+  const raw = request.raw as IncomingMessage & { originalUrl?: string; calledUrl?: string };
+  // The provider derives its mount path from originalUrl against url; the alias the client
+  // called (/o/token/, before rewriteUrl) is kept beside it for the answers that differ by door.
+  raw.calledUrl = raw.originalUrl ?? raw.url;
   raw.originalUrl = raw.url;
   // The provider's router needs a path: the bare prefix (`/openid`, `/openid?x`) becomes `/`
   // (`/?x`), which it answers with its 404, instead of an empty path its router cannot match.

@@ -22,9 +22,9 @@ function isBody(body: unknown): body is Body {
   return typeof body === 'object' && body !== null && !Buffer.isBuffer(body);
 }
 
-/** The tutorial's /o/ surface reaches the provider rewritten; the URL the client called is kept. */
+/** The tutorial's /o/ surface reaches the provider rewritten; the mount keeps the URL the client called. */
 function viaTutorialSurface(ctx: KoaContextWithOIDC): boolean {
-  const called = (ctx.req as { originalUrl?: string }).originalUrl ?? '';
+  const called = (ctx.req as { calledUrl?: string }).calledUrl ?? '';
   return called.startsWith('/o/');
 }
 

@@ -9,6 +9,9 @@ const ALIASES: Array<[RegExp, string]> = [
   [/^\/openid\/authorize\/stateless\/?(?=\?|$)/, '/openid/authorize'],
   [/^\/openid\/(authorize|token|userinfo|end-session|introspect|revoke|jwks|\.well-known\/openid-configuration)\/(?=\?|$)/, '/openid/$1'],
   [/^\/\.well-known\/openid-configuration(?=\?|$)/, '/openid/.well-known/openid-configuration'],
+  // RFC 8414 §3: an issuer with a path (…/openid) publishes its metadata at the well-known
+  // prefix followed by that path; OIDC discovery already holds every RFC 8414 field.
+  [/^\/\.well-known\/oauth-authorization-server\/openid(?=\?|$)/, '/openid/.well-known/openid-configuration'],
 ];
 
 export function rewriteProviderUrl(url: string): string {

@@ -45,6 +45,15 @@ describe('#18 protocol answers a strict client accepts', () => {
   test('#18 token_type is exactly bearer at /openid/token, as the original answered', async () => {
     const svc = await app('client_credentials');
     assert.equal((await serviceToken(svc)).token_type, 'bearer');
+    assert.equal((await post('/o/token/', svc.auth, { grant_type: 'client_credentials', scope: 'email' })).body.token_type, 'Bearer', 'the tutorial surface keeps Bearer');
+  });
+
+  test('#18 RFC 8414 metadata beside the OIDC discovery document', async () => {
+    const res = await fetch(`${server.url}/.well-known/oauth-authorization-server/openid`);
+    assert.equal(res.status, 200);
+    const metadata = await res.json() as Record<string, unknown>;
+    assert.equal(metadata.issuer, `${server.url}/openid`);
+    assert.equal(metadata.token_endpoint, `${server.url}/openid/token`);
   });
 
   test('#18 introspection of an access token says bearer and names the client as aud', async () => {
