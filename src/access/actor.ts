@@ -51,5 +51,10 @@ export function apiKeyActor(keyId: number, owner: ActingUser, ip?: string): Acto
 /** Whoever runs the CLI owns the deployment's database and secret key: full rights. */
 export const cliActor: Actor = Object.freeze({ kind: 'cli', id: 'cli', label: 'cli', isStaff: true, isSuperuser: true });
 
-/** The server itself: jobs, imports, the sweeper. */
-export const systemActor: Actor = Object.freeze({ kind: 'system', id: 'system', label: 'system', isStaff: true, isSuperuser: true });
+/**
+ * Someone who has not proved who they are (a failed sign-in), named as they named themselves:
+ * an entry in the audit log, with no rights at all.
+ */
+export function anonymousActor(claimedName: string, ip?: string): Actor {
+  return { kind: 'user', id: '-', label: claimedName, isStaff: false, isSuperuser: false, ip };
+}

@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { users } from '../db/schema.ts';
-import { recordAudit, systemActor, userActor } from '../access/index.ts';
+import { anonymousActor, recordAudit, userActor } from '../access/index.ts';
 import { AppError } from '../errors.ts';
 import { admitPasswordAttempt, type CredentialThrottle } from './credential-throttle.ts';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
@@ -57,7 +57,7 @@ async function checkPassword(deps: AuthDeps, email: string, password: string): P
 /** The sign-in as the audit log keeps it: who tried, from where, through which door, and why it failed. */
 async function auditSignIn(deps: AuthDeps, email: string, opts: AuthOptions, outcome: { user?: User; failure?: string }): Promise<void> {
   const label = email.replace(CONTROL_IN_EMAIL_ALL, '\uFFFD') || '(none)'; // the log is text too
-  const who = outcome.user ? userActor(outcome.user, opts.ip) : { ...systemActor, kind: 'user' as const, id: '-', label };
+  const who = outcome.user ? userActor(outcome.user, opts.ip) : anonymousActor(label, opts.ip);
   await recordAudit(deps.db, who, {
     action: outcome.failure ? 'auth.sign-in-failed' : 'auth.signed-in', entityType: 'user', entityId: outcome.user?.id,
     after: { door: opts.door, ip: opts.ip, ...(outcome.failure ? { reason: outcome.failure } : {}) },
