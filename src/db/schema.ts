@@ -202,10 +202,35 @@ export const jobs = pgTable('jobs', {
   maxAttempts: integer('max_attempts').notNull().default(5),
   runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  /** The lease: which runner holds the job and the token of its claim; done/failed only under both. */
+  lockedBy: varchar('locked_by', { length: 200 }),
+  leaseToken: varchar('lease_token', { length: 64 }),
   lastError: text('last_error'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [index('jobs_status_run_at_idx').on(t.status, t.runAt)]);
+
+/**
+ * A job's side effect outside the database (an e-mail sent): recorded as started before it and
+ * as sent once it completed, so a retry after a crash skips what is known to have happened.
+ */
+export const jobDeliveries = pgTable('job_deliveries', {
+  key: varchar('key', { length: 200 }).primaryKey(),
+  jobId: integer('job_id').notNull().references(() => jobs.id, { onDelete: 'cascade' }),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+  tries: integer('tries').notNull().default(1),
+});
+
+/**
+ * One row: a known value sealed under DJAM_SECRET_KEY when the database was first used, so a node
+ * started with another key says so at start-up instead of failing on the first secret it reads.
+ */
+export const secretKeyCheck = pgTable('secret_key_check', {
+  id: integer('id').primaryKey(),
+  sealed: text('sealed').notNull(),
+  createdAt: createdAt(),
+});
 
 /**
  * What the admin API changed: who (a staff user or a machine client), what, when, and the record
