@@ -111,8 +111,10 @@ export const signingKeys = pgTable('signing_keys', {
   alg: varchar('alg', { length: 10 }).notNull(),
   /** Private JWK, sealed with AES-256-GCM. */
   privateJwkSealed: text('private_jwk_sealed').notNull(),
+  /** Published (in every node's JWKS) from creation; signs from here until the next key activates (#20). */
   createdAt: createdAt(),
-  /** Set when a newer key took over signing; the key stays published until it is removed. */
+  activatesAt: timestamp('activates_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Set when the key was made to stop signing outright (imported keys, keys rotated before #20). */
   retiredAt: timestamp('retired_at', { withTimezone: true }),
 });
 
