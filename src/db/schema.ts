@@ -251,3 +251,14 @@ export const auditLog = pgTable('audit_log', {
   after: jsonb('after').$type<Record<string, unknown>>(),
   createdAt: createdAt(),
 }, (t) => [index('audit_log_created_at_idx').on(t.createdAt), index('audit_log_entity_idx').on(t.entityType, t.entityId)]);
+
+/**
+ * The credential throttle's counters (#20): one row per key (`pair:<account> <ip>`, `account:…`,
+ * `ip:…`, `mail-ip:…`), shared by every node. `points` is counted up before the check; the row is
+ * dead once `expire` has passed (the sweep deletes it; a new attempt restarts it).
+ */
+export const throttleCounters = pgTable('throttle_counters', {
+  key: text('key').primaryKey(),
+  points: integer('points').notNull(),
+  expire: timestamp('expire', { withTimezone: true, mode: 'date' }).notNull(),
+}, (t) => [index('throttle_counters_expire_idx').on(t.expire)]);
