@@ -8,7 +8,19 @@ import type { default as Nodemailer, Transporter } from 'nodemailer';
 import type { Config } from '../config.ts';
 
 export interface MailMessage { to: string; subject: string; text: string; html: string }
-export interface Mailer { send(message: MailMessage): Promise<void>; close(): void; describe: string }
+/** `messageId`: the SMTP Message-ID, the same for every try of one job, so receivers can tell a repeat. */
+export interface Mailer {
+  send(message: MailMessage, opts?: { messageId?: string }): Promise<void>;
+  /** `<left@domain>` with the domain of DJAM_EMAIL_SENDER (RFC 5322 §3.6.4). */
+  messageId(left: string): string;
+  close(): void;
+  describe: string;
+}
+
+function messageIdFor(sender: string, left: string): string {
+  const domain = /@([^\s>]+)>?\s*$/.exec(sender)?.[1] ?? 'djam.invalid';
+  return `<${left}@${domain}>`;
+}
 
 /**
  * nodemailer is loaded with the first message, not at start-up: a server that sends none (most
@@ -33,8 +45,9 @@ function smtpMailer(config: Config): Mailer {
   }));
   return {
     describe: `SMTP ${config.DJAM_EMAIL_HOST}:${config.DJAM_EMAIL_PORT}`,
-    async send(m) {
-      await (await transport.get()).sendMail({ from: config.DJAM_EMAIL_SENDER, to: m.to, subject: m.subject, text: m.text, html: m.html });
+    messageId: (left) => messageIdFor(config.DJAM_EMAIL_SENDER, left),
+    async send(m, opts) {
+      await (await transport.get()).sendMail({ from: config.DJAM_EMAIL_SENDER, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: opts?.messageId });
     },
     close: transport.close,
   };
@@ -45,9 +58,10 @@ function outboxMailer(config: Config): Mailer {
   const builder = lazyTransport((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
   return {
     describe: `outbox folder ${dir}`,
-    async send(m) {
+    messageId: (left) => messageIdFor(config.DJAM_EMAIL_SENDER, left),
+    async send(m, opts) {
       mkdirSync(dir, { recursive: true });
-      const info = await (await builder.get()).sendMail({ from: config.DJAM_EMAIL_SENDER, to: m.to, subject: m.subject, text: m.text, html: m.html });
+      const info = await (await builder.get()).sendMail({ from: config.DJAM_EMAIL_SENDER, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: opts?.messageId });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
       writeFileSync(join(dir, `${name}.eml`), info.message as Buffer);
       writeFileSync(join(dir, `${name}.html`), `<!-- To: ${m.to} | Subject: ${m.subject} -->\n${m.html}`);

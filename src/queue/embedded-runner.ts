@@ -3,13 +3,14 @@
 import type { Db } from '../db/client.ts';
 import type { JobHandlers } from './handlers.ts';
 import { claimNext, type RetryPolicy } from './jobs.store.ts';
-import { runJob, type JobLog } from './run-job.ts';
+import { runJob, runnerId, type JobLog } from './run-job.ts';
 
 
 export class EmbeddedRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private readonly id = runnerId();
 
   private readonly db: Db;
   private readonly handlers: JobHandlers;
@@ -39,8 +40,8 @@ export class EmbeddedRunner {
 
   private async drain(): Promise<void> {
     try {
-      for (let job = await claimNext(this.db, 'running', this.policy.lockSeconds); job && !this.stopped;
-        job = await claimNext(this.db, 'running', this.policy.lockSeconds)) {
+      for (let job = await claimNext(this.db, 'running', this.policy.lockSeconds, this.id); job && !this.stopped;
+        job = await claimNext(this.db, 'running', this.policy.lockSeconds, this.id)) {
         await runJob(this.db, this.handlers, job, this.policy, this.log);
       }
     } catch (err) {

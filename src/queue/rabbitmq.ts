@@ -5,7 +5,7 @@ import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqp
 import type { Db } from '../db/client.ts';
 import type { JobHandlers } from './handlers.ts';
 import { claimById, claimNext, type RetryPolicy } from './jobs.store.ts';
-import { runJob, type JobLog } from './run-job.ts';
+import { runJob, runnerId, type JobLog } from './run-job.ts';
 import { sql } from 'drizzle-orm';
 import { jobs } from '../db/schema.ts';
 
@@ -28,6 +28,7 @@ export class Relay {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private busy: Promise<void> | undefined;
+  private readonly id = runnerId();
 
   private readonly db: Db;
   private readonly settings: BrokerSettings;
@@ -66,13 +67,13 @@ export class Relay {
   private async tick(): Promise<void> {
     try {
       const channel = await this.ensureChannel();
-      for (let job = await claimNext(this.db, 'relayed', RELAY_LOCK_SECONDS); job && !this.stopped;
-        job = await claimNext(this.db, 'relayed', RELAY_LOCK_SECONDS)) {
+      for (let job = await claimNext(this.db, 'relayed', RELAY_LOCK_SECONDS, this.id); job && !this.stopped;
+        job = await claimNext(this.db, 'relayed', RELAY_LOCK_SECONDS, this.id)) {
         try {
           channel.sendToQueue(this.settings.queue, Buffer.from(JSON.stringify({ id: job.id, type: job.type })), { persistent: true, messageId: String(job.id) });
           await channel.waitForConfirms();
         } catch (err) {
-          await this.db.execute(sql`update ${jobs} set status = 'pending', locked_until = null where ${jobs.id} = ${job.id}`);
+          await this.db.execute(sql`update ${jobs} set status = 'pending', locked_until = null where ${jobs.id} = ${job.id} and ${jobs.leaseToken} = ${job.leaseToken}`);
           throw err;
         }
       }
@@ -101,6 +102,7 @@ export class Consumer {
   private stopped = false;
   private inFlight = new Set<Promise<void>>();
   private retry: NodeJS.Timeout | undefined;
+  private readonly id = runnerId();
 
   private readonly db: Db;
   private readonly handlers: JobHandlers;
@@ -149,7 +151,7 @@ export class Consumer {
   private async handle(channel: Channel, msg: ConsumeMessage): Promise<void> {
     try {
       const { id } = JSON.parse(msg.content.toString()) as { id: number };
-      const job = await claimById(this.db, Number(id), this.policy.lockSeconds);
+      const job = await claimById(this.db, Number(id), this.policy.lockSeconds, this.id);
       if (job) await runJob(this.db, this.handlers, job, this.policy, this.log);
       channel.ack(msg);
     } catch (err) {
