@@ -9,7 +9,7 @@ import type { Database, Db } from './db/client.ts';
 import { confirmAnnounced, subscribeToChanges, trackAnnouncements } from './db/change-feed.ts';
 import { createClientCache } from './clients/index.ts';
 import { createAccessDecisions, createPreventionIndex } from './teams/index.ts';
-import { createCredentialThrottle, createUserCache, forgetSession, forgetSessionsOfUser } from './users/index.ts';
+import { createCredentialThrottle, createUserCache, forgetSession, forgetSessionsOfUser, postgresThrottleStore, redisThrottleStore } from './users/index.ts';
 import type { SecretKeys } from './crypto/keys.ts';
 import type { SigningJwk } from './signing-keys/index.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
@@ -104,8 +104,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const decisions = createAccessDecisions(deps.db);
   const keyCache = createKeyCache(deps);
   const payloadCache = createPayloadCache();
-  // Every door that checks a password or a key counts in this one throttle (#17 item 1).
-  const throttle = createCredentialThrottle(config);
+  // Every door that checks a password or a key counts in this one throttle (#17 item 1), in a
+  // store every node shares (#20).
+  const throttleStore = config.DJAM_REDIS_URL ? redisThrottleStore(config.DJAM_REDIS_URL) : postgresThrottleStore(deps.db);
+  app.addHook('onClose', () => throttleStore.close());
+  const throttle = createCredentialThrottle(config, throttleStore);
   const unsubscribe = await subscribeToChanges(deps, (change) => {
     if (change.topic === 'client') clientCache.invalidate(change.id);
     if (change.topic === 'login-prevention') preventions.invalidate();
@@ -151,7 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(geoserverRoutes, { ...deps, provider, keyUsage, throttle, keyCache });
   await app.register(groupsRoutes, { ...deps, throttle });
   await app.register(usersExportRoutes, { ...deps, throttle });
-  await app.register(adminRoutes, { ...deps, provider, queue });
+  await app.register(adminRoutes, { ...deps, provider, queue, throttle });
   await app.register(consoleRoutes);
   return { app, provider, queue };
 }

@@ -67,6 +67,8 @@ export const policy = {
   'user.update': mayChangeUser,
   'user.delete': (a: Actor, t: UserTarget) => !isSelf(a, t) && mayManageUser(a, t),
   'user.credentials': mayManageUser,
+  // Lifting a brute-force lock-out (#20) is a credentials matter: whoever may set the password.
+  'user.unlock': mayManageUser,
   'user.memberships': mayManageUser,
   'api-key.issue': mayHandleKey,
   'api-key.manage': mayHandleKey,

@@ -66,7 +66,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps & { 
     // The authorization that sent the user here to fill in their names (§3.3 step 1) resumes once they are saved.
     const next = safeNext(readField(request.body, 'next'), ownOrigins(request));
     // A change of address mails the new one: as the other forms that send e-mail, limited per IP and address.
-    if (asksForNewAddress(session.user, values) && !deps.limits.allow(request.ip, values.email)) {
+    if (asksForNewAddress(session.user, values) && !(await deps.limits.admit(reply, request.ip, values.email))) {
       return render(request, reply.status(429), session.user, { values, next, errors: { __all__: [catalogue.RATE_LIMITED.message] } });
     }
     try {

@@ -13,7 +13,7 @@ import { MailFormLimits } from './request-limits.ts';
 import { CAPTCHA_SCRIPT, CAPTCHA_SCRIPT_PATH } from './views/captcha.ts';
 
 export async function selfServiceRoutes(app: FastifyInstance, deps: PasswordChangeDeps): Promise<void> {
-  const limits = new MailFormLimits(deps.config);
+  const limits = new MailFormLimits(deps.config, deps.throttle.store);
   await app.register(registrationRoutes, { ...deps, limits });
   await app.register(activationRoutes, { ...deps, limits });
   await app.register(passwordResetRoutes, { ...deps, limits });

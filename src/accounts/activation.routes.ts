@@ -40,7 +40,7 @@ export async function activationRoutes(app: FastifyInstance, deps: AccountDeps &
   app.post('/user/resend_activation_email/', async (request, reply) => {
     verifyCsrf(deps.keys, request);
     const email = readField(request.body, 'email');
-    if (!deps.limits.allow(request.ip, email)) return resendForm(request, reply, { email, formError: catalogue.RATE_LIMITED.message }, 429);
+    if (!(await deps.limits.admit(reply, request.ip, email))) return resendForm(request, reply, { email, formError: catalogue.RATE_LIMITED.message }, 429);
     try {
       // The same answer whatever the address's state: only its owner learns it, by e-mail (#17 item 8).
       const outcome = await resendActivation(deps, email);

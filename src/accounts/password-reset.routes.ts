@@ -31,7 +31,7 @@ export async function passwordResetRoutes(app: FastifyInstance, deps: AccountDep
   app.post('/accounts/password_reset/', async (request, reply) => {
     verifyCsrf(deps.keys, request);
     const email = readField(request.body, 'email');
-    if (!deps.limits.allow(request.ip, email)) return requestForm(request, reply, { email, formError: catalogue.RATE_LIMITED.message }, 429);
+    if (!(await deps.limits.admit(reply, request.ip, email))) return requestForm(request, reply, { email, formError: catalogue.RATE_LIMITED.message }, 429);
     try {
       await checkCaptcha({ config: deps.config, log: request.log }, readField(request.body, 'captcha'), request.ip);
       await requestPasswordReset(deps, email);

@@ -31,7 +31,7 @@ export async function registrationRoutes(app: FastifyInstance, deps: AccountDeps
   app.post('/user/register/', async (request, reply) => {
     verifyCsrf(deps.keys, request);
     const values = readRegistration(request.body);
-    if (!deps.limits.allow(request.ip, values.email)) return registerForm(request, reply, { values, formError: catalogue.RATE_LIMITED.message }, 429);
+    if (!(await deps.limits.admit(reply, request.ip, values.email))) return registerForm(request, reply, { values, formError: catalogue.RATE_LIMITED.message }, 429);
     try {
       // The captcha first: no work for a script.
       await checkCaptcha({ config: deps.config, log: request.log }, readField(request.body, 'captcha'), request.ip);

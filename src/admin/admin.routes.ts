@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import type { Db } from '../db/client.ts';
 import type { Queue } from '../queue/index.ts';
+import type { CredentialThrottle } from '../users/index.ts';
 import { adminGuard } from './admin.guard.ts';
 import { ErrorBody } from './admin.schemas.ts';
 import { usersAdminRoutes } from './users.admin-routes.ts';
@@ -22,7 +23,7 @@ import { signingKeysAdminRoutes } from './signing-keys.admin-routes.ts';
 import { auditAdminRoutes } from './audit.admin-routes.ts';
 import { consoleAdminRoutes } from './console.admin-routes.ts';
 
-export interface AdminDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; queue: Queue }
+export interface AdminDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; queue: Queue; throttle: CredentialThrottle }
 
 export type AdminApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 

@@ -44,6 +44,10 @@ export const UserDetail = Type.Object({
   ...UserView.properties,
   teams: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() })),
   roles: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() }), { description: 'Roles held directly (not through a team).' }),
+  locked_until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'Until when password attempts for the account are refused (brute-force lock-out, from some client IP or everywhere); null: not locked.' }),
+});
+export const UnlockResult = Type.Object({
+  was_locked_until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'The lock-out just lifted; null: there was none.' }),
 });
 export const UserPage = pageSchema(UserView);
 export const UserCreate = Type.Object({

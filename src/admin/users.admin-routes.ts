@@ -4,13 +4,14 @@ import { Type } from 'typebox';
 import { mailPasswordResetLink } from '../accounts/password-reset.service.ts';
 import { changeTeamMembershipAs, changeUserRoleAs, listDirectRolesOfUser, listTeamsOfUser } from '../teams/index.ts';
 import {
-  USER_SORT_FIELDS, changeUserAs, confirmEmailAs, createUserAs, deleteUserAs, getUser, listUsers, resetPasswordAs, setPasswordAs, type UserChange,
+  USER_SORT_FIELDS, changeUserAs, confirmEmailAs, createUserAs, deleteUserAs, getUser, listUsers, lockStateOfUser, resetPasswordAs, setPasswordAs, unlockUserAs,
+  type UserChange,
 } from '../users/index.ts';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
 import type { AdminApp, AdminDeps } from './admin.routes.ts';
 import {
-  IdParams, NoContent, PasswordBody, QueryBool, RoleRef, TeamRef, UserCreate, UserDetail, UserPage, UserRoleParams, UserTeamParams,
+  IdParams, NoContent, PasswordBody, QueryBool, RoleRef, TeamRef, UnlockResult, UserCreate, UserDetail, UserPage, UserRoleParams, UserTeamParams,
   UserUpdate, UserView,
 } from './admin.schemas.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
@@ -53,7 +54,18 @@ export async function usersAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<
     schema: { ...adminDoc('admin_users_retrieve', 'A user with their teams and directly held roles', { 200: UserDetail }), params: IdParams },
   }, async (request) => {
     const user = await getUser(deps, request.params.id);
-    return { ...userView(user), teams: await listTeamsOfUser(deps, user.id), roles: await listDirectRolesOfUser(deps, user.id) };
+    const lock = await lockStateOfUser(deps, user);
+    return {
+      ...userView(user), teams: await listTeamsOfUser(deps, user.id), roles: await listDirectRolesOfUser(deps, user.id),
+      locked_until: lock.lockedUntil?.toISOString() ?? null,
+    };
+  });
+
+  app.post('/users/:id/unlock', {
+    schema: { ...adminDoc('admin_users_unlock', 'Lift the user\'s brute-force lock-out (every IP) and forget their failed password attempts', { 200: UnlockResult }), params: IdParams },
+  }, async (request) => {
+    const before = await unlockUserAs(deps, actorOf(request), request.params.id);
+    return { was_locked_until: before.lockedUntil?.toISOString() ?? null };
   });
 
   app.patch('/users/:id', {

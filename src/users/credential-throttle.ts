@@ -1,77 +1,51 @@
-// One throttle for every credential check (#17 item 1): the password check and the key look-ups
-// count their own failures here, so the login form, every Basic-auth door, the credentials
-// introspection, the authkey checks and the key API draw on the same counters.
+// One throttle for every credential check (#17 item 1), shared by the whole deployment (#20): the
+// password check and the key look-ups count here, so the login form, every Basic-auth door, the
+// credentials introspection, the authkey checks and the key API draw on the same counters, in a
+// store every process and node shares (throttle-store.ts).
 //
-// The counters sit behind AttemptCounter so that only the store changes when they move to a store
-// every process shares (#20): rate-limiter-flexible's PostgreSQL and Redis limiters have the same
-// API as the in-memory one used here.
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+// A password attempt is counted before the password is checked (increment, then test, in one
+// statement), so that neither concurrent attempts nor attempts spread over nodes can pass the
+// limit. It is progressive, as Keycloak's brute-force detection: more than
+// DJAM_LOGIN_DELAY_AFTER attempts for an account from one IP within a minute wait for the rest of
+// that minute (the short delay); DJAM_LOGIN_RATE_LIMIT failures from one IP, or
+// DJAM_LOGIN_ACCOUNT_RATE_LIMIT from everywhere, lock the account there for
+// DJAM_LOGIN_LOCKOUT_SECONDS (the lock-out). A refused attempt checks nothing, so the owner's
+// right password gets the same 429 as a wrong one, and an administrator can lift the lock.
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
-
-/** Attempts per key in a fixed window. */
-interface AttemptCounter {
-  /** Counts one attempt, then tests it (so concurrent attempts cannot all pass): the seconds to wait when it went over the limit, else 0. */
-  take(key: string): Promise<number>;
-  /** The seconds to wait when the key has no allowance left, else 0; counts nothing. */
-  waitOf(key: string): Promise<number>;
-  /** Counts one failure that was not taken beforehand. */
-  add(key: string): Promise<void>;
-  /** Gives back one attempt take() counted. */
-  giveBack(key: string): Promise<void>;
-  clear(key: string): Promise<void>;
-}
-
-export interface CredentialThrottle {
-  /** One account from one client IP: DJAM_LOGIN_RATE_LIMIT per 15 minutes. */
-  pair: AttemptCounter;
-  /** One account from any IP: DJAM_LOGIN_ACCOUNT_RATE_LIMIT per 15 minutes (#17 item 10: high, so that one attacker cannot lock the owner out everywhere). */
-  account: AttemptCounter;
-  /** One client IP, whatever the account or key: DJAM_KEY_CHECK_RATE_LIMIT per minute. */
-  ip: AttemptCounter;
-}
+import type { CounterSpec, CounterState, ThrottleStore } from './throttle-store.ts';
 
 const FIFTEEN_MINUTES_S = 15 * 60;
 const MINUTE_S = 60;
+/** The node-local memo of IPs without allowance stays bounded. */
+const MAX_BLOCKED_IPS = 10_000;
+
+type ThrottleConfig = Pick<Config, 'DJAM_LOGIN_RATE_LIMIT' | 'DJAM_LOGIN_ACCOUNT_RATE_LIMIT' | 'DJAM_KEY_CHECK_RATE_LIMIT' | 'DJAM_LOGIN_DELAY_AFTER' | 'DJAM_LOGIN_LOCKOUT_SECONDS'>;
+
+interface Counter extends CounterSpec {
+  limit: number;
+  /** Reaching the limit keeps the counter (the lock) for this long from then. */
+  lockoutSeconds?: number;
+}
+
+export interface CredentialThrottle {
+  store: ThrottleStore;
+  config: ThrottleConfig;
+  /**
+   * Client IPs this node learnt have no key-check allowance left, until when (epoch ms). A key
+   * check reads only this memo, never the store, so GeoServer's every request costs nothing;
+   * what another node counted reaches it at its own first miss from that IP.
+   */
+  blockedIps: Map<string, number>;
+}
+
+export function createCredentialThrottle(config: ThrottleConfig, store: ThrottleStore): CredentialThrottle {
+  return { store, config, blockedIps: new Map() };
+}
 
 /** Whole seconds, at least one: a Retry-After of 0 would invite an immediate retry. */
 function secondsOf(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
-}
-
-function counterOf(limiter: RateLimiterAbstract): AttemptCounter {
-  return {
-    async take(key) {
-      try {
-        await limiter.consume(key);
-        return 0;
-      } catch (refusal) {
-        // The limiter rejects with its result when over the limit, with an Error when the store fails.
-        if (refusal instanceof RateLimiterRes) return secondsOf(refusal.msBeforeNext);
-        throw refusal;
-      }
-    },
-    async waitOf(key) {
-      const res = await limiter.get(key);
-      return res && res.consumedPoints >= limiter.points ? secondsOf(res.msBeforeNext) : 0;
-    },
-    async add(key) { await limiter.penalty(key); },
-    async giveBack(key) { await limiter.reward(key); },
-    async clear(key) { await limiter.delete(key); },
-  };
-}
-
-function memoryCounter(points: number, durationSeconds: number): AttemptCounter {
-  return counterOf(new RateLimiterMemory({ points, duration: durationSeconds }));
-}
-
-/** Counters in this process's memory (expired ones are dropped by the store's own timers). */
-export function createCredentialThrottle(config: Pick<Config, 'DJAM_LOGIN_RATE_LIMIT' | 'DJAM_LOGIN_ACCOUNT_RATE_LIMIT' | 'DJAM_KEY_CHECK_RATE_LIMIT'>): CredentialThrottle {
-  return {
-    pair: memoryCounter(config.DJAM_LOGIN_RATE_LIMIT, FIFTEEN_MINUTES_S),
-    account: memoryCounter(config.DJAM_LOGIN_ACCOUNT_RATE_LIMIT, FIFTEEN_MINUTES_S),
-    ip: memoryCounter(config.DJAM_KEY_CHECK_RATE_LIMIT, MINUTE_S),
-  };
 }
 
 function refuse(retryAfterSeconds: number): never {
@@ -96,6 +70,38 @@ function accountKey(name: string): string {
   return name.trim().normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
+const ipCounter = (t: CredentialThrottle, ip: string): Counter => ({ key: `ip:${ip}`, limit: t.config.DJAM_KEY_CHECK_RATE_LIMIT, windowSeconds: MINUTE_S });
+
+/** The counters of one account's password attempts from one IP, the IP's own first. */
+function passwordCounters(t: CredentialThrottle, name: string, ip: string): Counter[] {
+  const lockoutSeconds = t.config.DJAM_LOGIN_LOCKOUT_SECONDS;
+  return [
+    ipCounter(t, ip),
+    ...(t.config.DJAM_LOGIN_DELAY_AFTER > 0 ? [{ key: `quick:${name} ${ip}`, limit: t.config.DJAM_LOGIN_DELAY_AFTER, windowSeconds: MINUTE_S }] : []),
+    { key: `pair:${name} ${ip}`, limit: t.config.DJAM_LOGIN_RATE_LIMIT, windowSeconds: FIFTEEN_MINUTES_S, lockoutSeconds },
+    { key: `account:${name}`, limit: t.config.DJAM_LOGIN_ACCOUNT_RATE_LIMIT, windowSeconds: FIFTEEN_MINUTES_S, lockoutSeconds },
+  ];
+}
+
+function rememberBlockedIp(t: CredentialThrottle, ip: string, msLeft: number): void {
+  const now = Date.now();
+  if (t.blockedIps.size >= MAX_BLOCKED_IPS) for (const [k, until] of t.blockedIps) if (until <= now) t.blockedIps.delete(k);
+  if (t.blockedIps.size < MAX_BLOCKED_IPS) t.blockedIps.set(ip, now + msLeft);
+}
+
+/**
+ * Counts one attempt on each counter, then tests them. Over any limit: every count is given back
+ * (the attempt checked nothing, and an attacker refused for their own IP or pair must not use up
+ * the account's allowance for everyone else) and the answer is the seconds to wait, else 0.
+ */
+async function take(store: ThrottleStore, counters: Counter[]): Promise<{ states: CounterState[]; wait: number }> {
+  const states = await store.take(counters);
+  const over = states.filter((s, i) => s.points > counters[i].limit);
+  if (!over.length) return { states, wait: 0 };
+  await store.release(counters.map((c) => c.key), []);
+  return { states, wait: secondsOf(Math.max(...over.map((s) => s.msLeft))) };
+}
+
 interface PasswordAttempt {
   /** The password was right: the pair's failures are forgotten, and this attempt is given back. */
   succeeded(): Promise<void>;
@@ -103,36 +109,90 @@ interface PasswordAttempt {
 
 /**
  * Counts a password attempt before the password is checked, per client IP, per (account, IP) and
- * per account, in that order. An attempt a limit refuses throws RATE_LIMITED and is given back
- * where it was already counted: it checked nothing, and an attacker refused for their own IP or
- * pair must not use up the account's allowance for everyone else.
+ * per account. An attempt a limit refuses throws RATE_LIMITED and is not counted.
  */
-export async function admitPasswordAttempt(throttle: CredentialThrottle, account: string, ip: string): Promise<PasswordAttempt> {
-  const name = accountKey(account);
-  const steps: Array<[AttemptCounter, string]> = [[throttle.ip, ip], [throttle.pair, `${name} ${ip}`], [throttle.account, name]];
-  for (const [i, [counter, key]] of steps.entries()) {
-    const wait = await counter.take(key);
-    if (wait === 0) continue;
-    await Promise.all(steps.slice(0, i).map(([taken, k]) => taken.giveBack(k)));
-    refuse(wait);
-  }
+export async function admitPasswordAttempt(t: CredentialThrottle, account: string, ip: string): Promise<PasswordAttempt> {
+  const counters = passwordCounters(t, accountKey(account), ip);
+  const { states, wait } = await take(t.store, counters);
+  // The IP's allowance is used up: this node's key checks learn it too.
+  if (states[0].points > counters[0].limit) rememberBlockedIp(t, ip, states[0].msLeft);
+  if (wait) refuse(wait);
+  // The last attempt a counter allows: should it fail, the lock-out starts now (a right password
+  // clears the pair below, and the account's lock only lasts longer than its window).
+  await Promise.all(counters.map((c, i) => (c.lockoutSeconds && states[i].points === c.limit ? t.store.extend(c.key, c.lockoutSeconds) : undefined)));
   return {
     async succeeded() {
-      await Promise.all([throttle.ip.giveBack(ip), throttle.pair.clear(steps[1][1]), throttle.account.giveBack(name)]);
+      const [ipKey, ...rest] = counters.map((c) => c.key);
+      const accountKeyName = rest[rest.length - 1];
+      await t.store.release([ipKey, accountKeyName], rest.slice(0, -1));
     },
   };
 }
 
 /**
  * A key check (API key, management key, client secret) from a client IP: refused before the
- * look-up while the IP has no allowance left; a miss counts one failure. Counted after the
- * look-up, unlike passwords: keys are long and random, so a concurrent burst slipping past the
- * limit learns nothing, and a hit, GeoServer's every request, writes nothing.
+ * look-up while the IP has no allowance left; a miss counts one failure in the shared store.
+ * Counted after the look-up, unlike passwords: keys are long and random, so a concurrent burst
+ * slipping past the limit (or one miss more on each further node) learns nothing, and a hit,
+ * GeoServer's every request, reads and writes nothing.
  */
-export async function checkKey<T>(throttle: CredentialThrottle, ip: string, check: () => Promise<T>, isMiss: (result: T) => boolean): Promise<T> {
-  const wait = await throttle.ip.waitOf(ip);
-  if (wait > 0) refuse(wait);
+export async function checkKey<T>(t: CredentialThrottle, ip: string, check: () => Promise<T>, isMiss: (result: T) => boolean): Promise<T> {
+  const until = t.blockedIps.get(ip);
+  if (until !== undefined) {
+    if (until > Date.now()) refuse(secondsOf(until - Date.now()));
+    t.blockedIps.delete(ip);
+  }
   const result = await check();
-  if (isMiss(result)) await throttle.ip.add(ip);
+  if (isMiss(result)) {
+    const counter = ipCounter(t, ip);
+    const [state] = await t.store.take([counter]);
+    if (state.points >= counter.limit) rememberBlockedIp(t, ip, state.msLeft);
+  }
   return result;
+}
+
+/** An account's lock-out as an administrator sees it: when the last of its locks ends, if any. */
+export interface LockState {
+  lockedUntil: Date | null;
+  /** How many of its locks are held: the account-wide one and one per client IP. */
+  locks: number;
+}
+
+function accountCounterPattern(t: CredentialThrottle, email: string) {
+  const name = accountKey(email);
+  const limits: Array<[string, number]> = [
+    [`account:${name}`, t.config.DJAM_LOGIN_ACCOUNT_RATE_LIMIT], [`pair:${name} `, t.config.DJAM_LOGIN_RATE_LIMIT], [`quick:${name} `, t.config.DJAM_LOGIN_DELAY_AFTER],
+  ];
+  const limitOf = (key: string) => limits.find(([prefix]) => key === prefix || (prefix.endsWith(' ') && key.startsWith(prefix)))?.[1] ?? Infinity;
+  return { keys: [`account:${name}`], prefixes: [`pair:${name} `, `quick:${name} `], limitOf };
+}
+
+/** Whether the account is locked out (from some IP or everywhere), and until when. */
+export async function lockStateOf(t: CredentialThrottle, email: string): Promise<LockState> {
+  const { keys, prefixes, limitOf } = accountCounterPattern(t, email);
+  const locked = (await t.store.find(keys, prefixes)).filter((s) => s.points >= limitOf(s.key));
+  if (!locked.length) return { lockedUntil: null, locks: 0 };
+  return { lockedUntil: new Date(Date.now() + Math.max(...locked.map((s) => s.msLeft))), locks: locked.length };
+}
+
+/** Lifts every lock and forgets every failure of the account; what it was before. */
+export async function unlockAccount(t: CredentialThrottle, email: string): Promise<LockState> {
+  const before = await lockStateOf(t, email);
+  const { keys, prefixes } = accountCounterPattern(t, email);
+  await t.store.remove(keys, prefixes);
+  return before;
+}
+
+/**
+ * The forms that send e-mail (sign-up, activation resend, password reset, e-mail change), per
+ * client IP and per address, in the same shared store: counted first, then tested; a refused
+ * request is not counted.
+ */
+export async function admitMailRequest(t: { store: ThrottleStore }, limits: { perIp: number; perAddress: number }, ip: string, address: string): Promise<number> {
+  const key = address.trim().toLowerCase();
+  const counters: Counter[] = [
+    { key: `mail-ip:${ip}`, limit: limits.perIp, windowSeconds: FIFTEEN_MINUTES_S },
+    ...(key ? [{ key: `mail-to:${key}`, limit: limits.perAddress, windowSeconds: FIFTEEN_MINUTES_S }] : []),
+  ];
+  return (await take(t.store, counters)).wait;
 }

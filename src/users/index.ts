@@ -1,6 +1,8 @@
 export { authenticate } from './authenticate.ts';
-export { admitPasswordAttempt, checkKey, createCredentialThrottle, retryAfterOf } from './credential-throttle.ts';
-export type { CredentialThrottle } from './credential-throttle.ts';
+export { admitPasswordAttempt, checkKey, createCredentialThrottle, lockStateOf, retryAfterOf, unlockAccount } from './credential-throttle.ts';
+export type { CredentialThrottle, LockState } from './credential-throttle.ts';
+export { deleteDeadThrottleCounters, postgresThrottleStore, redisThrottleStore } from './throttle-store.ts';
+export type { ThrottleStore } from './throttle-store.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
 export { createSession, startSession, deleteExpiredSessions, deleteSession, deleteSessionsOfUser, findSession } from './sessions.service.ts';
 export type { ActiveSession } from './sessions.service.ts';
@@ -19,3 +21,4 @@ export { USER_SORT_FIELDS, assertKeepsASuperuser, deleteUser, listUsers, updateU
 export type { UserChange, UserFilters } from './users-admin.service.ts';
 export { changeUserAs, confirmEmailAs, createUserAs, deleteUserAs, resetPasswordAs, setPasswordAs } from './users-manage.service.ts';
 export { userRecord } from './user-record.ts';
+export { lockStateOfUser, unlockUserAs } from './lockout.service.ts';
