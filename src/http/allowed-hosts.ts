@@ -1,4 +1,4 @@
-// Host-header check of the prod and test profiles (§1.2 DJAM_ALLOWED_HOSTS; unset means the
+// Host-header check of the prod and test profiles (docs/compatibility.md §1.2 DJAM_ALLOWED_HOSTS; unset means the
 // host of SITEURL): links, redirects and the issuer are built from the Host, so a forged one
 // is refused with 400 before anything runs.
 import type { FastifyInstance } from 'fastify';

@@ -1,4 +1,4 @@
-// Cookie names and attributes shared by the pages. Names are the original's (§0.2) so that
+// Cookie names and attributes shared by the pages. Names are the original's (docs/compatibility.md §0.2) so that
 // nothing in front of the server (proxies, load balancers) needs reconfiguring.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 

@@ -1,5 +1,5 @@
 // The original's DRF endpoints authenticate by session cookie first, then HTTP Basic (e-mail +
-// password), and report failures as 403 with these exact `detail` texts (§0.2), which clients
+// password), and report failures as 403 with these exact `detail` texts (docs/compatibility.md §0.2), which clients
 // and GeoServer configurations match on.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';

@@ -1,4 +1,4 @@
-// Request bodies as DRF's parsers read them (DJAM §5.1): JSON, form-encoded and multipart bodies
+// Request bodies as DRF's parsers read them (docs/compatibility.md §5.1): JSON, form-encoded and multipart bodies
 // all become one object of fields; an empty body of any type is no fields; a malformed body or an
 // unsupported media type is the client's error (400, 415), never a 500.
 import type { FastifyInstance, FastifyRequest } from 'fastify';

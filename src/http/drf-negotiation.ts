@@ -1,4 +1,4 @@
-// DRF's content negotiation (§0.2), which decides a few status codes clients see: `?format=`
+// DRF's content negotiation (docs/compatibility.md §0.2), which decides a few status codes clients see: `?format=`
 // (or a `.json`-style URL suffix, which wins) names a renderer and an unknown name is a 404;
 // otherwise the Accept header is matched by precedence (specific types before `type/*` before
 // `*/*`, q-values ignored, as DRF does) and nothing acceptable is a 406.

@@ -1,4 +1,4 @@
-// Route plumbing shared by the DRF-style endpoints (§0.2): the 405 for methods a view lacks, the
+// Route plumbing shared by the DRF-style endpoints (docs/compatibility.md §0.2): the 405 for methods a view lacks, the
 // OPTIONS metadata DRF answers, and Django's APPEND_SLASH redirect for slash-less URLs.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Format } from './drf-negotiation.ts';

@@ -1,4 +1,4 @@
-// Route schemas that only document the API (the OpenAPI document, §10.3): they neither validate
+// Route schemas that only document the API (the OpenAPI document, docs/compatibility.md §10.3): they neither validate
 // nor serialise. The contract answers bad input with the original's statuses and texts (a numeric
 // `expiry` is a 403 "Invalid format or expiration date.", `revoked: "maybe"` a 400 "Invalid revoked
 // value."); Fastify's Ajv would answer first with its own 400, coerce types and fill in defaults

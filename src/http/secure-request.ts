@@ -1,4 +1,4 @@
-// "Secure" for the GeoServer secure-HTTP rule (§4.6): the request reached us over https, or a
+// "Secure" for the GeoServer secure-HTTP rule (docs/compatibility.md §4.6): the request reached us over https, or a
 // trusted TLS-terminating proxy says so in the configured header.
 import type { FastifyRequest } from 'fastify';
 

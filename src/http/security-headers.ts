@@ -1,4 +1,4 @@
-// Security headers on every response (§0.2 plus a CSP for our own pages). A reply that passes on
+// Security headers on every response (docs/compatibility.md §0.2 plus a CSP for our own pages). A reply that passes on
 // another service's answer (the proxy) sets `foreignContent`: that page keeps the headers its
 // service chose, we only fill in the ones it left out, and never impose our CSP, which would
 // break its scripts and frames.

@@ -18,7 +18,7 @@ export function loadSession(deps: { db: Db; keys: SecretKeys }, request: Fastify
   return pending;
 }
 
-/** The absolute login URL with `next` pointing back at this request (DJAM §6.1). */
+/** The absolute login URL with `next` pointing back at this request (docs/compatibility.md §6.1). */
 export function loginRedirectUrl(loginUrl: string, next: string): string {
   return `${loginUrl}?next=${encodeURIComponent(next)}`;
 }
@@ -26,7 +26,7 @@ export function loginRedirectUrl(loginUrl: string, next: string): string {
 /**
  * Where the login page should send the visitor back to: the path when the login page is on the
  * same origin, else the absolute URL, or the visitor would land on the path of the other host
- * (Django's redirect_to_login, DJAM §6.1).
+ * (Django's redirect_to_login, docs/compatibility.md §6.1).
  */
 export function nextForLogin(loginUrl: string, request: FastifyRequest): string {
   const origin = `${request.protocol}://${request.host}`;

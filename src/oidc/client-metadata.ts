@@ -15,7 +15,7 @@ export function toClientMetadata(keys: SecretKeys, row: ClientRow): Record<strin
     redirect_uris: row.redirectUris,
     post_logout_redirect_uris: row.postLogoutRedirectUris,
     token_endpoint_auth_method: isPublic ? 'none' : 'client_secret_basic',
-    // The provider accepts only scopes it knows; DJAM's list may also name client ids (§3.5).
+    // The provider accepts only scopes it knows; DJAM's list may also name client ids (docs/compatibility.md §3.5).
     scope: scopes.filter((s) => supportedScopes.has(s)).join(' '),
     id_token_signed_response_alg: row.jwtAlg,
     'urn:djam:scope': scopes.join(' '),

@@ -1,8 +1,8 @@
 // Koa middleware inside the provider that keeps DJAM's contract around the protocol:
-// - §3.3: the code exchange answers with `session_token`, the uuid of the browser session the
+// - docs/compatibility.md §3.3: the code exchange answers with `session_token`, the uuid of the browser session the
 //   code was issued in (the adapter stores it with the code; see request-memo.ts);
 // - RP-initiated logout also ends the DJAM browser session;
-// - §3.5: a failed introspection (bad client credentials, missing token…) is a plain
+// - docs/compatibility.md §3.5: a failed introspection (bad client credentials, missing token…) is a plain
 //   `200 {"active": false}`, as the original answered, not the provider's OAuth error.
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../db/client.ts';

@@ -49,7 +49,7 @@ const adminAlwaysAsks = new Check('admin_scope_requested', 'The admin scope is c
 
 export function djamInteractionPolicy(findAccount: FindAccount, loadGrant: GrantLoader) {
   // The error is named: a check added after the prompt was built does not inherit the prompt's
-  // `login_required` (prompt=none from an anonymous visitor, §3.3 step 4).
+  // `login_required` (prompt=none from an anonymous visitor, docs/compatibility.md §3.3 step 4).
   const djamSession = new Check('no_session', 'End-User authentication is required', 'login_required', async (ctx: KoaContextWithOIDC) => {
     const djamUser = getRequestUser(ctx.req);
     const session = ctx.oidc.session!;

@@ -29,7 +29,7 @@ function withoutPromptLogin(url: string): string {
 }
 
 /**
- * §3.3 validates the client and its redirect URI before sending anyone to the login page: a
+ * docs/compatibility.md §3.3 validates the client and its redirect URI before sending anyone to the login page: a
  * request naming neither a known client nor one of its redirect URIs is left to the provider,
  * which answers with its error page whether the visitor is signed in or not.
  */
@@ -40,8 +40,8 @@ async function namesRegisteredClient(provider: Provider, query: Record<string, s
 }
 
 /**
- * DJAM's steps before the protocol (§3.3): anonymous visitors go to the login page with `next`
- * carrying the authorize request; login prevention (§3.4) answers with its page. Returns false
+ * DJAM's steps before the protocol (docs/compatibility.md §3.3): anonymous visitors go to the login page with `next`
+ * carrying the authorize request; login prevention (docs/compatibility.md §3.4) answers with its page. Returns false
  * when it has answered.
  */
 async function beforeAuthorize(deps: MountDeps, request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
@@ -53,7 +53,7 @@ async function beforeAuthorize(deps: MountDeps, request: FastifyRequest, reply: 
       await reply.redirect(loginRedirectUrl(deps.config.loginUrl, withoutPromptLogin(request.url)), 302);
       return false;
     }
-    // §3.3 step 1: relying parties rely on names and username; the user fills them in first, and
+    // docs/compatibility.md §3.3 step 1: relying parties rely on names and username; the user fills them in first, and
     // the profile form sends them back to this request once saved (the original stranded them).
     if (session && (!session.user.firstName || !session.user.lastName || !session.user.username)) {
       await reply.redirect(`/user/account/edit/${session.user.id}/?fix_error=1&next=${encodeURIComponent(request.url)}`, 302);

@@ -11,7 +11,7 @@ export function djamScopes(client: Client): Set<string> {
 }
 
 /**
- * DJAM §3.5: the caller authenticates with id and secret, and its scope list holds the literal
+ * docs/compatibility.md §3.5: the caller authenticates with id and secret, and its scope list holds the literal
  * `token_introspection` and the id of the client the token was issued to. Anything else gets
  * `{"active": false}`.
  */
@@ -19,7 +19,7 @@ export async function introspectionAllowed(_ctx: KoaContextWithOIDC, client: Cli
   return mayIntrospect(client, token.clientId);
 }
 
-/** The rule above without the provider's context, for GeoServer's introspection (§4.4). */
+/** The rule above without the provider's context, for GeoServer's introspection (docs/compatibility.md §4.4). */
 export function mayIntrospect(client: Client, tokenClientId: string | undefined): boolean {
   if (client.clientAuthMethod === 'none') return false;
   const scopes = djamScopes(client);

@@ -7,9 +7,10 @@
 // - RFC 6749 §4.1.2.1, §5.2: every error, JSON or redirect, carries an `error_description`;
 // - RFC 6749 §3.3: a refused scope is named in the description, and a client-credentials token
 //   request none of whose scopes is known is refused rather than answered with a scope-less token;
-// - §3.3/§3.5 of the original: `token_type` is `bearer` at /openid/token and in introspection
-//   (clients compare the string), while the tutorial's /o/token/ keeps `Bearer`; introspection
-//   of an access token names its audience, the client id, as the original's did.
+// - docs/compatibility.md §3.3, §3.5 (the original's answers): `token_type` is `bearer` at
+//   /openid/token and in introspection (clients compare the string), while the tutorial's
+//   /o/token/ keeps `Bearer`; introspection of an access token names its audience, the client
+//   id, as the original's did.
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
 const NO_STORE_ROUTES = new Set(['token', 'introspection', 'revocation']);

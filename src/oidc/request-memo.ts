@@ -9,7 +9,7 @@ export type MemoStore = Map<string, unknown>;
 export const MEMO = {
   /** The signed-in DJAM user of this request (authorize): findAccount needs no query. */
   user: (id: string) => `djam:user:${id}`,
-  /** The DJAM session uuid of this request, stored with the code it issues (§3.3 session_token). */
+  /** The DJAM session uuid of this request, stored with the code it issues (docs/compatibility.md §3.3 session_token). */
   sessionUuid: 'djam:session-uuid',
   /** The session uuid the exchanged code was issued in. */
   codeSessionUuid: 'djam:code-session-uuid',

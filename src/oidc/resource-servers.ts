@@ -19,7 +19,7 @@ function allowedScopes(server: ResourceServerSetting, client: Client): string[] 
   return server.scopes.filter((s) => clientScopes.has(s));
 }
 
-/** DJAM refuses a scope the client may not use (§3.3 invalid_scope); a scope of another API is not this one's business. */
+/** DJAM refuses a scope the client may not use (docs/compatibility.md §3.3 invalid_scope); a scope of another API is not this one's business. */
 function refuseForeignScopes(ctx: KoaContextWithOIDC, server: ResourceServerSetting, allowed: string[]): void {
   const ours = new Set(server.scopes);
   const mine = new Set(allowed);

@@ -1,4 +1,4 @@
-// The scopes and claims of DJAM (§3.5). Claims of granted scopes go into the id_token as well
+// The scopes and claims of DJAM (docs/compatibility.md §3.5). Claims of granted scopes go into the id_token as well
 // as userinfo (conformIdTokenClaims: false), as the original did for its own claims.
 export const claimsByScope = {
   openid: ['sub'],

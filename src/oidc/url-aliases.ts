@@ -1,6 +1,6 @@
 // Every spelling DJAM clients use for a provider endpoint, mapped to the one the provider
-// serves: trailing slashes (§3.2), the tutorial's /o/ surface, the stateless authorize variant
-// (whose empty `state` the provider drops by itself, §3.3) and the root discovery document.
+// serves: trailing slashes (docs/compatibility.md §3.2), the tutorial's /o/ surface, the stateless authorize variant
+// (whose empty `state` the provider drops by itself, docs/compatibility.md §3.3) and the root discovery document.
 const ALIASES: Array<[RegExp, string]> = [
   [/^\/o\/authorize\/?(?=\?|$)/, '/openid/authorize'],
   [/^\/o\/token\/?(?=\?|$)/, '/openid/token'],

@@ -1,4 +1,4 @@
-// The OpenAPI document of the REST API (DJAM §10.3) at /openid/api/schema/, generated from the
+// The OpenAPI document of the REST API (docs/compatibility.md §10.3) at /openid/api/schema/, generated from the
 // route schemas, and Swagger UI at /openid/api/schema/swagger-ui/. Only tagged routes appear:
 // pages, the provider's endpoints and the redirect routes carry no tag.
 import swagger from '@fastify/swagger';
