@@ -1,6 +1,6 @@
-// The API keys part of the account page (DJAM §6.9, when DJAM_SHOW_API_KEYS_IN_DASHBOARD is on):
+// The API keys part of the account page (docs/compatibility.md §6.9, when DJAM_SHOW_API_KEYS_IN_DASHBOARD is on):
 // the user's usable resource keys, and what the user may do to them there. Only their own
-// resource keys: management keys stay an administrator's business (§5.6). The page's session is
+// resource keys: management keys stay an administrator's business (docs/compatibility.md §5.6). The page's session is
 // the actor: the policy is asked and every change is in the audit log (api-keys-manage.service.ts).
 import type { Actor } from '../access/index.ts';
 import { daysFromNow, issueKeyFor, listKeysOfUser, rotateApiKey, updateHeldKey, type ListedKey } from '../api-keys/index.ts';

@@ -1,4 +1,4 @@
-// The account page (DJAM §6.9): the signed-in user's own profile (another user's id is 403, a
+// The account page (docs/compatibility.md §6.9): the signed-in user's own profile (another user's id is 403, a
 // non-numeric one 404), the profile form, and the Resources section with its API-key actions.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userActor } from '../access/index.ts';
@@ -63,7 +63,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps & { 
     checkOwnId(session.user, request.params.id);
     verifyCsrf(deps.keys, request);
     const values = readProfile(request.body);
-    // The authorization that sent the user here to fill in their names (§3.3 step 1) resumes once they are saved.
+    // The authorization that sent the user here to fill in their names (docs/compatibility.md §3.3 step 1) resumes once they are saved.
     const next = safeNext(readField(request.body, 'next'), ownOrigins(request));
     // A change of address mails the new one: as the other forms that send e-mail, limited per IP and address.
     if (asksForNewAddress(session.user, values) && !(await deps.limits.admit(reply, request.ip, values.email))) {

@@ -1,4 +1,4 @@
-// The self-service pages (DJAM §6), registered together so that the forms that send e-mail (the
+// The self-service pages (docs/compatibility.md §6), registered together so that the forms that send e-mail (the
 // account page's too, when it asks to change the address) share one set of rate limits. Sign-in
 // and sign-out live in login.routes.ts.
 import type { FastifyInstance } from 'fastify';

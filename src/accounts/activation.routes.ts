@@ -1,4 +1,4 @@
-// E-mail confirmation and activation resend pages (DJAM §6.5, §6.6).
+// E-mail confirmation and activation resend pages (docs/compatibility.md §6.5, §6.6).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, catalogue } from '../errors.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';

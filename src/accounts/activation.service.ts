@@ -1,4 +1,4 @@
-// E-mail confirmation and activation resend (DJAM §2.2, §6.5, §6.6). The link of a change of
+// E-mail confirmation and activation resend (docs/compatibility.md §2.2, §6.5, §6.6). The link of a change of
 // address (email-change.service.ts) goes to the same page; its code says which address it proves.
 import { eq } from 'drizzle-orm';
 import { announceChange } from '../db/change-feed.ts';
@@ -31,7 +31,7 @@ export type Confirmation = 'unknown-user' | 'already-confirmed' | 'bad-code' | '
 interface ConfirmationResult { outcome: Confirmation; email?: string }
 
 /**
- * Checks in the original's order (§6.5); a used code is gone, so a replay reads "already
+ * Checks in the original's order (docs/compatibility.md §6.5); a used code is gone, so a replay reads "already
  * confirmed". A code mailed to a pending new address applies that change, and nothing else: it
  * never confirms the account's own address.
  */
@@ -65,7 +65,7 @@ export function signInLinks(config: AccountDeps['config']): { loginUrl: string; 
 type Resend = 'nothing' | 'already-confirmed' | 'sent';
 
 /**
- * Mails the owner of the address what they need (§6.6): a fresh activation link for an account not
+ * Mails the owner of the address what they need (docs/compatibility.md §6.6): a fresh activation link for an account not
  * confirmed yet, a note that there is nothing to activate for a confirmed one; nothing for an
  * unknown or inactive address. The caller answers the same in every case (#17 item 8).
  */

@@ -1,4 +1,4 @@
-// reCAPTCHA v3 (DJAM §6.4): on when both keys are configured. The page asks Google for a token
+// reCAPTCHA v3 (docs/compatibility.md §6.4): on when both keys are configured. The page asks Google for a token
 // with action `form`; we verify it server-side and accept it only for that action and at or
 // above the configured score. A verification we cannot complete counts as a failure.
 import type { Config } from '../config.ts';

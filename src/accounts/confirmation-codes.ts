@@ -1,4 +1,4 @@
-// The codes of the e-mail confirmation links (DJAM §2.2): 25 characters, valid 12 hours, one per
+// The codes of the e-mail confirmation links (docs/compatibility.md §2.2): 25 characters, valid 12 hours, one per
 // user, replaced whenever a new link is sent and deleted when used; only a keyed hash is stored.
 // A code is bound to the address it was mailed to when that is not yet the account's (a change of
 // address), so that a link sent to one address can never confirm another.

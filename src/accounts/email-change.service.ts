@@ -1,4 +1,4 @@
-// Changing the e-mail address of an account (DJAM §6.9, issue #17 item 5). A new address proves
+// Changing the e-mail address of an account (docs/compatibility.md §6.9, issue #17 item 5). A new address proves
 // nothing until its owner follows the link mailed to it: until then it is only pending, and the
 // old address stays the account's e-mail, for signing in and in the `email`/`email_verified`
 // claims. Otherwise anyone signed in could claim `ceo@corp.example`, verified, to relying parties

@@ -1,4 +1,4 @@
-// Sign-in and sign-out pages (DJAM §6.2, §6.3) and the site root (§6.1).
+// Sign-in and sign-out pages (docs/compatibility.md §6.2, §6.3) and the site root (§6.1).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';

@@ -1,6 +1,6 @@
 // What setting a new password means, whether by reset link or by change: the profile's rules
 // first; then, in one transaction, the new hash, the end of the sessions that knew the old
-// password, and the "Password change" notice (DJAM §6.7, §6.8).
+// password, and the "Password change" notice (docs/compatibility.md §6.7, §6.8).
 import { queueMail } from '../mail/index.ts';
 import { deleteSessionsOfUser, hashPassword, passwordProblems, setPasswordHash, updateUser, type User } from '../users/index.ts';
 import { inTransaction, siteName, type AccountDeps } from './accounts.deps.ts';

@@ -1,4 +1,4 @@
-// Password change by the signed-in user (DJAM §6.7).
+// Password change by the signed-in user (docs/compatibility.md §6.7).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { catalogue } from '../errors.ts';
 import { retryAfterOf } from '../users/index.ts';

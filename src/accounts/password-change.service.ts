@@ -1,5 +1,5 @@
-// Password change by the signed-in user (DJAM §6.7). Unlike the original, the session doing the
-// change stays signed in (§12 item 25); the user's other sessions end. The old password is a
+// Password change by the signed-in user (docs/compatibility.md §6.7). Unlike the original, the session doing the
+// change stays signed in (docs/compatibility.md §12 item 25); the user's other sessions end. The old password is a
 // password check like a sign-in: a stolen session must not become a way to guess it (#17 item 1).
 import { admitPasswordAttempt, verifyPassword, type CredentialThrottle, type User } from '../users/index.ts';
 import type { AccountDeps } from './accounts.deps.ts';

@@ -1,4 +1,4 @@
-// Password reset pages (DJAM §6.7). As Django's flow, a good link is swapped at once for a
+// Password reset pages (docs/compatibility.md §6.7). As Django's flow, a good link is swapped at once for a
 // cookie and a redirect to `…/set-password/`, so the token leaves the address bar and never
 // reaches another site in a Referer header.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

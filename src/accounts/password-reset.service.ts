@@ -1,6 +1,6 @@
-// Password reset by e-mailed link (DJAM §6.7). Asking for a link answers the same whether or not
+// Password reset by e-mailed link (docs/compatibility.md §6.7). Asking for a link answers the same whether or not
 // the address has an account (a deliberate change from the original's "No user found with
-// email" message, which told anyone which addresses are registered, §12 item 8).
+// email" message, which told anyone which addresses are registered, docs/compatibility.md §12 item 8).
 import { queueMail } from '../mail/index.ts';
 import { findUser, findUserByEmail, type User } from '../users/index.ts';
 import { siteName, type AccountDeps } from './accounts.deps.ts';

@@ -1,4 +1,4 @@
-// The profile form of the account page (DJAM §6.9): names and addresses. A new e-mail address is
+// The profile form of the account page (docs/compatibility.md §6.9): names and addresses. A new e-mail address is
 // not saved as the account's: it waits for its owner to follow the link mailed to it
 // (email-change.service.ts). Submitting the address in force withdraws a pending change.
 import { catalogue } from '../errors.ts';

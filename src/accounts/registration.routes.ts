@@ -1,4 +1,4 @@
-// The sign-up page and the page that follows it (DJAM §6.4).
+// The sign-up page and the page that follows it (docs/compatibility.md §6.4).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { catalogue } from '../errors.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';

@@ -1,4 +1,4 @@
-// Sign-up (DJAM §6.4) as a list of steps: check the form, hash the password, then in ONE
+// Sign-up (docs/compatibility.md §6.4) as a list of steps: check the form, hash the password, then in ONE
 // transaction either create the unconfirmed user, its activation code and the queued e-mail (so a
 // user never exists without a link on its way, and a failed send never leaves a half-made account),
 // or, when the address already has an account, queue a mail to its owner instead. The form answers

@@ -1,4 +1,4 @@
-// The account page (DJAM §6.9): the profile form and, when the dashboard flags are on, the
+// The account page (docs/compatibility.md §6.9): the profile form and, when the dashboard flags are on, the
 // Resources section with the usable upstream services and the user's active API keys.
 import { html, type SafeHtml } from '../../http/views/html.ts';
 import { layout, message } from '../../http/views/layout.ts';

@@ -1,4 +1,4 @@
-// The account e-mails (DJAM §6.8): same triggers, recipients and subjects as the original, each
+// The account e-mails (docs/compatibility.md §6.8): same triggers, recipients and subjects as the original, each
 // as plain text and HTML. Wording is ours; no placeholder branding or invented support address.
 import type { MailMessage } from '../../mail/index.ts';
 import { html, type SafeHtml } from '../../http/views/html.ts';

@@ -1,4 +1,4 @@
-// The password-change pages (DJAM §6.7).
+// The password-change pages (docs/compatibility.md §6.7).
 import { html } from '../../http/views/html.ts';
 import { layout } from '../../http/views/layout.ts';
 import type { FieldErrors } from '../form-input.ts';

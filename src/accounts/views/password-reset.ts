@@ -1,4 +1,4 @@
-// The password-reset pages (DJAM §6.7): ask for a link, "sent", choose the new password, the
+// The password-reset pages (docs/compatibility.md §6.7): ask for a link, "sent", choose the new password, the
 // invalid-link page and the end page (which offers the login form, as the original's).
 import { html } from '../../http/views/html.ts';
 import { layout } from '../../http/views/layout.ts';

@@ -1,4 +1,4 @@
-// The sign-up page (DJAM §6.4) and the "check your mailbox" page that follows it.
+// The sign-up page (docs/compatibility.md §6.4) and the "check your mailbox" page that follows it.
 import { html } from '../../http/views/html.ts';
 import { layout } from '../../http/views/layout.ts';
 import type { FieldErrors } from '../form-input.ts';

@@ -1,4 +1,4 @@
-// The "send the activation e-mail again" page (DJAM §6.6).
+// The "send the activation e-mail again" page (docs/compatibility.md §6.6).
 import { html } from '../../http/views/html.ts';
 import { layout } from '../../http/views/layout.ts';
 import type { FieldErrors } from '../form-input.ts';
