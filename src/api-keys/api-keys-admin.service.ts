@@ -1,5 +1,5 @@
 // API keys as staff see them in the admin API: every user's keys, searched by key or owner
-// e-mail and filtered by revoked, scope and expiry, as the original admin list (DJAM §9).
+// e-mail and filtered by revoked, scope and expiry, as the original admin list (docs/compatibility.md §9).
 import { and, count, eq, gte, ilike, lt, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { apiKeys, users } from '../db/schema.ts';

@@ -53,7 +53,7 @@ export async function findApiKeyByHash(deps: { db: Db }, key: string, keyHash: s
   return { ...rest, key, expiry: new Date(rest.expiry), owner: { email, username, isActive, isStaff, isSuperuser, teams: names ?? [] } };
 }
 
-/** A key of the wanted scope, not revoked, not expired (DJAM §2.8 "valid resource key"). */
+/** A key of the wanted scope, not revoked, not expired (docs/compatibility.md §2.8 "valid resource key"). */
 export function isKeyUsable(k: Pick<FoundKey, 'revoked' | 'expiry' | 'scope'>, scope: ApiKeyScope, now = new Date()): boolean {
   return k.scope === scope && !k.revoked && k.expiry > now;
 }

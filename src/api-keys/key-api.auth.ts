@@ -1,4 +1,4 @@
-// The key API's authenticator (DJAM §5.2): DRF's TokenAuthentication header rules, then DJAM's
+// The key API's authenticator (docs/compatibility.md §5.2): DRF's TokenAuthentication header rules, then DJAM's
 // checks of the management key. Clients and scripts match on the `detail` texts, typo included.
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
@@ -52,7 +52,7 @@ async function checkManagementKey(deps: Deps, token: string, now: Date): Promise
   const key = await findApiKey(deps, token);
   if (!key) return { failure: AUTH_FAILURES.invalid };
   if (!key.owner.isActive) return { failure: AUTH_FAILURES.inactive };
-  // §0.4: a revoked management key is refused like an unknown one (the original let it in).
+  // docs/compatibility.md §0.4: a revoked management key is refused like an unknown one (the original let it in).
   if (key.scope !== 'management' || key.revoked) return { failure: AUTH_FAILURES.invalid };
   if (key.expiry <= now) return { failure: AUTH_FAILURES.expired };
   return { caller: key };

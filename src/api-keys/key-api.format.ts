@@ -1,4 +1,4 @@
-// How the key API writes its answers (DJAM §0.2): Django's JsonResponse spacing and ASCII
+// How the key API writes its answers (docs/compatibility.md §0.2): Django's JsonResponse spacing and ASCII
 // escaping for the success bodies, and datetimes in UTC with milliseconds only when non-zero.
 
 /** `2027-02-01T08:30:00Z`, or `2027-02-01T08:30:00.123Z` when there are milliseconds. */

@@ -1,4 +1,4 @@
-// The key API's parameters (DJAM §5.3–5.5), read as the original reads them; what made the
+// The key API's parameters (docs/compatibility.md §5.3–5.5), read as the original reads them; what made the
 // original crash with a 500 gets the contract's 4xx instead.
 import { AppError } from '../errors.ts';
 import { daysFromNow } from './api-keys.service.ts';
@@ -18,7 +18,7 @@ function parseUtcStamp(text: string): Date | undefined {
   return exact ? date : undefined;
 }
 
-/** §5.3 step 1: the requested expiry, undefined when none was sent (absent or null). */
+/** docs/compatibility.md §5.3 step 1: the requested expiry, undefined when none was sent (absent or null). */
 export function parseRequestedExpiry(value: unknown, now: Date, maxDays: number): Date | undefined {
   if (value === undefined || value === null) return undefined;
   // A non-string (a number, a list) crashed the original; the contract wants the same 403.
@@ -30,7 +30,7 @@ export function parseRequestedExpiry(value: unknown, now: Date, maxDays: number)
 const TRUE_WORDS = ['true', '1', 't', 'yes'];
 const FALSE_WORDS = ['false', '0', 'f', 'no'];
 
-/** §5.5 `revoked`: what Django's BooleanField takes, plus the spellings the contract adds. */
+/** docs/compatibility.md §5.5 `revoked`: what Django's BooleanField takes, plus the spellings the contract adds. */
 export function parseRevoked(value: unknown): boolean {
   if (value === true || value === 1) return true;
   if (value === false || value === 0) return false;
@@ -40,7 +40,7 @@ export function parseRevoked(value: unknown): boolean {
   throw new AppError('APIKEY_REVOKED_INVALID');
 }
 
-/** §5.5 rotate: the documented "True", and also JSON true and any case of "true". */
+/** docs/compatibility.md §5.5 rotate: the documented "True", and also JSON true and any case of "true". */
 export function isShortExpiryRequested(value: unknown): boolean {
   return value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
 }
@@ -49,7 +49,7 @@ export function isShortExpiryRequested(value: unknown): boolean {
 const MAX_USER_ID = 2147483647;
 
 /**
- * §5.4 `account_id` as a user id: a JSON integer, or digits as form encoding sends them. Zero,
+ * docs/compatibility.md §5.4 `account_id` as a user id: a JSON integer, or digits as form encoding sends them. Zero,
  * ids past the integer range and anything else give undefined, which means "the caller" (the
  * original crashed on "abc").
  */

@@ -1,4 +1,4 @@
-// The key-management REST API at /openid/api/token/ (DJAM §5). These static paths win over the
+// The key-management REST API at /openid/api/token/ (docs/compatibility.md §5). These static paths win over the
 // provider's /openid/* wildcard. Errors answer DRF's `{"detail": …}`; successes Django's spaced JSON.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
@@ -71,7 +71,7 @@ export async function keyApiRoutes(app: FastifyInstance, deps: KeyApiDeps): Prom
         const answer = await runKeyAction(deps, action, caller, keyApiActor(caller, request.ip), fieldsOf(request.body));
         return reply.type('application/json').send(spacedJson(answer));
       });
-      // Other methods name no action, which the original's permission check refuses (§5.3).
+      // Other methods name no action, which the original's permission check refuses (docs/compatibility.md §5.3).
       scope.route({
         method: [...OTHER_METHODS], url: `${BASE}${action}/`,
         handler: async () => { throw new AppError('APIKEY_RESOURCE_KEY_REFUSED'); },

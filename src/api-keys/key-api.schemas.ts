@@ -1,5 +1,5 @@
-// The key API's request and response schemas (DJAM §5) for the OpenAPI document, named as the
-// original's drf-spectacular document names them. They describe; the handlers check (§5.3–5.5).
+// The key API's request and response schemas (docs/compatibility.md §5) for the OpenAPI document, named as the
+// original's drf-spectacular document names them. They describe; the handlers check (docs/compatibility.md §5.3–5.5).
 import { Type, type TSchema } from 'typebox';
 import { detailResponse as detail } from '../http/route-docs.ts';
 import { KEY_ACTIONS } from './key-api.service.ts';

@@ -1,4 +1,4 @@
-// The key-management actions (DJAM §5.3–5.5) for a caller already authenticated by a management
+// The key-management actions (docs/compatibility.md §5.3–5.5) for a caller already authenticated by a management
 // key. Each answers the original's body, property names with spaces included. The caller acts as
 // an API-key actor: the policy is asked about the key's owner (a refusal is the key API's own
 // 403) and every change is written to the audit log with it (api-keys-manage.service.ts).
@@ -28,18 +28,18 @@ export function keyApiActor(caller: FoundKey, ip?: string): Actor {
   return apiKeyActor(caller.id, { id: caller.userId, email, isStaff, isSuperuser }, ip);
 }
 
-/** Runs one action for `caller` acting as `actor`; throws the AppErrors of §5.3 (403) and §5.5 (400). */
+/** Runs one action for `caller` acting as `actor`; throws the AppErrors of docs/compatibility.md §5.3 (403) and §5.5 (400). */
 export async function runKeyAction(
   deps: Deps, action: KeyAction, caller: FoundKey, actor: Actor, fields: Fields, now = new Date(),
 ): Promise<Answer> {
-  // §5.3 step 1 applies to every action, before anything else is looked at.
+  // docs/compatibility.md §5.3 step 1 applies to every action, before anything else is looked at.
   const call = { caller, actor, fields, now, expiry: parseRequestedExpiry(fields.expiry, now, deps.config.DJAM_MAX_APIKEY_EXPIRE_DAYS) };
   if (action === 'key_list') return listKeys(deps, await targetUser(deps, call));
   if (action === 'create_key') return createKey(deps, await targetUser(deps, call), call);
   return keyActions[action](deps, await checkResourceKey(deps, call), call);
 }
 
-/** §5.4: a superuser acts on the user `account_id` names when it exists, everyone else on themselves. */
+/** docs/compatibility.md §5.4: a superuser acts on the user `account_id` names when it exists, everyone else on themselves. */
 async function targetUser(deps: Deps, { caller, fields }: Call): Promise<Target> {
   const self = { id: caller.userId, email: caller.owner.email, isStaff: caller.owner.isStaff, isSuperuser: caller.owner.isSuperuser };
   const id = caller.owner.isSuperuser ? accountIdOf(fields.account_id) : undefined;
@@ -47,7 +47,7 @@ async function targetUser(deps: Deps, { caller, fields }: Call): Promise<Target>
 }
 
 /**
- * §5.3 step 2: the resource key the caller may manage, by the key API's rules and the policy's;
+ * docs/compatibility.md §5.3 step 2: the resource key the caller may manage, by the key API's rules and the policy's;
  * revoked and expired keys pass.
  */
 async function checkResourceKey(deps: Deps, { caller, actor, fields }: Call): Promise<FoundKey> {
@@ -61,7 +61,7 @@ async function checkResourceKey(deps: Deps, { caller, actor, fields }: Call): Pr
 function mayManage(caller: FoundKey, key: FoundKey, fields: Fields): boolean {
   // The original compared the submitted string with its stored UUID: other spellings fail.
   if (!caller.owner.isSuperuser) return key.userId === caller.userId && isCanonicalKey(fields.resource_key);
-  // Compared as-is, so a form-encoded "3" never matches (§5.4).
+  // Compared as-is, so a form-encoded "3" never matches (docs/compatibility.md §5.4).
   if (fields.account_id !== undefined && fields.account_id !== null) return fields.account_id === key.userId;
   return key.userId === caller.userId;
 }

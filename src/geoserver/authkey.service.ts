@@ -1,4 +1,4 @@
-// §4.1: which user, and which teams, a GeoServer AuthKey stands for. One indexed query per check,
+// docs/compatibility.md §4.1: which user, and which teams, a GeoServer AuthKey stands for. One indexed query per check,
 // none when the key cache knows the key.
 import { isKeyUsable, type KeyCache } from '../api-keys/index.ts';
 import { checkKey, type CredentialThrottle } from '../users/index.ts';
@@ -7,7 +7,7 @@ interface AuthKeyOwner { keyId: number; username: string; groups: [string] }
 
 type Deps = { keyCache: KeyCache; throttle: CredentialThrottle };
 
-/** The owner of a valid resource key (§2.8) whose account is active, else undefined (a failure from `ip`). */
+/** The owner of a valid resource key (docs/compatibility.md §2.8) whose account is active, else undefined (a failure from `ip`). */
 export function introspectAuthKey(deps: Deps, value: unknown, ip: string, now = new Date()): Promise<AuthKeyOwner | undefined> {
   return checkKey(deps.throttle, ip, () => findOwner(deps, value, now), (owner) => !owner);
 }

@@ -1,4 +1,4 @@
-// §4.2: GeoServer checks HTTP-Basic credentials it received against DJAM, sending the username
+// docs/compatibility.md §4.2: GeoServer checks HTTP-Basic credentials it received against DJAM, sending the username
 // and password Base64-encoded in the query string.
 import type { Db } from '../db/client.ts';
 import { admitPasswordAttempt, findUserByUsername, verifyPassword, type CredentialThrottle } from '../users/index.ts';

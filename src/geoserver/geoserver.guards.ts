@@ -1,4 +1,4 @@
-// What the GeoServer endpoints share: the secure-HTTP rule (§4.6) and the body the introspection
+// What the GeoServer endpoints share: the secure-HTTP rule (docs/compatibility.md §4.6) and the body the introspection
 // endpoints answer when they name nobody.
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';

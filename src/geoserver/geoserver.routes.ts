@@ -1,4 +1,4 @@
-// The endpoints GeoServer calls (§4): AuthKey and credential introspection, token
+// The endpoints GeoServer calls (docs/compatibility.md §4): AuthKey and credential introspection, token
 // introspection, and the REST role service. One plugin; its passwords and keys are counted by
 // the credential throttle every other door counts in too (created in app.ts).
 import type { FastifyInstance } from 'fastify';

@@ -1,4 +1,4 @@
-// The GeoServer endpoints (DJAM §4.1–4.4) as the OpenAPI document describes them. They describe;
+// The GeoServer endpoints (docs/compatibility.md §4.1–4.4) as the OpenAPI document describes them. They describe;
 // the handlers check, in the order that decides the statuses GeoServer sees.
 import { Type } from 'typebox';
 import { detailResponse as detail, DRF_AUTH, DrfFormat, NO_AUTH, type SecurityRequirements } from '../http/route-docs.ts';
@@ -9,7 +9,7 @@ const noIdentity = (description: string) => ({
   description, ...Type.Object({ username: Type.Null(), groups: Type.Null() }, { example: { username: null, groups: null } }),
 });
 const notAcceptable = detail('The client accepts only `text/html`: these views answer JSON only.');
-// §12 item 6, #17 item 1: the original let anyone guess keys and passwords here without limit.
+// docs/compatibility.md §12 item 6, #17 item 1: the original let anyone guess keys and passwords here without limit.
 const throttled = detail('Too many failed password or key checks from this address (or for this account): `Retry-After` says when to try again, and nothing was checked.');
 const jsonOnly = Type.Optional(Type.Literal('json', { description: 'The only renderer.' }));
 

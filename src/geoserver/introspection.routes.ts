@@ -1,4 +1,4 @@
-// GET /openid/authkey/introspect/ (§4.1) and GET /openid/credentials/introspect/ (§4.2): DRF
+// GET /openid/authkey/introspect/ (docs/compatibility.md §4.1) and GET /openid/credentials/introspect/ (§4.2): DRF
 // views with the JSON renderer only. The order of the checks decides the status GeoServer sees:
 // renderer (406), then DRF authentication (403 on bad Basic), then the key or credentials.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -15,7 +15,7 @@ import { authKeyIntrospectionDocs, credentialsIntrospectionDocs } from './geoser
 
 const AUTHKEY_URL = '/openid/authkey/introspect/';
 const CREDENTIALS_URL = '/openid/credentials/introspect/';
-// §4.2's statuses; unknown user and wrong password stay distinct, as GeoServer setups expect.
+// docs/compatibility.md §4.2's statuses; unknown user and wrong password stay distinct, as GeoServer setups expect.
 const STATUS_OF = { malformed: 400, 'unknown-user': 404, 'wrong-password': 401 } as const;
 
 /** DRF's refusal of an invalid key: the text depends on who the request authenticated as. */
@@ -43,7 +43,7 @@ export async function introspectionRoutes(app: FastifyInstance, deps: GeoServerR
       fail(request, 'geoserver.authkey_refused');
       return drfDetail(reply, 403, invalidKeyDetail(auth));
     }
-    // §4.6: checked after the key, as the original did.
+    // docs/compatibility.md §4.6: checked after the key, as the original did.
     if (breaksSecureRule(deps.config, request)) return reply.status(400).send(NO_IDENTITY);
     deps.keyUsage.record(owner.keyId);
     return { username: owner.username, groups: owner.groups };

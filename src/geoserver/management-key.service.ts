@@ -1,5 +1,5 @@
 // The documented-but-never-built `Authorization: apiKey <key>` on GeoServer's users endpoint
-// (§4.3, a MAY of the contract): a usable management key of an active user.
+// (docs/compatibility.md §4.3, a MAY of the contract): a usable management key of an active user.
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { findApiKey, isKeyUsable } from '../api-keys/index.ts';

@@ -1,4 +1,4 @@
-// GeoServer's REST role service (§4.3): teams as roles, the admin role, and users with their
+// GeoServer's REST role service (docs/compatibility.md §4.3): teams as roles, the admin role, and users with their
 // teams. Paths without a trailing slash, as GeoServer is configured (with one: 404).
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { authenticateDrf, DRF, drfDetail, refusedBasic, type DrfAuth } from '../http/drf-auth.ts';

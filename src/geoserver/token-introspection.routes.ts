@@ -1,4 +1,4 @@
-// POST /openid/introspect/geoserver/ (§4.4): a plain Django view in the original, so no DRF
+// POST /openid/introspect/geoserver/ (docs/compatibility.md §4.4): a plain Django view in the original, so no DRF
 // negotiation or authentication; form fields only, any failure `{"active": false}`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { documentedBy } from '../http/route-docs.ts';

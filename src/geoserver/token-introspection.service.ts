@@ -1,5 +1,5 @@
-// §4.4: GeoNode-style token introspection for GeoServer. The same checks as the standard
-// endpoint (§3.5: client id + secret, `token_introspection` and audience scopes, a live user
+// docs/compatibility.md §4.4: GeoNode-style token introspection for GeoServer. The same checks as the standard
+// endpoint (docs/compatibility.md §3.5: client id + secret, `token_introspection` and audience scopes, a live user
 // token that came with an id_token), answered with the shape the original meant to send.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type Provider from 'oidc-provider';
