@@ -34,7 +34,7 @@ export const users = pgTable('users', {
 ]);
 
 /**
- * The pending e-mail confirmation of a user (DJAM §2.2): one code per user, replaced whenever a new
+ * The pending e-mail confirmation of a user (docs/compatibility.md §2.2): one code per user, replaced whenever a new
  * activation link is sent and deleted on success. Only a keyed hash of the code is stored.
  */
 export const userActivationCodes = pgTable('user_activation_codes', {
@@ -83,7 +83,7 @@ export const oauthClients = pgTable('oauth_clients', {
   responseTypes: jsonb('response_types').$type<string[]>().notNull(),
   redirectUris: jsonb('redirect_uris').$type<string[]>().notNull(),
   postLogoutRedirectUris: jsonb('post_logout_redirect_uris').$type<string[]>().notNull().default([]),
-  /** Space-separated scopes the client may request; may also list client ids it may introspect (DJAM §3.5). */
+  /** Space-separated scopes the client may request; may also list client ids it may introspect (docs/compatibility.md §3.5). */
   scope: text('scope').notNull().default(''),
   jwtAlg: varchar('jwt_alg', { length: 10 }).notNull().default('RS256'),
   requireConsent: boolean('require_consent').notNull().default(true),

@@ -1,4 +1,4 @@
-// The original DJAM's rows as the import reads them (DJAM §2, §2.11): only the columns that carry
+// The original DJAM's rows as the import reads them (docs/compatibility.md §2, §2.11): only the columns that carry
 // over, with Django's tables and column names translated to camelCase by the reader's SQL.
 
 export interface SourceUser {

@@ -1,4 +1,4 @@
-// What the client gets of an upstream's answer (§8.3): its status and headers, minus the
+// What the client gets of an upstream's answer (docs/compatibility.md §8.3): its status and headers, minus the
 // hop-by-hop ones, with redirects to the upstream pointing back at this server, the upstream's
 // own security headers kept and its cookies and scripts isolated from DJAM's (upstream-isolation.ts);
 // or, when the upstream fails first, a short 502 or 504.

@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Isolation } from './upstream-isolation.ts';
 
-// §8.3: the original drops Remote-User; an upstream behind an auth proxy may trust it. #17 item
+// docs/compatibility.md §8.3: the original drops Remote-User; an upstream behind an auth proxy may trust it. #17 item
 // 15: Forwarded and X-Real-IP describe hops only proxies may speak of (DJAM's X-Forwarded-* say
 // who the client is), and Proxy-Authorization is a credential for a proxy, not the upstream.
 const FORGEABLE = ['remote-user', 'x-csrftoken', 'forwarded', 'x-real-ip', 'proxy-authorization'];
@@ -113,7 +113,7 @@ export function clientResponseHeaders(headers: IncomingHttpHeaders): IncomingHtt
 
 /**
  * A Location under the upstream URL maps to /service/<slug>/…, one elsewhere on its origin to
- * ours (§8.3). Relative values resolve against the URL actually requested, as a browser would.
+ * ours (docs/compatibility.md §8.3). Relative values resolve against the URL actually requested, as a browser would.
  */
 export function rewriteLocation(location: string, requested: URL, upstream: URL, slug: string, ownOrigin: string): string {
   const target = URL.parse(location, requested.href);

@@ -1,4 +1,4 @@
-// Who is calling the proxy (§8.1, first match wins): an Authorization header (Basic e-mail +
+// Who is calling the proxy (docs/compatibility.md §8.1, first match wins): an Authorization header (Basic e-mail +
 // password, or a Bearer access token meant for the proxy: bearer-token.ts), then `?authkey=`
 // with a VALID resource key (the original accepted any key) when no browser session is signed
 // in, then the session.

@@ -1,7 +1,7 @@
 // The HTTP client side of the proxy: one undici Agent (a keep-alive pool per upstream origin)
 // driven through dispatch() with a handler that writes into the Fastify reply (reply-relay.ts),
 // so an exchange builds no intermediate request or response objects. Requests are never retried:
-// a method may not be idempotent, and an upstream's 503 is its answer (§8.3).
+// a method may not be idempotent, and an upstream's 503 is its answer (docs/compatibility.md §8.3).
 import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { Agent } from 'undici';

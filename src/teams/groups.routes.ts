@@ -1,4 +1,4 @@
-// The privilege API (§4.5): a read-only DRF viewset over teams at /api/privilege/groups/, its
+// The privilege API (docs/compatibility.md §4.5): a read-only DRF viewset over teams at /api/privilege/groups/, its
 // router root, DRF's format suffixes (`groups.json`, `groups/1.csv`) and Django's APPEND_SLASH.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';

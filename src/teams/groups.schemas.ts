@@ -1,4 +1,4 @@
-// The privilege API's read-only team views (DJAM §4.5) as the OpenAPI document describes them.
+// The privilege API's read-only team views (docs/compatibility.md §4.5) as the OpenAPI document describes them.
 import { Type } from 'typebox';
 import { detailResponse as detail, DRF_AUTH, DrfFormat } from '../http/route-docs.ts';
 

@@ -1,4 +1,4 @@
-// DJAM "OpenID login prevention" with the rule its authors intended (§3.4): when a client has a
+// DJAM "OpenID login prevention" with the rule its authors intended (docs/compatibility.md §3.4): when a client has a
 // prevention record, a user may sign in to it only through a team that the record does not list;
 // users without any team are refused. Clients without a record are open to everyone.
 import { and, eq, notInArray, sql } from 'drizzle-orm';

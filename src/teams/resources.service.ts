@@ -1,6 +1,6 @@
 // Resources (upstream services and other protected things) and the access rules that open
 // them to a role. A user may use a resource when they are superuser, or when an ACTIVE rule
-// names one of their effective roles (DJAM §2.13, §8.2).
+// names one of their effective roles (docs/compatibility.md §2.13, §8.2).
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { accessRules, resources } from '../db/schema.ts';
@@ -56,7 +56,7 @@ export async function findResourceBySlug(deps: { db: Db }, slug: string): Promis
 }
 
 /**
- * The proxy's rule (§8.2): an ACTIVE access rule must name the resource, with one of the user's
+ * The proxy's rule (docs/compatibility.md §8.2): an ACTIVE access rule must name the resource, with one of the user's
  * effective roles; a superuser passes any active rule, but a resource without one stays closed.
  */
 export async function canUseResource(deps: { db: Db }, user: { id: number; isSuperuser: boolean }, resourceId: number): Promise<boolean> {

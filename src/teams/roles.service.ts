@@ -1,5 +1,5 @@
 // Roles, granted to users directly or to teams (and so to their members). A user's effective
-// roles are the union of both (DJAM §2.13).
+// roles are the union of both (docs/compatibility.md §2.13).
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { roles, teamMembers, teamRoles, userRoles } from '../db/schema.ts';

@@ -45,7 +45,7 @@ export async function findTeam(deps: { db: Db }, id: number): Promise<Team | und
   return team;
 }
 
-/** Users with at least one team and their team names (team-id order), for GeoServer (§4.3). */
+/** Users with at least one team and their team names (team-id order), for GeoServer (docs/compatibility.md §4.3). */
 export async function listUsersWithTeams(deps: { db: Db }): Promise<Array<{ username: string; groups: string[] }>> {
   const rows = await deps.db.select({ userId: teamMembers.userId, username: users.username, team: teams.name }).from(teamMembers)
     .innerJoin(teams, eq(teams.id, teamMembers.teamId)).innerJoin(users, eq(users.id, teamMembers.userId))

@@ -17,7 +17,7 @@ export interface AuthOptions {
   ip: string;
   /**
    * Stamp `last_login` (default). Django does so only on login(); DRF's per-request Basic
-   * authentication leaves it alone, and the users export filters on it (§7).
+   * authentication leaves it alone, and the users export filters on it (docs/compatibility.md §7).
    */
   recordLogin?: boolean;
   /**

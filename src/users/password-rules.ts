@@ -1,4 +1,4 @@
-// The password rules (DJAM §1.3), with Django's messages so that people and scripts see the
+// The password rules (docs/compatibility.md §1.3), with Django's messages so that people and scripts see the
 // texts the original showed. By default, in every profile, Django's four validators: similarity
 // to the user's attributes, minimum length, common list, not all digits (the original's local
 // profile had none, which let `12345678` through; a drop-in must not default to that).

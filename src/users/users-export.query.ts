@@ -1,4 +1,4 @@
-// The users export's query parameters (§7), read as django-filter and DRF's paginator read
+// The users export's query parameters (docs/compatibility.md §7), read as django-filter and DRF's paginator read
 // them: bad datetimes are a 400 naming the parameter; bad page sizes fall back to the default.
 import type { UserExportFilters } from './users-export.service.ts';
 

@@ -1,4 +1,4 @@
-// GET /public_api/users/ (§7): the staff-only users export, JSON pages in DRF's envelope or the
+// GET /public_api/users/ (docs/compatibility.md §7): the staff-only users export, JSON pages in DRF's envelope or the
 // current page as CSV; and the router root /public_api/.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';

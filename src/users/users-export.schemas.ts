@@ -1,4 +1,4 @@
-// The users export (DJAM §7) as the OpenAPI document describes it.
+// The users export (docs/compatibility.md §7) as the OpenAPI document describes it.
 import { Type } from 'typebox';
 import { detailResponse as detail, DRF_AUTH, DrfFormat } from '../http/route-docs.ts';
 

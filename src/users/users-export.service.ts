@@ -1,4 +1,4 @@
-// The staff users export (§7): users in id order (the original left the order to the
+// The staff users export (docs/compatibility.md §7): users in id order (the original left the order to the
 // database), filtered by last login, team and e-mail confirmation, one page at a time with
 // Django's paginator rules.
 import { and, asc, count, eq, exists, gt, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
@@ -24,7 +24,7 @@ function conditions(db: Db, f: UserExportFilters): SQL | undefined {
     f.emailConfirmed === undefined ? undefined : eq(users.emailConfirmed, f.emailConfirmed),
   ];
   // EXISTS rather than a join: a member of several listed teams is still one row (the original
-  // repeated such users, §12 item 26).
+  // repeated such users, docs/compatibility.md §12 item 26).
   if (f.teams?.length) {
     conds.push(exists(db.select({ one: sql`1` }).from(teamMembers).innerJoin(teams, eq(teams.id, teamMembers.teamId))
       .where(and(eq(teamMembers.userId, users.id), inArray(teams.name, f.teams)))));

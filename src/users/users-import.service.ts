@@ -1,4 +1,4 @@
-// `upload_users` (DJAM §10.1): imports users exported from a pre-DJAM system (GeoNode), keeping
+// `upload_users` (docs/compatibility.md §10.1): imports users exported from a pre-DJAM system (GeoNode), keeping
 // their Django password hashes verbatim so they sign in with the password they know. An entry is
 // skipped when a user with its e-mail (any case) or username exists, as the original does, and
 // when it cannot be imported faithfully (no usable hash, no e-mail, no integer pk). Entries are

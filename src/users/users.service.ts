@@ -100,7 +100,7 @@ export async function findUserByEmail(deps: { db: Db }, email: string): Promise<
   return user;
 }
 
-/** Exact, case-sensitive match on `username`, as GeoServer's credential check asks (§4.2). */
+/** Exact, case-sensitive match on `username`, as GeoServer's credential check asks (docs/compatibility.md §4.2). */
 export async function findUserByUsername(deps: { db: Db }, username: string): Promise<User | undefined> {
   const [user] = await deps.db.select().from(users).where(eq(users.username, username)).limit(1);
   return user;

@@ -1,4 +1,4 @@
-// `djam check` (DJAM §1.4): one Django-style error per variable the deployment needs but the
+// `djam check` (docs/compatibility.md §1.4): one Django-style error per variable the deployment needs but the
 // environment lacks (an empty value passes), then a non-zero exit. Which variables are needed
 // follows the profile and the storage, mail and queue the environment chooses: a local install
 // on the embedded database, the mail outbox and the in-process job runner needs none of them.

@@ -1,4 +1,4 @@
-// `djam upload-users --data users.json` (DJAM §10.1 upload_users): imports a JSON array of
+// `djam upload-users --data users.json` (docs/compatibility.md §10.1 upload_users): imports a JSON array of
 // {pk, email, username, password, first_name, last_name} with Django password hashes. Prints each
 // skipped entry and a summary; shows progress on an interactive terminal.
 import { readFileSync } from 'node:fs';
