@@ -1,4 +1,4 @@
-// The account page (DJAM §6.9): guards, the profile form (an e-mail change, confirmed by mail, and
+// The account page (docs/compatibility.md §6.9): guards, the profile form (an e-mail change, confirmed by mail, and
 // its notices to the old address; email-change.test.ts has the rest), the ?fix_error alert, and
 // the Resources section behind the dashboard flags, where the user creates, renews, rotates and
 // revokes their own resource keys.

@@ -1,4 +1,4 @@
-// Changing one's e-mail on the account page (DJAM §6.9, issue #17 item 5): the new address stays
+// Changing one's e-mail on the account page (docs/compatibility.md §6.9, issue #17 item 5): the new address stays
 // pending, and unverified, until the link mailed to it is followed. Until then relying parties
 // keep seeing the old, verified address; the old address is told of the request and of the change.
 import assert from 'node:assert/strict';

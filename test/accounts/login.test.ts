@@ -1,6 +1,6 @@
-// Sign-in, sign-out and the site root (DJAM §6.1–6.3), through the real server: CSRF, the
+// Sign-in, sign-out and the site root (docs/compatibility.md §6.1–6.3), through the real server: CSRF, the
 // failure messages, `next`, the account pages' guards, rate limiting, upgrading imported
-// Django password hashes, and the cookie and security headers of §0.2.
+// Django password hashes, and the cookie and security headers of docs/compatibility.md §0.2.
 import assert from 'node:assert/strict';
 import { createHash, pbkdf2Sync } from 'node:crypto';
 import { after, before, describe, it, test } from 'node:test';
@@ -140,7 +140,7 @@ describe('login pages', () => {
     assert.equal(`${location.origin}${location.pathname}`, server.config.loginUrl);
     assert.equal(location.searchParams.get('next'), '/user/account/');
 
-    // Reached under another host name than SITEURL's, `next` must be absolute (§6.1).
+    // Reached under another host name than SITEURL's, `next` must be absolute (docs/compatibility.md §6.1).
     const port = new URL(server.url).port;
     const viaLocalhost = await fetch(`http://localhost:${port}/user/account/${user.id}/`, { redirect: 'manual' });
     assert.equal(viaLocalhost.status, 302);

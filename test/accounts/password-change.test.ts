@@ -1,4 +1,4 @@
-// Password change by the signed-in user (DJAM §6.7): the session doing it stays signed in (the
+// Password change by the signed-in user (docs/compatibility.md §6.7): the session doing it stays signed in (the
 // contract's fix of the original), other sessions end, the notice e-mail goes out.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Password reset by e-mailed link (DJAM §6.7, §6.8) through the real server and SMTP: the same
+// Password reset by e-mailed link (docs/compatibility.md §6.7, §6.8) through the real server and SMTP: the same
 // answer for known and unknown addresses, the one-time link, the new password, the notice.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';

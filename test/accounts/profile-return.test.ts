@@ -1,5 +1,5 @@
 // A signed-in user whose profile lacks names is sent to fill them in during an authorization
-// (§3.3 step 1); once the profile is saved they are brought back to that authorization, by both
+// (docs/compatibility.md §3.3 step 1); once the profile is saved they are brought back to that authorization, by both
 // spellings of the endpoint. Only a same-origin return path is followed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

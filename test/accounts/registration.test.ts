@@ -1,5 +1,5 @@
-// Self-service sign-up (DJAM §6.4–6.6) through the real server and a real SMTP server: the form,
-// the activation e-mail, the confirmation page and every message of §6.5/§6.6, resending, rate
+// Self-service sign-up (docs/compatibility.md §6.4–6.6) through the real server and a real SMTP server: the form,
+// the activation e-mail, the confirmation page and every message of docs/compatibility.md §6.5/§6.6, resending, rate
 // limits, reCAPTCHA (against a local stand-in for Google's siteverify) and bad input.
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -127,7 +127,7 @@ describe('registration and e-mail confirmation', () => {
     assert.equal(stillUnconfirmed!.emailConfirmed, false);
   });
 
-  it('the confirmation page answers every §6.5 case with its message', async () => {
+  it('the confirmation page answers every compatibility.md §6.5 case with its message', async () => {
     const browser = server.browser();
     const { link: aliceLink } = await registerAndGetLink(browser);
     const { link: bobLink } = await registerAndGetLink(browser);

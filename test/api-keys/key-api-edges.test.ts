@@ -1,4 +1,4 @@
-// The key API (DJAM §5) beyond the acceptance scenarios: every credential and resource-key state
+// The key API (docs/compatibility.md §5) beyond the acceptance scenarios: every credential and resource-key state
 // on every action, the expiry and revoked formats, form and multipart bodies, malformed input
 // (never a 500), methods and slashes, and the rate limit on failed authentications.
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ const form = (fields: Record<string, string>, token: string) => ({
   headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Token ${token}` },
 });
 
-describe('authentication (§5.2)', () => {
+describe('authentication (compatibility.md §5.2)', () => {
   test('every refused credential on every action is a 401 with the Token challenge and its detail', async () => {
     const inactive = await F.server.make.user({ isActive: false });
     const inactiveKey = (await F.server.make.apiKey(inactive.id, 'management')).key;
@@ -28,7 +28,7 @@ describe('authentication (§5.2)', () => {
       ['not-a-uuid', DETAIL.invalidToken],
       ['00000000-0000-4000-8000-000000000000', DETAIL.invalidToken],
       [F.keys.AR, DETAIL.invalidToken],
-      [F.keys.AMR, DETAIL.invalidToken], // §0.4: revoked management keys no longer work
+      [F.keys.AMR, DETAIL.invalidToken], // docs/compatibility.md §0.4: revoked management keys no longer work
       [F.keys.AME, DETAIL.expiredToken],
       [inactiveKey, 'User inactive or deleted.'],
     ];
@@ -64,7 +64,7 @@ describe('authentication (§5.2)', () => {
   });
 });
 
-describe('resource keys (§5.3)', () => {
+describe('resource keys (compatibility.md §5.3)', () => {
   test('a missing, malformed, foreign, management or non-canonical resource key is refused on every action', async () => {
     const refused: unknown[] = [undefined, null, 'garbage', 123, ['x'], '00000000-0000-4000-8000-000000000000',
       F.keys.BR, F.keys.AM, F.keys.AR.toUpperCase(), F.keys.AR.replaceAll('-', ''), `{${F.keys.AR}}`];
@@ -129,7 +129,7 @@ describe('resource keys (§5.3)', () => {
   });
 });
 
-describe('expiry (§5.3 step 1)', () => {
+describe('expiry (compatibility.md §5.3 step 1)', () => {
   test('renew/ takes exactly YYYY-MM-DDTHH:MM:SS.<1-6 digits>Z and writes milliseconds only when non-zero', async () => {
     const { date } = expiryParam(20);
     const cases: Array<[string, string]> = [
@@ -163,7 +163,7 @@ describe('expiry (§5.3 step 1)', () => {
   });
 });
 
-describe('revoked and short_expiry values (§5.5)', () => {
+describe('revoked and short_expiry values (compatibility.md §5.5)', () => {
   test('revoke/ accepts the boolean spellings and echoes the value exactly as sent', async () => {
     const cases: Array<[unknown, boolean]> = [['True', true], ['False', false], ['true', true], ['NO', false], ['t', true],
       ['f', false], ['Yes', true], ['0', false], ['1', true], [0, false], [1, true], [true, true], [false, false]];
@@ -197,7 +197,7 @@ describe('revoked and short_expiry values (§5.5)', () => {
   });
 });
 
-describe('request bodies and methods (§5.1)', () => {
+describe('request bodies and methods (compatibility.md §5.1)', () => {
   test('form-encoded bodies work; a form account_id switches the user for list but fails the key check', async () => {
     const { param, date } = expiryParam(9, '250');
     const created = await F.send(`${KEY_API}create_key/`, form({ revoked: 'True', expiry: param }, F.keys.AM));

@@ -1,4 +1,4 @@
-// The part of fixture "F" (DJAM §13.1) the key-API scenarios use, and a small client for the API.
+// The part of fixture "F" (docs/compatibility.md §13.1) the key-API scenarios use, and a small client for the API.
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
@@ -20,7 +20,7 @@ export interface KeyApiFixture {
   server: TestServer;
   B: string;
   ids: { alice: number; bob: number; admin: number };
-  /** Key values of §13.1, plus AMR (alice's revoked management key) for the §0.4 fix. */
+  /** Key values of docs/compatibility.md §13.1, plus AMR (alice's revoked management key) for the §0.4 fix. */
   keys: Record<'AM' | 'AR' | 'AX' | 'AE' | 'AME' | 'BR' | 'DM' | 'DR' | 'AMR', string>;
   keyIds: Record<string, number>;
   /** POSTs `body` as JSON to an action of the key API with `Authorization: Token <token>`. */

@@ -1,5 +1,5 @@
-// DJAM §13.3, scenarios 14–29: the API-key REST API against fixture "F", plus the check that the
-// database keeps no key value in clear (§12 item 1).
+// docs/compatibility.md §13.3, scenarios 14–29: the API-key REST API against fixture "F", plus the check that the
+// database keeps no key value in clear (docs/compatibility.md §12 item 1).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql, type SQL } from 'drizzle-orm';
@@ -12,7 +12,7 @@ before(async () => { F = await startKeyApiFixture(cleanups); });
 
 /**
  * Scenario-1-style introspection of a resource key. Until the GeoServer endpoint is mounted
- * (404 here), the same rule of §2.8 is read through `status/` as the superuser.
+ * (404 here), the same rule of docs/compatibility.md §2.8 is read through `status/` as the superuser.
  */
 async function assertIntrospects(key: string, ownerId: number, expected: 200 | 403): Promise<void> {
   const res = await fetch(`${F.B}/openid/authkey/introspect/?authkey=${key}`);
@@ -27,7 +27,7 @@ async function assertIntrospects(key: string, ownerId: number, expected: 200 | 4
   assert.equal(isUsable, expected === 200, `usability of ${key}: ${status.text}`);
 }
 
-describe('§13.3 API-key REST API', () => {
+describe('compatibility.md §13.3 API-key REST API', () => {
   test('14: key_list/ without Authorization is a 401 with a Token challenge', async () => {
     const res = await F.post('key_list', undefined);
     assert.equal(res.status, 401);
@@ -51,7 +51,7 @@ describe('§13.3 API-key REST API', () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
     assert.deepEqual(res.body, { 'tokens of alice@example.com': [F.keys.AR, F.keys.AX, F.keys.AE] });
-    // Django's JsonResponse spacing (§0.2).
+    // Django's JsonResponse spacing (docs/compatibility.md §0.2).
     assert.equal(res.text, `{"tokens of alice@example.com": ["${F.keys.AR}", "${F.keys.AX}", "${F.keys.AE}"]}`);
   });
 
@@ -183,7 +183,7 @@ describe('§13.3 API-key REST API', () => {
   });
 });
 
-test('§12.1 the database holds no key value in clear', async () => {
+test('compatibility.md §12 item 1 the database holds no key value in clear', async () => {
   const issued = await F.post('create_key', F.keys.AM, {});
   const values = [...Object.values(F.keys), issued.body.token as string];
   const rowsOf = async <T>(query: SQL) => (await F.server.database.db.execute(query) as unknown as { rows: T[] }).rows;

@@ -1,4 +1,4 @@
-// Fixture "F" of DJAM §13.1 as the GeoServer scenarios (§13.2) use it, plus small helpers to
+// Fixture "F" of docs/compatibility.md §13.1 as the GeoServer scenarios (§13.2) use it, plus small helpers to
 // call the server the way GeoServer does: plain GETs, JSON bodies, no cookies.
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';

@@ -1,4 +1,4 @@
-// DJAM §13.2, scenarios 1–13 with fixture "F" (§13.1), then every key state and the edges of
+// docs/compatibility.md §13.2, scenarios 1–13 with fixture "F" (§13.1), then every key state and the edges of
 // the AuthKey, credential and role-service endpoints, as GeoServer and other clients see them.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { JSONPath } from 'jsonpath-plus';
 import { b64, basic, call, DETAIL, NO_IDENTITY, startGeoServerFixture, type GeoServerFixture } from './geoserver.fixture.ts';
 
-// The expressions as GeoServer's configuration holds them (§4), verbatim.
+// The expressions as GeoServer's configuration holds them (docs/compatibility.md §4), verbatim.
 const USERNAME_REGEX = new RegExp(String.raw`^.*?\"username\"\s*:\s*\"([^\"]+)\".*$`);
 const ROLES_REGEX = new RegExp(String.raw`^.*?"groups"\s*:\s*\["([^"]+)"\].*$`);
 const USERS_JSONPATH = "$.users[?(@.username=='alice@example.com')].groups";
@@ -21,7 +21,7 @@ const get = (path: string, headers: Record<string, string> = {}) => call(F.B, pa
 const authkey = (value: string, headers: Record<string, string> = {}) => get(`/openid/authkey/introspect/?authkey=${encodeURIComponent(value)}`, headers);
 const credentials = (u: string, p: string) => get(`/openid/credentials/introspect/?u=${encodeURIComponent(b64(u))}&p=${encodeURIComponent(b64(p))}`);
 
-describe('§13.2 GeoServer scenarios', () => {
+describe('compatibility.md §13.2 GeoServer scenarios', () => {
   test('1: a valid resource key names its owner and teams in one comma-joined string', async () => {
     const res = await authkey(F.keys.AR);
     assert.equal(res.status, 200);
@@ -118,7 +118,7 @@ describe('§13.2 GeoServer scenarios', () => {
   });
 });
 
-describe('§4.1 AuthKey introspection: key states and DRF behaviour', () => {
+describe('compatibility.md §4.1 AuthKey introspection: key states and DRF behaviour', () => {
   test('a key is accepted in every UUID spelling Python accepts', async () => {
     const hex = F.keys.AR.replaceAll('-', '');
     for (const value of [F.keys.AR.toUpperCase(), `{${F.keys.AR}}`, `urn:uuid:${F.keys.AR}`, hex.toUpperCase()]) {
@@ -196,7 +196,7 @@ describe('§4.1 AuthKey introspection: key states and DRF behaviour', () => {
   });
 });
 
-describe('§4.2 credential introspection', () => {
+describe('compatibility.md §4.2 credential introspection', () => {
   test('the username matches exactly and case-sensitively, not the e-mail', async () => {
     assert.equal((await credentials('ALICE@example.com', 'alicepass')).status, 404);
     await F.server.make.user({ email: 'carol@example.com', username: 'carol', password: 'carolpass' });
@@ -242,7 +242,7 @@ describe('§4.2 credential introspection', () => {
   });
 });
 
-describe('§4.3 REST role service', () => {
+describe('compatibility.md §4.3 REST role service', () => {
   const users = (headers: Record<string, string>) => get('/api/privilege/geoserver/users', headers);
 
   test("a staff member's management key is accepted as `Authorization: apiKey <key>`", async () => {

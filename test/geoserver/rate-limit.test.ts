@@ -1,4 +1,4 @@
-// DJAM §12 item 6: failed key and credential checks are limited per client IP
+// docs/compatibility.md §12 item 6: failed key and credential checks are limited per client IP
 // (DJAM_KEY_CHECK_RATE_LIMIT per minute), one count for the GeoServer endpoints, the key API and
 // every other door (test/users/credential-throttle.test.ts); past the limit every check from that
 // IP is 429 with Retry-After.

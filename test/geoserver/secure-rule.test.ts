@@ -1,4 +1,4 @@
-// DJAM §4.6 and scenario 6 of §13.2: with the secure-HTTP rule on, the introspection endpoints
+// docs/compatibility.md §4.6 and scenario 6 of §13.2: with the secure-HTTP rule on, the introspection endpoints
 // answer plain HTTP with 400 (after the key check), unless a configured trusted proxy header
 // says the client spoke HTTPS; the role service is not concerned.
 import assert from 'node:assert/strict';
@@ -64,7 +64,7 @@ describe('secure rule on, no trusted proxy header', () => {
   let F: GeoServerFixture;
   before(async () => { F = await startGeoServerFixture(cleanups, RULE_ON); });
 
-  test('X-Forwarded-Proto is not believed unless configured (§4.6)', async () => {
+  test('X-Forwarded-Proto is not believed unless configured (compatibility.md §4.6)', async () => {
     const res = await call(F.B, `/openid/authkey/introspect/?authkey=${F.keys.AR}`, { headers: { 'x-forwarded-proto': 'https' } });
     assert.deepEqual([res.status, res.body], [400, NO_IDENTITY]);
   });

@@ -1,6 +1,6 @@
-// DJAM §4.4: POST /openid/introspect/geoserver/ with the success shape the original meant to
-// send, the §3.5 rules (client credentials, `token_introspection` and audience scopes), and
-// `{"active": false}` for every failure. Fixture "F" (§13.1) plus two introspecting clients.
+// docs/compatibility.md §4.4: POST /openid/introspect/geoserver/ with the success shape the original meant to
+// send, the docs/compatibility.md §3.5 rules (client credentials, `token_introspection` and audience scopes), and
+// `{"active": false}` for every failure. Fixture "F" (docs/compatibility.md §13.1) plus two introspecting clients.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { basic, call, CALLBACK, DETAIL, startGeoServerFixture, type GeoServerFixture } from './geoserver.fixture.ts';
@@ -11,7 +11,7 @@ const cleanups: Array<() => Promise<void>> = [];
 after(async () => { for (const fn of cleanups) await fn(); });
 before(async () => {
   F = await startGeoServerFixture(cleanups);
-  // Not in §13.1: one client lacking the audience scope, one holding it.
+  // Not in docs/compatibility.md §13.1: one client lacking the audience scope, one holding it.
   await F.server.make.client({ clientId: 'auditor', clientSecret: 'auditsecret', scope: 'openid token_introspection' });
   await F.server.make.client({ clientId: 'watcher', clientSecret: 'watchsecret', scope: 'openid token_introspection gsclient' });
 });
@@ -35,7 +35,7 @@ async function aliceTokens(scope: string): Promise<{ access_token: string; sessi
   return await post.json() as { access_token: string; session_token: string };
 }
 
-describe('§4.4 GeoServer token introspection', () => {
+describe('compatibility.md §4.4 GeoServer token introspection', () => {
   let tokens: { access_token: string; session_token: string };
   before(async () => { tokens = await aliceTokens('openid email user_id groups'); });
 
@@ -116,7 +116,7 @@ describe('§4.4 GeoServer token introspection', () => {
     assert.equal(res.text, '');
   });
 
-  test("alice's session token is no AuthKey (§4.1: only resource keys pass)", async () => {
+  test("alice's session token is no AuthKey (docs/compatibility.md §4.1: only resource keys pass)", async () => {
     const res = await call(F.B, `/openid/authkey/introspect/?authkey=${tokens.session_token}`);
     assert.deepEqual([res.status, res.body], [403, { detail: DETAIL.notProvided }]);
   });

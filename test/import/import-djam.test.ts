@@ -244,7 +244,7 @@ describe('#8 djam import-djam', { skip }, () => {
       assert.equal(claims.user_id, 2);
       assert.deepEqual(claims.groups, [['team1', 'team2']]);
 
-      // The same client introspects its token with its old secret (DJAM §3.5); a wrong secret sees nothing.
+      // The same client introspects its token with its old secret (docs/compatibility.md §3.5); a wrong secret sees nothing.
       const introspect = async (secret: string) => (await fetch(`${server.url}/openid/introspect`, {
         method: 'POST', headers: { Authorization: basicAuth('gsclient', secret), 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ token: tokens.access_token }),

@@ -211,7 +211,7 @@ describe('userinfo endpoint', () => {
 });
 
 describe('introspection and revocation endpoints', () => {
-  // §3.5: any failure of a standard introspection is 200 {"active": false}.
+  // docs/compatibility.md §3.5: any failure of a standard introspection is 200 {"active": false}.
   async function inactive(res: Response): Promise<void> {
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('www-authenticate'), null);

@@ -1,5 +1,5 @@
-// DJAM §13.4, scenarios 30–39: the OpenID Connect surface as a relying party (GeoServer, allauth)
-// sees it, over HTTP only. Fixture per §13.1, reduced to what these scenarios need.
+// docs/compatibility.md §13.4, scenarios 30–39: the OpenID Connect surface as a relying party (GeoServer, allauth)
+// sees it, over HTTP only. Fixture per docs/compatibility.md §13.1, reduced to what these scenarios need.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
@@ -26,7 +26,7 @@ before(async () => {
   const server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } });
   const alice = await server.make.user({ email: 'alice@example.com', password: 'alicepass', firstName: 'Alice', lastName: 'Liddell' });
   const bob = await server.make.user({ email: 'bob@example.com', password: 'bobpass', firstName: 'Bob', lastName: 'Builder' });
-  // Not in §13.1: a member of team2 only, to check the intended prevention rule (§3.4).
+  // Not in docs/compatibility.md §13.1: a member of team2 only, to check the intended prevention rule (§3.4).
   const carol = await server.make.user({ email: 'carol@example.com', password: 'carolpass', firstName: 'Carol', lastName: 'Two' });
   const team1 = await server.make.team('team1', [alice.id]);
   await server.make.team('team2', [alice.id, carol.id]);
@@ -75,7 +75,7 @@ async function aliceTokens(): Promise<Tokens> {
   return await res.json() as Tokens;
 }
 
-describe('§13.4 OpenID Connect', () => {
+describe('compatibility.md §13.4 OpenID Connect', () => {
   test('30: discovery names the issuer and every endpoint under B/openid', async () => {
     const res = await fetch(`${F.B}/openid/.well-known/openid-configuration`);
     assert.equal(res.status, 200);
@@ -163,7 +163,7 @@ describe('§13.4 OpenID Connect', () => {
     assert.equal(info.user_id, F.alice.id);
     assert.deepEqual(info.groups, [['team1', 'team2']]);
 
-    // §3.3: the token may also come as `?access_token=`.
+    // docs/compatibility.md §3.3: the token may also come as `?access_token=`.
     const byQuery = await fetch(`${F.B}/openid/userinfo?access_token=${encodeURIComponent(t.access_token)}`);
     assert.equal(byQuery.status, 200);
     assert.equal((await byQuery.json() as { sub: string }).sub, String(F.alice.id));
@@ -188,7 +188,7 @@ describe('§13.4 OpenID Connect', () => {
     assert.deepEqual(await wrong.json(), { active: false });
   });
 
-  test('36: introspection with Basic credentials, and by a client without the right, follow §3.5', async () => {
+  test('36: introspection with Basic credentials, and by a client without the right, follow compatibility.md §3.5', async () => {
     const t = await aliceTokens();
     const basic = await postForm('/openid/introspect', { token: t.access_token }, { Authorization: basicAuth('gsclient', 'gssecret') });
     assert.equal(basic.status, 200);
@@ -270,7 +270,7 @@ describe('§13.4 OpenID Connect', () => {
     assert.match(await res.text(), /Your subscription does not allow this login\./);
   });
 
-  test('39: alice (team1 only prevented, also in team2) and carol (team2) may log in to rclient — §3.4 intended rule', async () => {
+  test('39: alice (team1 only prevented, also in team2) and carol (team2) may log in to rclient — compatibility.md §3.4 intended rule', async () => {
     for (const user of [F.alice, F.carol]) {
       const browser = await F.server.signIn(user.email, user.password);
       const location = await codeFor(browser, authorizeQuery('rclient', 'openid', { state: 'x' }));
@@ -314,7 +314,7 @@ describe('other spellings of the endpoints', () => {
   });
 });
 
-test('§3.3 step 1: a signed-in user without first name, last name or username is sent to fill them in', async (t) => {
+test('compatibility.md §3.3 step 1: a signed-in user without first name, last name or username is sent to fill them in', async (t) => {
   const server = await startTestServer(t);
   const nameless = await server.make.user({ firstName: '', lastName: '' });
   const { client } = await server.make.client({ requireConsent: false, redirectUris: ['http://localhost:8100/cb'] });

@@ -117,7 +117,7 @@ describe('client_credentials with a resource indicator', () => {
   });
 
   test('a JWT is not stored: introspection answers inactive, and the token look-up (userinfo, proxy) does not find it', async () => {
-    // Allowed by DJAM's rule (§3.5) to introspect its own tokens: the answer is about the JWT.
+    // Allowed by DJAM's rule (docs/compatibility.md §3.5) to introspect its own tokens: the answer is about the JWT.
     const svc = await service('read write api:read token_introspection jwt-svc', 'jwt-svc');
     const introspect = async (value: string) => (await fetch(`${server.url}/openid/introspect`, {
       method: 'POST', headers: { authorization: basicAuth(svc.id, svc.secret), 'content-type': 'application/x-www-form-urlencoded' },

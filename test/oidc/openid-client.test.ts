@@ -184,7 +184,7 @@ describe('openid-client against DJAM', () => {
     const otherAudience = await confidentialRp({ scope: 'openid email token_introspection' });
     assert.deepEqual(await client.tokenIntrospection(otherAudience.config, tokens.access_token), { active: false });
 
-    // DJAM §3.5 keeps the original's answer to bad client credentials: a plain inactive result
+    // docs/compatibility.md §3.5 keeps the original's answer to bad client credentials: a plain inactive result
     // (RFC 7662 §2.3 would have 401 invalid_client); what matters is that nothing leaks.
     const wrongSecret = await client.discovery(issuerUrl(), rp.clientId, undefined, client.ClientSecretBasic(`${rp.secret}x`), insecure);
     assert.deepEqual(await client.tokenIntrospection(wrongSecret, tokens.access_token), { active: false });

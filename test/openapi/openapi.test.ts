@@ -1,4 +1,4 @@
-// DJAM §10.3: the OpenAPI document at /openid/api/schema/ (YAML, or JSON on request), the same
+// docs/compatibility.md §10.3: the OpenAPI document at /openid/api/schema/ (YAML, or JSON on request), the same
 // document from `djam openapi`, and Swagger UI at /openid/api/schema/swagger-ui/ in a real
 // browser: no failed request, no CSP violation, and "Try it out" with a pasted management key.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// DJAM §8.3: what crosses the proxy. The upstream (a real echo server) reports what it received;
+// docs/compatibility.md §8.3: what crosses the proxy. The upstream (a real echo server) reports what it received;
 // the client sees what the proxy sent back. The server runs with a 500 ms upstream timeout.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -33,8 +33,8 @@ function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ s
   });
 }
 
-describe('§8.3 paths and query strings', () => {
-  test('sub-paths map under the resource URL (new, §8 MAY)', async () => {
+describe('compatibility.md §8.3 paths and query strings', () => {
+  test('sub-paths map under the resource URL (new, compatibility.md §8 MAY)', async () => {
     assert.equal((await echoOf(await get('/service/up/a/b.json?x=1'))).url, '/echo/a/b.json?x=1');
     assert.equal((await echoOf(await get('/service/up/'))).url, '/echo/');
     assert.equal((await echoOf(await get('/service/root'))).url, '/');
@@ -62,7 +62,7 @@ describe('§8.3 paths and query strings', () => {
   });
 });
 
-describe('§8.3 request headers', () => {
+describe('compatibility.md §8.3 request headers', () => {
   test('the upstream sees X-Forwarded-*, the upstream Host, other cookies and headers', async () => {
     const echo = await echoOf(await get('/service/up', {
       cookie: 'theme=dark; djam_sessionid=stolen; XSRF-TOKEN=t; lang=en', 'x-custom': 'kept', 'x-forwarded-for': '10.0.0.1',
@@ -87,7 +87,7 @@ describe('§8.3 request headers', () => {
   test('identity headers a client makes up are replaced or dropped', async () => {
     const echo = await echoOf(await get('/service/up', { 'x-djam-identity': 'forged', 'remote-user': 'admin@example.com', 'x-forwarded-proto': 'https' }));
     assert.notEqual(echo.headers['x-djam-identity'], 'forged');
-    assert.equal(echo.headers['remote-user'], undefined, '§8.3: Remote-User is dropped');
+    assert.equal(echo.headers['remote-user'], undefined, 'docs/compatibility.md §8.3: Remote-User is dropped');
     assert.equal(echo.headers['x-forwarded-proto'], 'http');
   });
 
@@ -130,7 +130,7 @@ describe('hop-by-hop headers stay on their own connection (RFC 9110 §7.6.1)', (
   });
 });
 
-describe('§8.3 responses', () => {
+describe('compatibility.md §8.3 responses', () => {
   test('status, body and (scoped) Set-Cookie of the upstream come back; our security headers do not break its pages', async () => {
     const res = await get('/service/up/_status?code=418');
     assert.equal(res.status, 418);

@@ -1,4 +1,4 @@
-// The proxy's part of fixture "F" (DJAM §13.1) against a real upstream, plus a few additions:
+// The proxy's part of fixture "F" (docs/compatibility.md §13.1) against a real upstream, plus a few additions:
 // a user holding a role directly, a superuser, an inactive user, a resource without any rule and
 // one whose upstream is down.
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
@@ -13,11 +13,11 @@ export interface ProxyFixture {
   upstream: Upstream;
   B: string;
   people: Record<'admin' | 'alice' | 'bob' | 'dave' | 'ghost', Person>;
-  /** Resource keys of §13.1 (AR, AX, AE), alice's management key AM, the inactive user's GR. */
+  /** Resource keys of docs/compatibility.md §13.1 (AR, AX, AE), alice's management key AM, the inactive user's GR. */
   keys: Record<'AR' | 'AX' | 'AE' | 'AM' | 'GR', string>;
 }
 
-/** The proxy takes Basic as plain Base64 of `email:password`, with no URL-encoding (§8.1). */
+/** The proxy takes Basic as plain Base64 of `email:password`, with no URL-encoding (docs/compatibility.md §8.1). */
 export function basic(email: string, password: string): string {
   return `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}`;
 }

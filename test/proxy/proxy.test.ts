@@ -1,4 +1,4 @@
-// DJAM §8 and §13.5 scenarios 40–43: who may pass the reverse proxy, and to what. Every request
+// docs/compatibility.md §8 and §13.5 scenarios 40–43: who may pass the reverse proxy, and to what. Every request
 // goes over HTTP to the real server, which forwards to a real upstream echo server.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -38,7 +38,7 @@ async function aliceAccessToken(): Promise<string> {
   return (await res.json() as { access_token: string }).access_token;
 }
 
-describe('§8.1 identifying the caller', () => {
+describe('compatibility.md §8.1 identifying the caller', () => {
   test('40: an anonymous request is refused with the exact text', async () => {
     await assertForbidden(await get('/service/up'), 'anonymous');
     assert.equal(F.upstream.hits.get('/echo'), undefined, 'nothing reached the upstream');
@@ -125,7 +125,7 @@ describe('§8.1 identifying the caller', () => {
   test('a signed-in browser is proxied; its session wins over an authkey', async () => {
     const browser = await F.server.signIn(F.people.dave.email, F.people.dave.password);
     assert.equal((await echoOf(await browser.get('/service/up'))).url, '/echo');
-    // dave holds the role directly; a revoked key in the URL is ignored for a signed-in browser (§8.1).
+    // dave holds the role directly; a revoked key in the URL is ignored for a signed-in browser (docs/compatibility.md §8.1).
     assert.equal((await echoOf(await browser.get(`/service/up?authkey=${F.keys.AX}&a=1`))).url, '/echo?a=1');
   });
 
@@ -136,7 +136,7 @@ describe('§8.1 identifying the caller', () => {
   });
 });
 
-describe('§8.2 authorisation (scenario 43)', () => {
+describe('compatibility.md §8.2 authorisation (scenario 43)', () => {
   async function status(path: string, authorization: string): Promise<number> {
     const res = await get(path, { authorization });
     await res.arrayBuffer();
@@ -176,12 +176,12 @@ describe('§8.2 authorisation (scenario 43)', () => {
     assert.equal(await status('/service/norule', admin), 404);
   });
 
-  test('the route is anchored at the root (§8 SHOULD)', async () => {
+  test('the route is anchored at the root (compatibility.md §8 SHOULD)', async () => {
     assert.equal(await status('/openid/service/up', basicOf(F.people.alice)), 404);
   });
 });
 
-describe('§8.3 CSRF', () => {
+describe('compatibility.md §8.3 CSRF', () => {
   let browser: Browser;
   before(async () => { browser = await F.server.signIn(F.people.alice.email, F.people.alice.password); });
   const post = (headers: Record<string, string> = {}) => browser.fetch('/service/up', { method: 'POST', body: 'a=1', headers: { 'content-type': 'text/plain', ...headers } });

@@ -1,4 +1,4 @@
-// DJAM §4.6 on the proxy: with the secure-HTTP rule on, `?authkey=` authenticates only over
+// docs/compatibility.md §4.6 on the proxy: with the secure-HTTP rule on, `?authkey=` authenticates only over
 // HTTPS, here as a trusted TLS terminator reports it in the configured header; other credentials
 // are not affected.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// DJAM §8.3 "large bodies are streamed": 50 MB each way through the proxy while the memory of this
+// docs/compatibility.md §8.3 "large bodies are streamed": 50 MB each way through the proxy while the memory of this
 // process (client, server and upstream all run in it) stays flat. Bodies are generated and
 // counted chunk by chunk; nothing here holds a whole body either.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// DJAM §4.5: the read-only privilege API over teams: list, detail, router root, APPEND_SLASH,
+// docs/compatibility.md §4.5: the read-only privilege API over teams: list, detail, router root, APPEND_SLASH,
 // format suffixes and CSV, and the refusals of writes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -32,7 +32,7 @@ async function call(path: string, init: RequestInit = {}): Promise<Answer> {
   return { status: res.status, headers: res.headers, text, body };
 }
 
-describe('§4.5 privilege groups API', () => {
+describe('compatibility.md §4.5 privilege groups API', () => {
   test('the list is a plain array of every team, in id order, for anyone', async () => {
     const res = await call('/api/privilege/groups/');
     assert.equal(res.status, 200);

@@ -1,4 +1,4 @@
-// `djam upload-users --data users.json` (DJAM §10.1), run as a real child process on a fresh
+// `djam upload-users --data users.json` (docs/compatibility.md §10.1), run as a real child process on a fresh
 // data directory (PGlite) or test database (PostgreSQL); then the real server is started on the
 // same data and imported users sign in at /accounts/login/ with their ORIGINAL passwords, whose
 // Django hashes the test makes with node:crypto (and argon2 as Django's Argon2PasswordHasher).

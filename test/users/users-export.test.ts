@@ -1,5 +1,5 @@
-// DJAM §7 users export: the original's tests 23–29 (§11) with their four users, scenario 44 of
-// §13.5, and the envelope, pagination, filter and CSV details clients rely on.
+// docs/compatibility.md §7 users export: the original's tests 23–29 (§11) with their four users, scenario 44 of
+// docs/compatibility.md §13.5, and the envelope, pagination, filter and CSV details clients rely on.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
@@ -45,7 +45,7 @@ async function get(path: string, headers: Record<string, string> = { authorizati
 
 const countOf = async (query: string) => ((await get(`/public_api/users/?${query}`)).body as unknown as Page).count;
 
-describe('§11 tests 23–29', () => {
+describe('compatibility.md §11 tests 23–29', () => {
   test('23: a non-staff user is refused', async () => {
     const res = await get('/public_api/users/', { authorization: auth.plain });
     assert.deepEqual([res.status, res.body], [403, { detail: 'You do not have permission to perform this action.' }]);
@@ -61,7 +61,7 @@ describe('§11 tests 23–29', () => {
   });
 });
 
-describe('§7 details', () => {
+describe('compatibility.md §7 details', () => {
   test('anonymous callers are asked for credentials', async () => {
     const res = await get('/public_api/users/', {});
     assert.deepEqual([res.status, res.body], [403, { detail: 'Authentication credentials were not provided.' }]);
@@ -147,7 +147,7 @@ describe('§7 details', () => {
 });
 
 // Last: it adds alice, which would change the counts above.
-describe('§13.5 scenario 44', () => {
+describe('compatibility.md §13.5 scenario 44', () => {
   test('envelope, exact fields, next link, CSV header, bad date, non-staff', async () => {
     await server.make.user({ email: 'alice@example.com', password: 'alicepass' });
     const res = await get('/public_api/users/');
