@@ -13,6 +13,7 @@ const rows: Row[] = [
   { action: 'user.update', call: (c, id) => c.patch(`/users/${id}`, { first_name: 'Renamed' }) },
   { action: 'user.credentials (set password)', call: (c, id) => c.put(`/users/${id}/password`, { password: 'a Fresh passphrase 91' }) },
   { action: 'user.credentials (confirm e-mail)', call: (c, id) => c.post(`/users/${id}/confirm-email`) },
+  { action: 'user.unlock (lift a brute-force lock-out, #20)', call: (c, id) => c.post(`/users/${id}/unlock`) },
   { action: 'user.memberships', call: async (c, id, F) => c.post(`/users/${id}/teams`, { team_id: (await F.superuser.post('/teams', { name: `t-${id}-${Math.random()}` })).body.id }) },
   { action: 'user.delete', call: (c, id) => c.delete(`/users/${id}`) },
   { action: 'api-key.issue', call: (c, id) => c.post('/api-keys', { user_id: id, scope: 'resource' }) },
