@@ -5,7 +5,7 @@
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openRuntime } from '../src/runtime.ts';
-import { ensureSigningKey, loadSigningJwks } from '../src/signing-keys/index.ts';
+import { ensureSigningKey } from '../src/signing-keys/index.ts';
 import { freePort } from '../test/helpers/start-server.ts';
 import { buildScenarios } from './scenarios.ts';
 import { seed } from './seed.ts';
@@ -21,7 +21,7 @@ try {
   const deps = { db: database.db, keys };
   const seeded = await seed(deps, upstreamUrl);
   await ensureSigningKey(deps);
-  const { app } = await buildApp({ config, ...deps, listen: database.listen, jwks: await loadSigningJwks(deps) });
+  const { app } = await buildApp({ config, ...deps, listen: database.listen });
   await app.listen({ host: '127.0.0.1', port });
   try {
     const statements = await countStatements(database, base, seeded, await buildScenarios(base, seeded, upstreamUrl));

@@ -7,7 +7,7 @@ import { DataDirInUseError } from './db/data-dir-lock.ts';
 import { buildApp } from './app.ts';
 import { releaseStartupMemory } from './ops/startup-memory.ts';
 import { openRuntime } from './runtime.ts';
-import { ensureSigningKey, loadSigningJwks } from './signing-keys/index.ts';
+import { ensureSigningKey } from './signing-keys/index.ts';
 import { startupBanner } from './startup-banner.ts';
 import { startSweep } from './sweep.ts';
 import { runPrimary } from './workers.ts';
@@ -19,9 +19,9 @@ async function main(): Promise<void> {
   const { keys, database } = await openRuntime(config, { migrate: alone });
   const deps = { db: database.db, keys };
   const createdKid = alone ? await ensureSigningKey(deps) : undefined;
-  const { app } = await buildApp({ config, db: database.db, listen: database.listen, keys, jwks: await loadSigningJwks(deps) });
+  const { app } = await buildApp({ config, db: database.db, listen: database.listen, keys });
   if (createdKid) app.log.info({ kid: createdKid }, 'signing_key.created');
-  const stopSweep = alone ? startSweep(deps, app.log) : () => undefined;
+  const stopSweep = alone ? startSweep({ ...deps, config }, app.log) : () => undefined;
   await app.listen({ host: config.DJAM_HOST, port: config.DJAM_PORT });
   releaseStartupMemory();
   // With several workers the primary (workers.ts) says it once for all of them.

@@ -31,7 +31,7 @@ export async function runPrimary(config: Config): Promise<void> {
   const { keys, database } = await openRuntime(config);
   const createdKid = await ensureSigningKey({ db: database.db, keys });
   if (createdKid) log.info({ kid: createdKid }, 'signing_key.created');
-  const stopSweep = startSweep({ db: database.db, keys }, log);
+  const stopSweep = startSweep({ db: database.db, keys, config }, log);
   // The address a worker reports can be empty for "every interface": the configured host then.
   const onReady = (bound: BoundAddress) => void startupBanner(config, database, [{ ...bound, address: bound.address || config.DJAM_HOST }])
     .then((banner) => log.info(banner), (err: unknown) => log.error({ err }, 'startup_banner.failed'));

@@ -9,6 +9,7 @@ import type { SecretKeys } from '../crypto/keys.ts';
 import type { Db } from '../db/client.ts';
 import type { Queue } from '../queue/index.ts';
 import type { CredentialThrottle } from '../users/index.ts';
+import type { SigningKeyRing } from '../signing-keys/index.ts';
 import { adminGuard } from './admin.guard.ts';
 import { ErrorBody } from './admin.schemas.ts';
 import { usersAdminRoutes } from './users.admin-routes.ts';
@@ -23,7 +24,7 @@ import { signingKeysAdminRoutes } from './signing-keys.admin-routes.ts';
 import { auditAdminRoutes } from './audit.admin-routes.ts';
 import { consoleAdminRoutes } from './console.admin-routes.ts';
 
-export interface AdminDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; queue: Queue; throttle: CredentialThrottle }
+export interface AdminDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; queue: Queue; throttle: CredentialThrottle; signingKeys: SigningKeyRing }
 
 export type AdminApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 

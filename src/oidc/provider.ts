@@ -4,7 +4,7 @@ import Provider, { type Configuration } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
-import type { SigningJwk } from '../signing-keys/index.ts';
+import type { SigningKeyRing } from '../signing-keys/index.ts';
 import type { ClientCache } from '../clients/index.ts';
 import type { UserCache } from '../users/index.ts';
 import { parseProxyTrust } from '../http/proxy-trust.ts';
@@ -15,12 +15,13 @@ import { introspectionAllowed, revocationAllowed } from './policies.ts';
 import { claimsByScope, plainScopes } from './scopes.ts';
 import { djamBridge } from './djam-bridge.ts';
 import { protocolAnswers } from './protocol-answers.ts';
+import { followSigningKeys, providerJwks } from './provider-keys.ts';
 import type { PayloadCache } from './payload-cache.ts';
 import { djamInteractionPolicy } from './login-policy.ts';
 import { accessTokenTtl, resourceIndicators } from './resource-servers.ts';
 import { logoutSource, postLogoutSuccessSource, renderError } from './views/provider-pages.ts';
 
-export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; jwks: SigningJwk[]; clientCache: ClientCache; userCache: UserCache; payloadCache: PayloadCache }
+export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; signingKeys: SigningKeyRing; clientCache: ClientCache; userCache: UserCache; payloadCache: PayloadCache }
 
 export const providerRoutes = {
   authorization: '/authorize', token: '/token', userinfo: '/userinfo', end_session: '/end-session',
@@ -43,7 +44,7 @@ function features(c: Config): NonNullable<Configuration['features']> {
 function ttl(c: Config): Configuration['ttl'] {
   return {
     AccessToken: accessTokenTtl(c.DJAM_ACCESS_TOKEN_TTL_SECONDS), ClientCredentials: accessTokenTtl(c.DJAM_ACCESS_TOKEN_TTL_SECONDS),
-    AuthorizationCode: 600, IdToken: 600, Interaction: 3600,
+    AuthorizationCode: 600, IdToken: c.DJAM_ID_TOKEN_TTL_SECONDS, Interaction: 3600,
     RefreshToken: c.DJAM_REFRESH_TOKEN_TTL_SECONDS, Session: c.DJAM_SESSION_TTL_SECONDS,
     Grant: 90 * 24 * 3600, // remembered consent, as the original's 90 days
   };
@@ -55,7 +56,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(config.issuer, {
     adapter: adapterFactory(deps),
     findAccount,
-    jwks: { keys: deps.jwks },
+    jwks: providerJwks(deps.signingKeys.current()),
     claims: claimsByScope,
     scopes: plainScopes,
     conformIdTokenClaims: false,
@@ -81,6 +82,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   });
   // Koa believes X-Forwarded-* from every peer once on; the app's guard drops them from untrusted peers.
   provider.proxy = parseProxyTrust(config.DJAM_TRUST_PROXY) !== false;
+  followSigningKeys(provider, deps.signingKeys);
   provider.use(djamBridge(deps));
   provider.use(protocolAnswers());
   return provider;

@@ -10,7 +10,7 @@
 // Either way the token must speak for a user: a client's own (client_credentials) token does not.
 import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import type Provider from 'oidc-provider';
-import type { SigningJwk } from '../signing-keys/index.ts';
+import type { KeySet, SigningJwk, SigningKeyRing } from '../signing-keys/index.ts';
 
 // Registered with its consent label in src/oidc/scopes.ts.
 const PROXY_SCOPE = 'proxy';
@@ -20,7 +20,7 @@ export interface BearerCheck {
   userIdOf(token: string, slug: string): Promise<number | undefined>;
 }
 
-interface BearerDeps { provider: Provider; issuer: string; baseUrl: string; jwks: SigningJwk[] }
+interface BearerDeps { provider: Provider; issuer: string; baseUrl: string; signingKeys: SigningKeyRing }
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
 const DECIMAL_ID = /^[1-9]\d{0,15}$/;
@@ -51,7 +51,9 @@ function userIdFrom(accountId: unknown): number | undefined {
 }
 
 export function createBearerCheck(deps: BearerDeps): BearerCheck {
-  const keySet = createLocalJWKSet({ keys: deps.jwks.map(publicJwk) });
+  // The published keys of the moment (#20): rebuilt when the ring hands over another key set.
+  let keySet = createLocalJWKSet({ keys: deps.signingKeys.current().published.map(publicJwk) });
+  deps.signingKeys.onChange((keys: KeySet) => { keySet = createLocalJWKSet({ keys: keys.published.map(publicJwk) }); });
 
   async function fromOpaque(token: string, slug: string): Promise<number | undefined> {
     const found = await deps.provider.AccessToken.find(token);

@@ -8,9 +8,11 @@ const MAX_ENTRIES = 10_000;
 export function cachedSigner(signer: IdentitySigner): IdentitySigner {
   const cache = new Map<string, { token: string; expiresMs: number }>();
   return {
+    keyId: () => signer.keyId(),
     async sign(user: IdentityUser, audience: string, teams: string[]) {
-      // Every claim the token carries is in the key: a changed user gets a fresh token at once.
-      const key = JSON.stringify([user.id, audience, teams, user.email, user.username, user.isStaff, user.isSuperuser]);
+      // Every claim the token carries is in the key, and the signing kid: a changed user, or a new
+      // signing key (#20), gets a fresh token at once.
+      const key = JSON.stringify([user.id, audience, teams, user.email, user.username, user.isStaff, user.isSuperuser, signer.keyId()]);
       const hit = cache.get(key);
       if (hit && hit.expiresMs > Date.now()) return hit.token;
       const token = await signer.sign(user, audience, teams);

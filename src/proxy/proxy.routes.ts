@@ -8,7 +8,7 @@ import type Provider from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
-import type { SigningJwk } from '../signing-keys/index.ts';
+import type { SigningKeyRing } from '../signing-keys/index.ts';
 import type { KeyCache } from '../api-keys/index.ts';
 import { catalogue } from '../errors.ts';
 import { retryAfterOf, type CredentialThrottle } from '../users/index.ts';
@@ -26,7 +26,7 @@ import { subPathOf } from './sub-path.ts';
 import { targetOf, upstreamOf } from './upstream-target.ts';
 import { createUpstreamAgent, relay } from './upstream-client.ts';
 
-export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; jwks: SigningJwk[]; decisions: AccessDecisions; keyCache: KeyCache; throttle: CredentialThrottle }
+export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; signingKeys: SigningKeyRing; decisions: AccessDecisions; keyCache: KeyCache; throttle: CredentialThrottle }
 /** What every proxied request uses, built once. */
 interface Proxying { deps: ProxyDeps; bearer: BearerCheck; signer: IdentitySigner; agent: Agent; isolation: Isolation }
 type ProxyRequest = FastifyRequest<{ Params: { slug: string } }>;
@@ -98,11 +98,11 @@ function send({ agent, isolation }: Proxying, reply: FastifyReply, request: Prox
 }
 
 export async function proxyRoutes(app: FastifyInstance, deps: ProxyDeps): Promise<void> {
-  const { config, provider, jwks } = deps;
+  const { config, provider, signingKeys } = deps;
   const proxying: Proxying = {
     deps,
-    bearer: createBearerCheck({ provider, issuer: config.issuer, baseUrl: config.baseUrl, jwks }),
-    signer: cachedSigner(await createIdentitySigner(config.issuer, jwks[0])),
+    bearer: createBearerCheck({ provider, issuer: config.issuer, baseUrl: config.baseUrl, signingKeys }),
+    signer: cachedSigner(createIdentitySigner(config.issuer, signingKeys)),
     agent: createUpstreamAgent(config.DJAM_PROXY_TIMEOUT_MS),
     isolation: createIsolation(provider, config.DJAM_PROXY_SANDBOX_EXEMPT ?? []),
   };

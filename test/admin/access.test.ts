@@ -96,12 +96,11 @@ describe('admin API access', () => {
     assert.equal(before.body.items.length, 1);
     const created = await F.superuser.post('/signing-keys');
     assert.equal(created.status, 201);
-    assert.equal(created.body.takes_effect, 'next-start');
+    assert.equal(created.body.state, 'next', 'published first, signing after the activation delay (#20)');
     const afterwards = await F.superuser.get('/signing-keys');
     assert.equal(afterwards.body.items.length, 2);
     assert.equal(afterwards.body.items[0].kid, created.body.kid);
-    assert.equal(afterwards.body.items[0].retired_at, null);
-    assert.notEqual(afterwards.body.items[1].retired_at, null);
+    assert.deepEqual(afterwards.body.items.map((k: { state: string }) => k.state), ['next', 'active']);
     assert.doesNotMatch(JSON.stringify(afterwards.body), /"d"|private/);
   });
 

@@ -7,7 +7,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { deriveKeys } from '../../src/crypto/keys.ts';
 import { openDb, type Database } from '../../src/db/client.ts';
-import { ensureSigningKey, loadSigningJwks } from '../../src/signing-keys/index.ts';
+import { ensureSigningKey } from '../../src/signing-keys/index.ts';
 import { freePort } from './start-server.ts';
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
@@ -57,7 +57,7 @@ export async function startServerOnCliData(dataDir: string, secretKey: string, t
   const database = await openCliData(dataDir, secretKey, testDb);
   const keys = deriveKeys(secretKey);
   await ensureSigningKey({ db: database.db, keys }); // as the server's start does
-  const app = await buildApp({ config, db: database.db, keys, jwks: await loadSigningJwks({ db: database.db, keys }) });
+  const app = await buildApp({ config, db: database.db, keys });
   await app.app.listen({ host: '127.0.0.1', port });
   return {
     url, database, keys,

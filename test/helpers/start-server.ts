@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { logOptions } from '../../src/logging.ts';
 import { deriveKeys, type SecretKeys } from '../../src/crypto/keys.ts';
 import type { Database } from '../../src/db/client.ts';
-import { ensureSigningKey, loadSigningJwks } from '../../src/signing-keys/index.ts';
+import { ensureSigningKey } from '../../src/signing-keys/index.ts';
 import { Browser } from './cookie-jar.ts';
 import { factories } from './factories.ts';
 import { openTestDatabase } from './test-database.ts';
@@ -56,7 +56,7 @@ export async function startTestServer(
   const deps = { db: database.db, keys };
   await ensureSigningKey(deps);
   const logger = options.logStream && { ...logOptions({ ...config, DJAM_LOG_FORMAT: 'json' }), stream: options.logStream };
-  const app = await buildApp({ config, ...deps, listen: database.listen, jwks: await loadSigningJwks(deps), logger });
+  const app = await buildApp({ config, ...deps, listen: database.listen, logger });
   await app.app.listen({ host: '127.0.0.1', port });
   t.after(async () => {
     await app.app.close();

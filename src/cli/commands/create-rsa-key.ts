@@ -1,21 +1,54 @@
 import { loadConfig } from '../../config.ts';
+import { openChangeFeed } from '../../db/change-feed.ts';
+import type { Database } from '../../db/client.ts';
 import { openRuntime } from '../../runtime.ts';
-import { createRsaSigningKey, ensureSigningKey } from '../../signing-keys/index.ts';
+import { activationTime, announceSigningKeys, createRsaSigningKey, ensureSigningKey } from '../../signing-keys/index.ts';
 import { defineCommand } from '../command.ts';
 
-/** `creatersakey` adds a key that signs from the next start; `--if-missing` only when none exists. */
+/**
+ * `creatersakey` adds a key that every running node publishes at once and that signs after
+ * DJAM_SIGNING_KEY_ACTIVATION_DELAY_SECONDS (#20); `--activate-now` for emergencies; `--if-missing`
+ * only when none exists (that first key signs at once: nothing was signed before it).
+ */
 export const createRsaKeyCommand = defineCommand({
-  name: 'creatersakey', summary: 'create a new RSA signing key (it signs from the next start; older keys stay published)', usage: '[--if-missing]',
-  flags: { 'if-missing': { type: 'boolean', doc: 'create one only when no signing key exists yet' } },
+  name: 'creatersakey', summary: 'create a new RSA signing key: published by every node now, signing after the activation delay', usage: '[--activate-now] [--if-missing]',
+  flags: {
+    'activate-now': { type: 'boolean', doc: 'sign with it at once (an emergency: relying parties that cached the JWKS must refetch it)' },
+    'if-missing': { type: 'boolean', doc: 'create one only when no signing key exists yet' },
+  },
+  env: { DJAM_SIGNING_KEY_ACTIVATION_DELAY_SECONDS: 'how long the new key is only published before it signs (default 3600)' },
   run: createRsaKey,
 });
 
-async function createRsaKey(values: { 'if-missing'?: boolean }): Promise<number> {
-  const { database, keys } = await openRuntime(loadConfig());
+/** Tells the running nodes, and waits (bounded) until each has heard it. */
+async function tellNodes(database: Database, kid: string): Promise<void> {
+  await announceSigningKeys(database.db, kid);
+  const feed = await openChangeFeed(database, { role: 'client' });
+  try {
+    await feed.confirm();
+  } finally {
+    await feed.close();
+  }
+}
+
+async function createRsaKey(values: { 'activate-now'?: boolean; 'if-missing'?: boolean }): Promise<number> {
+  const config = loadConfig();
+  const { database, keys } = await openRuntime(config);
   try {
     const deps = { db: database.db, keys };
-    const kid = values['if-missing'] ? await ensureSigningKey(deps) : await createRsaSigningKey(deps);
-    process.stdout.write(kid ? `RSA key successfully created with kid: ${kid}\n` : 'A signing key exists already; none created.\n');
+    const activatesAt = activationTime(config, values['activate-now'] === true);
+    const kid = values['if-missing'] ? await ensureSigningKey(deps) : await createRsaSigningKey(deps, activatesAt);
+    if (!kid) {
+      process.stdout.write('A signing key exists already; none created.\n');
+      return 0;
+    }
+    await tellNodes(database, kid);
+    // The first line is the original's, word for word: scripts read the kid from it.
+    process.stdout.write(`RSA key successfully created with kid: ${kid}\n`);
+    const now = values['activate-now'] || values['if-missing'];
+    process.stdout.write(now
+      ? 'It is published and signs from now on.\n'
+      : `It is published now and signs from ${activatesAt.toISOString()} (DJAM_SIGNING_KEY_ACTIVATION_DELAY_SECONDS=${config.DJAM_SIGNING_KEY_ACTIVATION_DELAY_SECONDS}); the current key signs until then.\n`);
   } finally {
     await database.close();
   }

@@ -12,7 +12,7 @@ import { deriveKeys } from '../../crypto/keys.ts';
 import { migrate } from '../../db/migrate.ts';
 import { openApiDocument, type DocumentFormat } from '../../openapi/openapi.routes.ts';
 import { defineCommand } from '../command.ts';
-import { ensureSigningKey, loadSigningJwks } from '../../signing-keys/index.ts';
+import { ensureSigningKey } from '../../signing-keys/index.ts';
 
 
 async function renderDocument(format: DocumentFormat): Promise<string> {
@@ -25,7 +25,7 @@ async function renderDocument(format: DocumentFormat): Promise<string> {
     await migrate(database);
     const deps = { db: database.db, keys: deriveKeys(secret) };
     await ensureSigningKey(deps); // the provider wants a signing key to start
-    const { app } = await buildApp({ config, ...deps, jwks: await loadSigningJwks(deps) });
+    const { app } = await buildApp({ config, ...deps });
     try {
       await app.ready();
       return openApiDocument(app, format);
