@@ -6,10 +6,11 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type Provider from 'oidc-provider';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
-import { confirmAnnounced, subscribeToChanges, trackAnnouncements } from './db/change-feed.ts';
+import { confirmAnnounced, openChangeFeed, trackAnnouncements, type ChangeFeed } from './db/change-feed.ts';
+import { createCacheRegistry } from './cache/index.ts';
 import { createClientCache } from './clients/index.ts';
 import { createAccessDecisions, createPreventionIndex } from './teams/index.ts';
-import { createCredentialThrottle, createUserCache, forgetSession, forgetSessionsOfUser, postgresThrottleStore, redisThrottleStore } from './users/index.ts';
+import { createCredentialThrottle, createSessionCache, createUserCache, postgresThrottleStore, redisThrottleStore } from './users/index.ts';
 import type { SecretKeys } from './crypto/keys.ts';
 import type { SigningJwk } from './signing-keys/index.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
@@ -52,7 +53,7 @@ export interface AppDeps {
   mailer?: Mailer;
 }
 
-export interface App { app: FastifyInstance; provider: Provider; queue: Queue }
+export interface App { app: FastifyInstance; provider: Provider; queue: Queue; changes: ChangeFeed }
 
 // Secrets a client may put in a query string (userinfo's access_token, GeoServer's authkey,
 // credential checks) never reach the log.
@@ -66,8 +67,12 @@ function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return config.DJAM_LOG_LEVEL === 'silent' ? false : logOptions(config);
 }
 
-export async function buildApp(deps: AppDeps): Promise<App> {
-  const { config } = deps;
+export async function buildApp(input: AppDeps): Promise<App> {
+  const { config } = input;
+  // The change feed and the caches behind it belong to this app (a process may build several).
+  const changes = await openChangeFeed(input);
+  const caches = createCacheRegistry(changes);
+  const deps = { ...input, changes, sessionCache: createSessionCache(caches, input.db) };
   const proxyTrust = parseProxyTrust(config.DJAM_TRUST_PROXY);
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
@@ -92,45 +97,34 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     const url = (request.raw as { originalUrl?: string }).originalUrl ?? request.url;
     request.log.info({ method: request.method, url: redactUrl(url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
-  const metrics = createMetrics(deps.db);
+  const metrics = createMetrics(deps.db, changes);
   metrics.instrument(app);
   const mailer = deps.mailer ?? createMailer(config);
   const queue = createQueue(config, deps.db, mailJobHandlers(mailer), app.log);
   app.addHook('onReady', async () => queue.start());
   app.addHook('onClose', async () => { await queue.stop(); mailer.close(); });
-  const clientCache = createClientCache(deps.db);
-  const preventions = createPreventionIndex(deps.db);
-  const userCache = createUserCache(deps.db);
-  const decisions = createAccessDecisions(deps.db);
-  const keyCache = createKeyCache(deps);
-  const payloadCache = createPayloadCache();
+  const clientCache = createClientCache(caches, deps.db);
+  const preventions = createPreventionIndex(caches, deps.db);
+  const userCache = createUserCache(caches, deps.db);
+  const decisions = createAccessDecisions(caches, deps.db);
+  const keyCache = createKeyCache(caches, deps);
+  const payloadCache = createPayloadCache(caches);
   // Every door that checks a password or a key counts in this one throttle (#17 item 1), in a
   // store every node shares (#20).
   const throttleStore = config.DJAM_REDIS_URL ? redisThrottleStore(config.DJAM_REDIS_URL) : postgresThrottleStore(deps.db);
   app.addHook('onClose', () => throttleStore.close());
   const throttle = createCredentialThrottle(config, throttleStore);
-  const unsubscribe = await subscribeToChanges(deps, (change) => {
-    if (change.topic === 'client') clientCache.invalidate(change.id);
-    if (change.topic === 'login-prevention') preventions.invalidate();
-    if (change.topic === 'user') userCache.invalidate(Number(change.id));
-    if (change.topic === 'user') forgetSessionsOfUser(Number(change.id));
-    if (change.topic === 'session') forgetSession(change.id);
-    if (change.topic === 'oidc') payloadCache.applyAnnouncement(change.id);
-    if (change.topic === 'privileges' || change.topic === 'user') decisions.invalidate();
-    if (change.topic === 'api-key') keyCache.forgetKey(Number(change.id));
-    if (change.topic === 'user') keyCache.forgetUser(Number(change.id));
-    if (change.topic === 'privileges') keyCache.forgetAll(); // team names travel with a key's owner
-  });
-  app.addHook('onClose', unsubscribe);
-  // A request that changed something answers once every node has applied the change.
-  app.addHook('onRequest', (_request, _reply, done) => trackAnnouncements(done));
-  app.addHook('onSend', async (_request, _reply, payload) => { await confirmAnnounced(deps.db); return payload; });
+  app.addHook('onClose', () => changes.close());
+  // A request that changed something answers once every node has applied the change (hijacked
+  // provider replies wait in oidc/mount.ts, where onSend does not run).
+  app.addHook('onRequest', (_request, _reply, done) => trackAnnouncements(changes, done));
+  app.addHook('onSend', async (_request, _reply, payload) => { await confirmAnnounced(); return payload; });
   const provider = createProvider({ ...deps, clientCache, userCache, payloadCache });
   provider.on('server_error', (_ctx, err) => app.log.error({ err }, 'oidc.server_error'));
   provider.on('grant.success', (ctx) => metrics.tokenIssued(String(ctx.oidc.params?.grant_type ?? 'unknown')));
   await app.register(opsRoutes, {
     metrics, metricsToken: config.DJAM_METRICS_TOKEN,
-    readiness: readinessChecker(deps.db, config.DJAM_RABBITMQ_HOST ? () => queue.probe() : undefined),
+    readiness: readinessChecker(deps.db, { brokerProbe: config.DJAM_RABBITMQ_HOST ? () => queue.probe() : undefined, changes }),
   });
   await app.register(cookie);
   await app.register(formbody);
@@ -156,5 +150,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(usersExportRoutes, { ...deps, throttle });
   await app.register(adminRoutes, { ...deps, provider, queue, throttle });
   await app.register(consoleRoutes);
-  return { app, provider, queue };
+  return { app, provider, queue, changes };
 }

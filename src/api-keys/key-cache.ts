@@ -5,14 +5,12 @@
 // whose names the answer carries). Callers still test revoked, expiry and isActive on every hit
 // against the current clock, so a key that expires meanwhile is refused from the cache too.
 import { hash, randomBytes } from 'node:crypto';
+import { createCache, type CacheRegistry } from '../cache/index.ts';
 import type { Db } from '../db/client.ts';
 import { lookupHash, type SecretKeys } from '../crypto/keys.ts';
 import { findApiKeyByHash, type FoundKey } from './api-keys.service.ts';
 import { canonicalKey } from './key-format.ts';
 
-// A safety net only: announced changes are what drop an entry.
-const TTL_MS = 30_000;
-const MAX_ENTRIES = 10_000;
 // Entries are found by a keyed hash of the key, never the key itself: SHA-256 under a salt drawn
 // at start, a quarter of the cost of the HMAC the database lookup needs (computed on a miss only).
 const SALT = randomBytes(16).toString('hex');
@@ -21,46 +19,26 @@ const entryKey = (key: string) => hash('sha256', SALT + key, 'base64');
 export interface KeyCache {
   /** findApiKey, answered from memory when the key was found recently. Unknown keys are not kept. */
   find(value: unknown): Promise<FoundKey | undefined>;
-  forgetKey(id: number): void;
-  forgetUser(userId: number): void;
-  forgetAll(): void;
 }
 
-export function createKeyCache(deps: { db: Db; keys: SecretKeys }, ttlMs = TTL_MS): KeyCache {
-  // Map order is recency order: a hit moves its entry to the end, the first entry goes when full.
-  const entries = new Map<string, { found: FoundKey; expiresMs: number }>();
-  // A lookup under way when something changed may carry the old row: it is answered, not kept.
-  // (A change announced inside a transaction is heard here before its commit, and again from
-  // PostgreSQL after it, before the request that made it answers: see db/change-feed.ts.)
-  let generation = 0;
-  const forgetWhere = (drop: (found: FoundKey) => boolean) => {
-    for (const [hash, entry] of entries) if (drop(entry.found)) entries.delete(hash);
-    generation += 1;
-  };
-
+export function createKeyCache(caches: CacheRegistry, deps: { db: Db; keys: SecretKeys }): KeyCache {
+  // The TTL is a safety net only: announced changes are what drop an entry. A lookup under way
+  // when something changed may carry the old row: it is answered, not kept (cache.ts). (A change
+  // announced inside a transaction is heard here before its commit, and again from PostgreSQL
+  // after it, before the request that made it answers: see db/change-feed.ts.)
+  const entries = createCache<string, FoundKey>(caches, {
+    name: 'api-keys', ttlMs: 30_000, maxEntries: 10_000,
+    dropOn: {
+      'api-key': { where: (found, id) => found.id === Number(id) },
+      user: { where: (found, id) => found.userId === Number(id) },
+      privileges: 'all', // team names travel with a key's owner
+    },
+  });
   return {
     async find(value) {
       const key = canonicalKey(value);
       if (!key) return undefined;
-      const id = entryKey(key);
-      const hit = entries.get(id);
-      if (hit) {
-        entries.delete(id);
-        if (hit.expiresMs > Date.now()) {
-          entries.set(id, hit);
-          return hit.found;
-        }
-      }
-      const startedAt = generation;
-      const found = await findApiKeyByHash(deps, key, lookupHash(deps.keys, key));
-      if (found && startedAt === generation) {
-        if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-        entries.set(id, { found, expiresMs: Date.now() + ttlMs });
-      }
-      return found;
+      return entries.get(entryKey(key), () => findApiKeyByHash(deps, key, lookupHash(deps.keys, key)));
     },
-    forgetKey: (id) => forgetWhere((found) => found.id === id),
-    forgetUser: (userId) => forgetWhere((found) => found.userId === userId),
-    forgetAll: () => forgetWhere(() => true),
   };
 }

@@ -19,9 +19,19 @@ export interface Database {
   /** SQL statements sent so far through `db` (the statement budgets of the benchmark and tests). */
   statements(): number;
   /** Subscribes to PostgreSQL notifications on `channel` (cross-node cache invalidation). */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: string, onMessage: (payload: string) => void, options?: ListenOptions): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+interface ListenOptions {
+  /** Told when the listening connection is lost (false) and when it listens again (true). */
+  onState?: (connected: boolean) => void;
+  /** A statement run on the listening connection after each LISTEN (the change feed's presence lock). */
+  afterListen?: string;
+}
+
+/** The application_name of listening connections: operators (and tests) find them by it. */
+export const LISTENER_APPLICATION_NAME = 'djam-change-feed';
 
 /** Counts what drizzle sends; cheap enough to stay on in production. */
 export function statementCounter() {
@@ -55,25 +65,48 @@ export async function openDb(settings: DbSettings): Promise<Database> {
   }
 }
 
-/** The statement a listening session runs; change-feed.ts counts the nodes by it. */
-export function listenStatement(channel: string): string {
+/** The statement a listening session runs. */
+function listenStatement(channel: string): string {
   return `LISTEN "${channel.replaceAll('"', '')}"`;
 }
 
 /** LISTEN needs a connection of its own, outside the pool; it reconnects when dropped. */
 function pgListener(config: pg.ClientConfig) {
-  return async (channel: string, onMessage: (payload: string) => void) => {
+  return async (channel: string, onMessage: (payload: string) => void, options: ListenOptions = {}) => {
     let client: pg.Client | undefined;
     let closed = false;
     const connect = async (): Promise<void> => {
-      client = new pg.Client(config);
-      client.on('notification', (msg) => { if (msg.channel === channel) onMessage(msg.payload ?? ''); });
-      client.on('error', () => undefined);
-      client.on('end', () => { if (!closed) setTimeout(() => void connect().catch(() => undefined), 1000).unref(); });
-      await client.connect();
-      await client.query(listenStatement(channel));
+      // keepAlive: a peer that vanished without closing is noticed by TCP, not only by the pings.
+      const c = new pg.Client({ ...config, application_name: LISTENER_APPLICATION_NAME, keepAlive: true });
+      client = c;
+      let lost = false;
+      // An error and an end may both come for one connection: it is retried once.
+      const lose = () => {
+        if (lost || closed) return;
+        lost = true;
+        options.onState?.(false);
+        setTimeout(() => { if (!closed) void connect().catch(() => undefined); }, 1000).unref();
+      };
+      c.on('notification', (msg) => { if (msg.channel === channel) onMessage(msg.payload ?? ''); });
+      c.on('error', lose);
+      c.on('end', lose);
+      try {
+        await c.connect();
+        await c.query(listenStatement(channel));
+        if (options.afterListen) await c.query(options.afterListen);
+      } catch (err) {
+        lose();
+        void c.end().catch(() => undefined);
+        throw err;
+      }
+      options.onState?.(true);
     };
-    await connect();
+    try {
+      await connect();
+    } catch (err) {
+      closed = true; // the first connection is the caller's to retry (start-up fails)
+      throw err;
+    }
     return async () => { closed = true; await client?.end().catch(() => undefined); };
   };
 }

@@ -25,7 +25,7 @@ async function claimsOf(db: Db, user: User, scope: string): Promise<AccountClaim
 export function accountFinder(db: Db, users: UserCache): FindAccount {
   return async (_ctx, sub): Promise<Account | undefined> => {
     const known = requestMemo()?.get(MEMO.user(sub)) as User | undefined;
-    if (known) users.remember(known); // the code exchange that follows finds the user here
+    if (known) users.set(known.id, known); // the code exchange that follows finds the user here
     const user = known ?? (/^\d+$/.test(sub) ? await users.get(Number(sub)) : undefined);
     if (!user || !user.isActive) return undefined;
     return { accountId: sub, claims: (_use, scope) => claimsOf(db, user, scope) };

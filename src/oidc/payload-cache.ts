@@ -8,6 +8,7 @@
 // gates every authorization, so a copy that is stale for the moment a notification takes can
 // at worst show a consent page again. The short lifetime bounds a notification that was missed.
 import { randomUUID } from 'node:crypto';
+import type { CacheRegistry } from '../cache/index.ts';
 
 export const CACHED_MODELS: ReadonlySet<string> = new Set(['Session', 'Interaction', 'Grant']);
 const TTL_MS = 60_000;
@@ -23,8 +24,6 @@ export interface PayloadCache {
   findByUid(model: string, uid: string): { hash: string; row: CachedRow } | undefined;
   set(model: string, hash: string, row: CachedRow, expiresAt?: Date | null): void;
   delete(model: string, hash: string): void;
-  /** The `oidc` change-feed message of another node: `<nodeId> <model>/<hash> …`. */
-  applyAnnouncement(message: string): void;
 }
 
 const keyOf = (model: string, hash: string) => `${model}/${hash}`;
@@ -34,7 +33,10 @@ export function announcement(nodeId: string, keys: string[]): string {
   return [nodeId, ...keys].join(' ');
 }
 
-export function createPayloadCache(): PayloadCache {
+// Two maps (rows and a uid index) with their own announcement format: a member of the cache
+// registry of its own rather than a cache.ts cache, emptied with the others when the feed drops,
+// and bypassed while it is down.
+export function createPayloadCache(caches: CacheRegistry): PayloadCache {
   const entries = new Map<string, Entry>();
   const uids = new Map<string, string>(); // `model/uid` → hash
   const drop = (key: string) => {
@@ -43,11 +45,23 @@ export function createPayloadCache(): PayloadCache {
     entries.delete(key);
   };
   const live = (key: string) => {
+    if (!caches.isLive()) return undefined;
     const entry = entries.get(key);
     if (entry && entry.expiresMs <= Date.now()) drop(key);
     return entry && entry.expiresMs > Date.now() ? entry.row : undefined;
   };
   const nodeId = randomUUID();
+  // The `oidc` change-feed message of another node: `<nodeId> <model>/<hash> …`.
+  const applyAnnouncement = (message: string) => {
+    const [from, ...keys] = message.split(' ');
+    if (from === nodeId) return;
+    for (const key of keys) drop(key);
+  };
+  caches.register({
+    name: 'oidc-payloads',
+    apply: (change) => { if (change.topic === 'oidc') applyAnnouncement(change.id); },
+    clear: () => { entries.clear(); uids.clear(); },
+  });
   return {
     nodeId,
     get: (model, hash) => live(keyOf(model, hash)),
@@ -57,7 +71,7 @@ export function createPayloadCache(): PayloadCache {
       return hash !== undefined && row ? { hash, row } : undefined;
     },
     set(model, hash, row, expiresAt) {
-      if (!CACHED_MODELS.has(model)) return;
+      if (!CACHED_MODELS.has(model) || !caches.isLive()) return;
       if (entries.size >= MAX_ENTRIES) { entries.clear(); uids.clear(); }
       const key = keyOf(model, hash);
       drop(key);
@@ -65,10 +79,5 @@ export function createPayloadCache(): PayloadCache {
       if (row.uid) uids.set(keyOf(model, row.uid), hash);
     },
     delete: (model, hash) => drop(keyOf(model, hash)),
-    applyAnnouncement(message) {
-      const [from, ...keys] = message.split(' ');
-      if (from === nodeId) return;
-      for (const key of keys) drop(key);
-    },
   };
 }

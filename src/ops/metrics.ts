@@ -4,9 +4,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { sql } from 'drizzle-orm';
+import type { ChangeFeed } from '../db/change-feed.ts';
 import type { Db } from '../db/client.ts';
 
-export function createMetrics(db: Db) {
+export function createMetrics(db: Db, changes?: ChangeFeed) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry }); // process memory, CPU, event-loop lag
   const requests = new Counter({ name: 'djam_http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [registry] });
@@ -27,6 +28,15 @@ export function createMetrics(db: Db) {
       for (const row of (result as unknown as { rows?: Array<{ status: string; n: number }> })?.rows ?? []) this.set({ status: row.status }, row.n);
     },
   });
+  if (changes) {
+    // 0 while this node may miss changes (its caches are bypassed meanwhile): alert on it.
+    new Gauge({ name: 'djam_change_feed_up', help: 'Whether the change feed (LISTEN connection) is live: 1, or 0 while caches are bypassed', registers: [registry],
+      collect() { this.set(changes.isLive() ? 1 : 0); } });
+    new Gauge({ name: 'djam_change_feed_reconnects', help: 'Times the change feed came back after being lost', registers: [registry],
+      collect() { this.set(changes.stats.reconnects); } });
+    new Gauge({ name: 'djam_change_feed_confirm_timeouts', help: 'Changes whose acknowledgement by every node timed out (a node not answering)', registers: [registry],
+      collect() { this.set(changes.stats.confirmTimeouts); } });
+  }
 
   function instrument(app: FastifyInstance): void {
     app.addHook('onResponse', async (request, reply) => {

@@ -15,7 +15,7 @@ export { passwordProblems } from './password-rules.ts';
 export { importLegacyUsers, importSkipReasons } from './users-import.service.ts';
 export type { ImportReport } from './users-import.service.ts';
 export { createUserCache } from './user-cache.ts';
-export { forgetSession, forgetSessionsOfUser } from './session-cache.ts';
+export { createSessionCache } from './session-cache.ts';
 export type { UserCache } from './user-cache.ts';
 export { USER_SORT_FIELDS, assertKeepsASuperuser, deleteUser, listUsers, updateUser } from './users-admin.service.ts';
 export type { UserChange, UserFilters } from './users-admin.service.ts';

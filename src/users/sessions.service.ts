@@ -8,12 +8,15 @@ import { sessions, users } from '../db/schema.ts';
 import { lookupHash, type SecretKeys } from '../crypto/keys.ts';
 import type { User } from './users.service.ts';
 import { announceChange } from '../db/change-feed.ts';
-import { cachedSession, forgetSession, rememberSession } from './session-cache.ts';
-
-interface Deps { db: Db; keys: SecretKeys }
+import type { Cache } from '../cache/index.ts';
 
 export interface NewSession { token: string; uuid: string; expiresAt: Date }
 export interface ActiveSession { uuid: string; user: User }
+interface StoredSession extends ActiveSession { expiresAt: Date }
+/** Sessions by token hash (session-cache.ts); made by buildApp and passed down in deps. */
+export type SessionCache = Cache<string, StoredSession>;
+
+interface Deps { db: Db; keys: SecretKeys; sessionCache?: SessionCache }
 
 export async function createSession(deps: Deps, userId: number, ttlSeconds: number): Promise<NewSession> {
   const token = randomBytes(32).toString('base64url');
@@ -36,7 +39,7 @@ export async function startSession(deps: Deps, user: User, ttlSeconds: number): 
     insert into ${sessions} (id_hash, user_id, expires_at) values (${hash}, ${user.id}, ${expiresAt.toISOString()}::timestamptz)
     returning uuid`);
   const [row] = (result as unknown as { rows: Array<{ uuid: string }> }).rows;
-  if (user.isActive) rememberSession(hash, { uuid: row.uuid, user: { ...user, lastLogin: new Date() } }, expiresAt);
+  if (user.isActive) deps.sessionCache?.set(hash, { uuid: row.uuid, user: { ...user, lastLogin: new Date() }, expiresAt });
   return { token, uuid: row.uuid, expiresAt };
 }
 
@@ -44,23 +47,23 @@ export async function startSession(deps: Deps, user: User, ttlSeconds: number): 
 export async function findSession(deps: Deps, token: string): Promise<ActiveSession | undefined> {
   if (!token || token.length > 100) return undefined;
   const hash = lookupHash(deps.keys, token);
-  const known = cachedSession(hash);
-  if (known) return known;
+  return deps.sessionCache ? deps.sessionCache.get(hash) : findSessionByHash(deps, hash);
+}
+
+/** The live session stored under this token hash, with its active user, from the database. */
+export async function findSessionByHash(deps: { db: Db }, hash: string): Promise<StoredSession | undefined> {
   const [row] = await deps.db.select({ uuid: sessions.uuid, expiresAt: sessions.expiresAt, user: users }).from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.idHash, hash), gt(sessions.expiresAt, new Date()), eq(users.isActive, true)))
     .limit(1);
-  if (!row) return undefined;
-  const session = { uuid: row.uuid, user: row.user };
-  rememberSession(hash, session, row.expiresAt);
-  return session;
+  return row;
 }
 
 /** Ends one session, on every node at once (its cached copies go). */
 export async function deleteSession(deps: Deps, token: string): Promise<void> {
   const hash = lookupHash(deps.keys, token);
   await deps.db.delete(sessions).where(eq(sessions.idHash, hash));
-  forgetSession(hash);
+  deps.sessionCache?.delete(hash);
   await announceChange(deps.db, 'session', hash);
 }
 

@@ -4,7 +4,6 @@
 // hit. The proxy's `?authkey=` uses the same cache.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { confirmChanges } from '../../src/db/change-feed.ts';
 import { startAdminFixture, type AdminFixture } from '../admin/admin.fixture.ts';
 import { startUpstream } from '../helpers/upstream.ts';
 import { KEY_API } from './key-api.fixture.ts';
@@ -28,7 +27,7 @@ async function authkey(key: string): Promise<{ status: number; body: { username?
 async function cachedKey(opts: { expiryDays?: number } = {}) {
   const user = await F.server.make.user();
   const made = await F.server.make.apiKey(user.id, 'resource', opts);
-  await confirmChanges(F.server.database.db); // earlier tests' changes, which empty the cache, have been heard
+  await F.server.app.changes.confirm(); // earlier tests' changes, which empty the cache, have been heard
   assert.equal((await authkey(made.key)).status, 200);
   // Answered with no statement. (The job runner polls in the background: one of a few tries is clear of it.)
   let hits = 0;

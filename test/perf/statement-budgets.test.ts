@@ -2,7 +2,6 @@
 // deterministic, so they are tests; rates stay in `npm run bench`.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { confirmChanges } from '../../src/db/change-feed.ts';
 import { basicAuth } from '../helpers/cookie-jar.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
@@ -54,7 +53,7 @@ test('GeoServer authkey introspection costs at most 1 statement, and none for a 
   await server.make.team(`t-${alice.id}`, [alice.id]);
   const { key } = await server.make.apiKey(alice.id, 'resource');
   const check = async () => assert.equal((await fetch(`${server.url}/openid/authkey/introspect/?authkey=${key}`)).status, 200);
-  await confirmChanges(server.database.db); // the team's announcement, which empties the key cache, has been heard
+  await server.app.changes.confirm(); // the team's announcement, which empties the key cache, has been heard
   const miss = await statementsOf(check);
   assert.ok(miss <= 1, `authkey took ${miss}`);
   assert.equal(await statementsOf(check), 0, 'a cache hit sends no statement');
