@@ -42,7 +42,9 @@ function setRetryAfter(reply: FastifyReply, err: AppError): void {
 function refuseTunnels(app: FastifyInstance): void {
   const refuse = (_req: unknown, socket: Duplex) => {
     socket.on('error', () => socket.destroy());
-    socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST\r\nContent-Type: text/plain\r\nContent-Length: 18\r\nConnection: close\r\n\r\nMethod Not Allowed');
+    // Destroyed once the answer is written: nothing reads a handed-over socket, so its peer's
+    // close would never be seen and the server's close() would wait on it for ever.
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST\r\nContent-Type: text/plain\r\nContent-Length: 18\r\nConnection: close\r\n\r\nMethod Not Allowed', () => socket.destroy());
   };
   app.server.on('connect', refuse);
 }
