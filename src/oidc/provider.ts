@@ -77,7 +77,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((u) => URL.parse(u)?.origin === origin) ?? false,
     renderError,
-    // §3.3: the original's userinfo also takes the token as `?access_token=`.
+    // docs/compatibility.md §3.3: the original's userinfo also takes the token as `?access_token=`.
     acceptQueryParamAccessTokens: true,
   });
   // Koa believes X-Forwarded-* from every peer once on; the app's guard drops them from untrusted peers.

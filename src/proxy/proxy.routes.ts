@@ -1,4 +1,4 @@
-// The authenticated reverse proxy (§8): /service/<slug> and, new, /service/<slug>/<rest>.
+// The authenticated reverse proxy (docs/compatibility.md §8): /service/<slug> and, new, /service/<slug>/<rest>.
 // Bodies stream both ways through undici (upstream-client.ts, reply-relay.ts); an answer that
 // arrives whole in one socket read is passed on in one piece.
 import { Readable } from 'node:stream';
@@ -50,13 +50,13 @@ async function identify(deps: CallerDeps, request: ProxyRequest, reply: FastifyR
   }
 }
 
-/** §8.1 + §8.2: the caller and the resource they may use; undefined once a refusal is sent. */
+/** docs/compatibility.md §8.1 + §8.2: the caller and the resource they may use; undefined once a refusal is sent. */
 async function authorise({ deps, bearer }: Proxying, request: ProxyRequest, reply: FastifyReply): Promise<{ caller: Identified; resource: Resource; teams: string[] } | undefined> {
   const authkeyAllowed = !deps.config.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION || isSecureRequest(request, deps.config.DJAM_SECURE_PROXY_HEADER);
   const caller = await identify({ ...deps, bearer, authkeyAllowed }, request, reply);
   if (!caller) return undefined;
   if (caller === 'rejected' || caller === 'anonymous') return void answer(reply, 403, PROXY_FORBIDDEN, 'text/html; charset=utf-8');
-  // §8.3: cookie-authenticated unsafe requests need the signed CSRF cookie echoed in X-CSRFToken
+  // docs/compatibility.md §8.3: cookie-authenticated unsafe requests need the signed CSRF cookie echoed in X-CSRFToken
   // (the body is streamed, never parsed, so a form field cannot carry it).
   if (caller.via === 'session' && UNSAFE.has(request.method)) verifyCsrf(deps.keys, request);
   const decision = /^[-\w]{1,50}$/.test(request.params.slug) ? await deps.decisions.decide(caller.user, request.params.slug) : undefined;

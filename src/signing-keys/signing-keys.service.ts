@@ -2,7 +2,7 @@
 // stored sealed. A new key is published at once and signs only from its activation time (#20):
 // the nodes compute who signs from the rows and the clock (signing-key-states.ts), and follow
 // changes through the change feed (signing-key-ring.ts). Replaced keys stay published while
-// tokens they signed may be presented, then are deleted, so keys never pile up (DJAM §3.6).
+// tokens they signed may be presented, then are deleted, so keys never pile up (docs/compatibility.md §3.6).
 import { createHash } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
 import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';

@@ -1,6 +1,6 @@
 // Browser sessions (`djam_sessionid`). The cookie carries a random token; the table keeps only
 // its keyed hash, so a database dump holds no usable session. Each session also has a uuid that
-// the token endpoint hands to clients as `session_token` (DJAM §2.9, §3.3).
+// the token endpoint hands to clients as `session_token` (docs/compatibility.md §2.9, §3.3).
 import { randomBytes } from 'node:crypto';
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
