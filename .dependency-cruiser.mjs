@@ -5,11 +5,11 @@
 //
 // Vocabulary of the rules:
 // - plumbing: db/, http/ and crypto/, imported file by file;
-// - lower layers: db/, queue/, mail/, errors.ts, config.ts (and logging.ts, which only formats
-//   config); they import no capability;
+// - lower layers: db/, queue/, mail/, errors.ts, config.ts with its parsers (config-*.ts), and
+//   logging.ts (which only formats config); they import no capability;
 // - capabilities: every other folder under src/, each entered only through its index.ts.
 const PLUMBING = '^src/(db|http|crypto)/';
-const LOWER_LAYERS = '^src/(db|queue|mail)/|^src/(errors|config|logging)[.]ts$';
+const LOWER_LAYERS = '^src/(db|queue|mail)/|^src/(errors|config|config-[a-z-]+|logging)[.]ts$';
 // The composition root and the process entry: they wire every capability, route plugins included.
 const ENTRY_POINTS = '^src/(app|main|workers)[.]ts$';
 

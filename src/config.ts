@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isSecretKeyWeak } from './crypto/secret-key.ts';
 import { parseProxyTrust } from './http/proxy-trust.ts';
-import { parseResourceServers, type ResourceServers } from './oidc/resource-server-setting.ts';
+import { parseResourceServers, type ResourceServers } from './config-resource-servers.ts';
 
 type Kind = 'string' | 'int' | 'float' | 'bool' | 'list';
 interface Setting { kind: Kind; default?: string; doc: string; secret?: boolean; choices?: readonly string[] }

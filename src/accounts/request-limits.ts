@@ -5,8 +5,7 @@
 // for the whole deployment, not for one process.
 import type { FastifyReply } from 'fastify';
 import type { Config } from '../config.ts';
-import { admitMailRequest } from '../users/credential-throttle.ts';
-import type { ThrottleStore } from '../users/throttle-store.ts';
+import { admitMailRequest, type ThrottleStore } from '../users/index.ts';
 
 export class MailFormLimits {
   private readonly store: ThrottleStore;

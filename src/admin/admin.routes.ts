@@ -2,14 +2,8 @@
 // onRequest hook admits staff (session + X-CSRFToken) and admin-scoped Bearer tokens, with one
 // file of thin handlers per resource. Every change is written to the audit log.
 import { registerAjvFormats, TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
-import type Provider from 'oidc-provider';
-import type { Config } from '../config.ts';
-import type { SecretKeys } from '../crypto/keys.ts';
-import type { Db } from '../db/client.ts';
-import type { Queue } from '../queue/index.ts';
-import type { CredentialThrottle } from '../users/index.ts';
-import type { SigningKeyRing } from '../signing-keys/index.ts';
+import type { FastifyInstance } from 'fastify';
+import type { AdminDeps } from './admin.deps.ts';
 import { adminGuard } from './admin.guard.ts';
 import { ErrorBody } from './admin.schemas.ts';
 import { usersAdminRoutes } from './users.admin-routes.ts';
@@ -23,10 +17,6 @@ import { jobsAdminRoutes } from './jobs.admin-routes.ts';
 import { signingKeysAdminRoutes } from './signing-keys.admin-routes.ts';
 import { auditAdminRoutes } from './audit.admin-routes.ts';
 import { consoleAdminRoutes } from './console.admin-routes.ts';
-
-export interface AdminDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; queue: Queue; throttle: CredentialThrottle; signingKeys: SigningKeyRing }
-
-export type AdminApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 export const ADMIN_PREFIX = '/api/admin';
 

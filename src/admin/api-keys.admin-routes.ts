@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { changeApiKey, daysFromNow, getApiKey, issueApiKey, listApiKeysPage, removeApiKey, revokeApiKeys } from '../api-keys/index.ts';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.routes.ts';
+import type { AdminApp, AdminDeps } from './admin.deps.ts';
 import { ApiKeyCreate, ApiKeyCreated, ApiKeyPage, ApiKeyUpdate, ApiKeyView, BulkRevoke, BulkRevoked, IdParams, NoContent, QueryBool } from './admin.schemas.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { apiKeyView, pageView } from './views.ts';

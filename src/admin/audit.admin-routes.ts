@@ -1,7 +1,7 @@
 // /api/admin/audit-log: what was changed through the admin API, by whom and when, newest first.
 import { Type } from 'typebox';
 import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.routes.ts';
+import type { AdminApp, AdminDeps } from './admin.deps.ts';
 import { AuditPage } from './admin.schemas.ts';
 import { listAuditEntries } from './audit.service.ts';
 import { listQuerySchema, queryText, toPageRequest } from './list-query.ts';

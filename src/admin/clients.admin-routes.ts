@@ -3,7 +3,7 @@
 import { changeClient, getClient, listClientsPage, registerClient, removeClient, rotateSecretOf, type ClientInput as ServiceInput } from '../clients/index.ts';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.routes.ts';
+import type { AdminApp, AdminDeps } from './admin.deps.ts';
 import { ClientCreated, ClientInput, ClientPage, ClientSecret, ClientView, IdParams, NoContent, type ClientInputBody } from './admin.schemas.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';
 import { clientView, pageView } from './views.ts';

@@ -6,7 +6,7 @@ import { csrfToken } from '../http/csrf.ts';
 import { findUser } from '../users/index.ts';
 import { actorOf, superuserFor } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.routes.ts';
+import type { AdminApp, AdminDeps } from './admin.deps.ts';
 import { readDashboardStats } from './stats.service.ts';
 
 const Count = Type.Integer({ minimum: 0 });

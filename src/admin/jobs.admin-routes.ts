@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { getJob, listJobsPage, retryDeadJob } from '../queue/index.ts';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.routes.ts';
+import type { AdminApp, AdminDeps } from './admin.deps.ts';
 import { IdParams, JobPage, JobView } from './admin.schemas.ts';
 import { audited } from '../access/index.ts';
 import { listQuerySchema, queryText, toPageRequest } from './list-query.ts';

@@ -7,7 +7,7 @@ import {
 import type { Db } from '../db/client.ts';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.routes.ts';
+import type { AdminApp, AdminDeps } from './admin.deps.ts';
 import { IdParams, LoginPreventionCreate, LoginPreventionPage, LoginPreventionUpdate, LoginPreventionView, NoContent } from './admin.schemas.ts';
 import { assertMay, audited } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';

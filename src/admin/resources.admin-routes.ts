@@ -6,7 +6,7 @@ import {
 import { Type } from 'typebox';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.routes.ts';
+import type { AdminApp, AdminDeps } from './admin.deps.ts';
 import {
   AccessRuleCreate, AccessRulePage, AccessRuleUpdate, AccessRuleView, IdParams, NoContent, QueryBool, ResourceInput, ResourcePage, ResourceView,
 } from './admin.schemas.ts';

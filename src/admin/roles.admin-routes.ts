@@ -2,7 +2,7 @@
 import { adminsHoldingRole, createNamedRole, deleteRole, getRole, listRoleHolders, listRolesPage, renameRole } from '../teams/index.ts';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.routes.ts';
+import type { AdminApp, AdminDeps } from './admin.deps.ts';
 import { IdParams, NameInput, NoContent, RoleDetail, RolePage, RoleView } from './admin.schemas.ts';
 import { assertMay, audited } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';

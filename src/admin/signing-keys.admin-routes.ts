@@ -8,7 +8,7 @@ import {
 } from '../signing-keys/index.ts';
 import { actorOf, superuserFor } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.routes.ts';
+import type { AdminApp, AdminDeps } from './admin.deps.ts';
 import { SigningKeyCreated, SigningKeyList, SigningKeyRotation } from './admin.schemas.ts';
 import { audited } from '../access/index.ts';
 import { iso } from './views.ts';

@@ -6,7 +6,7 @@ import {
 } from '../teams/index.ts';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.routes.ts';
+import type { AdminApp, AdminDeps } from './admin.deps.ts';
 import { IdParams, MemberParams, NameInput, NoContent, RoleRef, TeamDetail, TeamPage, TeamView, UserRef } from './admin.schemas.ts';
 import { assertMay, audited, type Actor } from '../access/index.ts';
 import { listQuerySchema, toPageRequest } from './list-query.ts';

@@ -1,7 +1,7 @@
 // /api/admin/users: find, create, edit, (de)activate, set or reset passwords, confirm e-mail,
 // and the user's team and role memberships. Other administrators are a superuser's business.
 import { Type } from 'typebox';
-import { mailPasswordResetLink } from '../accounts/password-reset.service.ts';
+import { mailPasswordResetLink } from '../accounts/index.ts';
 import { changeTeamMembershipAs, changeUserRoleAs, listDirectRolesOfUser, listTeamsOfUser } from '../teams/index.ts';
 import {
   USER_SORT_FIELDS, changeUserAs, confirmEmailAs, createUserAs, deleteUserAs, getUser, listUsers, lockStateOfUser, resetPasswordAs, setPasswordAs, unlockUserAs,
@@ -9,7 +9,7 @@ import {
 } from '../users/index.ts';
 import { actorOf } from './admin.guard.ts';
 import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.routes.ts';
+import type { AdminApp, AdminDeps } from './admin.deps.ts';
 import {
   IdParams, NoContent, PasswordBody, QueryBool, RoleRef, TeamRef, UnlockResult, UserCreate, UserDetail, UserPage, UserRoleParams, UserTeamParams,
   UserUpdate, UserView,

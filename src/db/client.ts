@@ -1,43 +1,18 @@
 // Opens the database: PostgreSQL when DJAM_DB_HOST is set, otherwise embedded PGlite in the
 // data directory. Both speak the same SQL, so one schema and one migrations folder serve both.
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import * as schema from './schema.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { statementCounter, type Database, type Db, type ListenOptions } from './database.ts';
 
-export type Schema = typeof schema;
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+// The types live in database.ts, which pglite.ts shares without importing this file back.
+export type { Database, Db } from './database.ts';
 
-export interface Database {
-  db: Db;
-  kind: 'pglite' | 'postgres';
-  /** Human-readable location for logs, without the password. */
-  location: string;
-  /** SQL statements sent so far through `db` (the statement budgets of the benchmark and tests). */
-  statements(): number;
-  /** Subscribes to PostgreSQL notifications on `channel` (cross-node cache invalidation). */
-  listen(channel: string, onMessage: (payload: string) => void, options?: ListenOptions): Promise<() => Promise<void>>;
-  close(): Promise<void>;
-}
-
-interface ListenOptions {
-  /** Told when the listening connection is lost (false) and when it listens again (true). */
-  onState?: (connected: boolean) => void;
-  /** A statement run on the listening connection after each LISTEN (the change feed's presence lock). */
-  afterListen?: string;
-}
-
-/** The application_name of listening connections: operators (and tests) find them by it. */
+/** The application_name of listening connections (then the process id): operators and tests find them by it. */
 export const LISTENER_APPLICATION_NAME = 'djam-change-feed';
-
-/** Counts what drizzle sends; cheap enough to stay on in production. */
-export function statementCounter() {
-  let count = 0;
-  return { logger: { logQuery: (q: string) => { count += 1; if (process.env.DJAM_DEBUG_SQL) console.error("SQL", q.slice(0, 160)); } }, read: () => count };
-}
 
 export interface DbSettings {
   DJAM_DB_HOST?: string;
@@ -77,7 +52,7 @@ function pgListener(config: pg.ClientConfig) {
     let closed = false;
     const connect = async (): Promise<void> => {
       // keepAlive: a peer that vanished without closing is noticed by TCP, not only by the pings.
-      const c = new pg.Client({ ...config, application_name: LISTENER_APPLICATION_NAME, keepAlive: true });
+      const c = new pg.Client({ ...config, application_name: `${LISTENER_APPLICATION_NAME} ${process.pid}`, keepAlive: true });
       client = c;
       let lost = false;
       // An error and an end may both come for one connection: it is retried once.

@@ -3,7 +3,7 @@
 // PostgreSQL never loads PGlite or its driver (resident memory it would never use).
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
-import { statementCounter, type Database, type Db } from './client.ts';
+import { statementCounter, type Database, type Db } from './database.ts';
 import * as schema from './schema.ts';
 
 // PostgreSQL's default of 128 MB of shared buffers is touched as PGlite starts, so it is resident

@@ -2,24 +2,12 @@
 // introspection, and the REST role service. One plugin; its passwords and keys are counted by
 // the credential throttle every other door counts in too (created in app.ts).
 import type { FastifyInstance } from 'fastify';
-import type Provider from 'oidc-provider';
-import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
-import type { SecretKeys } from '../crypto/keys.ts';
-import type { KeyCache, LastUsedRecorder } from '../api-keys/index.ts';
-import { retryAfterOf, type CredentialThrottle } from '../users/index.ts';
+import { retryAfterOf } from '../users/index.ts';
 import { drfThrottled } from '../http/drf-auth.ts';
+import type { GeoServerRouteDeps } from './geoserver.deps.ts';
 import { introspectionRoutes } from './introspection.routes.ts';
 import { roleServiceRoutes } from './role-service.routes.ts';
 import { tokenIntrospectionRoutes } from './token-introspection.routes.ts';
-
-export interface GeoServerRouteDeps {
-  config: Config; db: Db; keys: SecretKeys; provider: Provider; throttle: CredentialThrottle;
-  /** Batches "last used" stamps of the keys that passed a check. */
-  keyUsage: LastUsedRecorder;
-  /** Found keys in memory, dropped when a change is announced. */
-  keyCache: KeyCache;
-}
 
 export async function geoserverRoutes(app: FastifyInstance, routeDeps: GeoServerRouteDeps): Promise<void> {
   // A key check the throttle refused answers as DRF's Throttled; every other error goes on to the root handler.

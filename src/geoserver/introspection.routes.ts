@@ -10,7 +10,7 @@ import { documentedBy } from '../http/route-docs.ts';
 import { introspectAuthKey } from './authkey.service.ts';
 import { checkCredentials } from './credentials.service.ts';
 import { breaksSecureRule, NO_IDENTITY } from './geoserver.guards.ts';
-import type { GeoServerRouteDeps } from './geoserver.routes.ts';
+import type { GeoServerRouteDeps } from './geoserver.deps.ts';
 import { authKeyIntrospectionDocs, credentialsIntrospectionDocs } from './geoserver.schemas.ts';
 
 const AUTHKEY_URL = '/openid/authkey/introspect/';

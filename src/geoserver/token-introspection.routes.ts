@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { documentedBy } from '../http/route-docs.ts';
 import { checkKey, retryAfterOf } from '../users/index.ts';
 import { breaksSecureRule } from './geoserver.guards.ts';
-import type { GeoServerRouteDeps } from './geoserver.routes.ts';
+import type { GeoServerRouteDeps } from './geoserver.deps.ts';
 import { tokenIntrospectionDocs } from './geoserver.schemas.ts';
 import { introspectForGeoServer, type GeoServerIntrospection, type IntrospectionRequest } from './token-introspection.service.ts';
 

@@ -3,7 +3,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ClientCache } from '../clients/index.ts';
 import { defaultScopeFor } from './policies.ts';
-import { findResourceServer, type ResourceServers } from './resource-server-setting.ts';
+import { findResourceServer, type ResourceServers } from '../config-resource-servers.ts';
 
 interface Deps { clientCache: ClientCache; defaultScopes: readonly string[]; resourceServers?: ResourceServers }
 

@@ -9,7 +9,7 @@
 // proxy takes one only when its audience is the proxy or the proxied service (#17 item 2).
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import { djamScopes } from './policies.ts';
-import { findResourceServer, type ResourceServers, type ResourceServerSetting } from './resource-server-setting.ts';
+import { findResourceServer, type ResourceServers, type ResourceServerSetting } from '../config-resource-servers.ts';
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
 

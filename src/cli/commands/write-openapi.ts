@@ -10,7 +10,7 @@ import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { deriveKeys } from '../../crypto/keys.ts';
 import { migrate } from '../../db/migrate.ts';
-import { openApiDocument, type DocumentFormat } from '../../openapi/openapi.routes.ts';
+import { openApiDocument, type DocumentFormat } from '../../openapi/index.ts';
 import { defineCommand } from '../command.ts';
 import { ensureSigningKey } from '../../signing-keys/index.ts';
 

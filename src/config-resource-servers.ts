@@ -1,8 +1,8 @@
 // DJAM_OIDC_RESOURCE_SERVERS, parsed once when the configuration loads (config.ts reports its
 // problems with the others). A JSON object naming each API (resource server) by its URI:
 //   {"https://api.example/": {"scopes": "api:read api:write", "ttl": 600}}
-// Kept apart from resource-servers.ts so that reading the configuration does not load
-// oidc-provider (the `djam config` command needs no provider).
+// Beside config.ts, apart from oidc/resource-servers.ts: reading the configuration loads no
+// capability (STYLE.md) and no oidc-provider (the `djam config` command needs no provider).
 
 export interface ResourceServerSetting {
   /** The audience written into the tokens: the URI as configured. */
