@@ -1,4 +1,4 @@
-// `djam openapi [--file schema.yml] [--format yaml|json]` (DJAM §10.3, the original's
+// `djam openapi [--file schema.yml] [--format yaml|json]` (docs/compatibility.md §10.3, the original's
 // `spectacular --file schema.yml`): the document GET /openid/api/schema/ serves, written to a
 // file or stdout. It comes from the server's own composition root, so it cannot drift from what
 // a running server serves; the app is built (never listening) on a throwaway in-memory database
