@@ -42,7 +42,7 @@ before(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const kidOf = (jwt: string) => decodeProtectedHeader(jwt).kid;
+const kidOf = (jwt: string) => decodeProtectedHeader(jwt).kid ?? '(none)';
 const publishedKids = async () => ((await (await fetch(`${server.url}/openid/jwks`)).json()) as { keys: Array<{ kid: string; d?: string }> }).keys.map((k) => k.kid);
 
 /** A confidential RP that checks id_token signatures against the JWKS, counting its JWKS downloads. */
