@@ -11,13 +11,17 @@ export interface SmtpSink {
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
   /** The next message's DATA is read but never acknowledged; resolves when that DATA begins. */
   hangNext(): Promise<void>;
+  /** The next message is kept but acknowledged (250) only after `ms`, as a slow mail server would. */
+  slowNext(ms: number): void;
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(port = 0): Promise<SmtpSink> {
+/** `ackDelayMs`: every message is acknowledged that long after it arrived. */
+export async function startSmtpSink(port = 0, opts: { ackDelayMs?: number } = {}): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   const waiters = new Set<() => void>();
   let hang: (() => void) | undefined;
+  let slow: number | undefined;
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'], authOptional: true, logger: false,
     onData(stream, _session, callback) {
@@ -28,10 +32,13 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
         hung();
         return; // never calls back: the client waits until it gives up or dies
       }
+      const delayMs = slow ?? opts.ackDelayMs ?? 0;
+      slow = undefined;
       simpleParser(stream).then((mail) => {
         messages.push(mail);
         for (const wake of waiters) wake();
-        callback();
+        if (delayMs) setTimeout(() => callback(), delayMs);
+        else callback();
       }, (err: Error) => callback(err));
     },
   });
@@ -61,6 +68,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
       });
     },
     hangNext: () => new Promise<void>((resolve) => { hang = resolve; }),
+    slowNext: (ms) => { slow = ms; },
     close: () => new Promise<void>((resolve) => {
       // Hung connections would keep close() waiting for its grace period: end them now.
       for (const connection of server.connections) connection.close();

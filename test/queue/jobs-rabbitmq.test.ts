@@ -188,6 +188,20 @@ describe('jobs over RabbitMQ', { skip }, () => {
     assert.ok(done.every((n) => n > 0), `both workers took jobs: ${done.join(' + ')}`);
   });
 
+  it('#20 two workers send a slow e-mail once: the worker sending it keeps its lease past DJAM_JOB_LOCK_SECONDS', async (t) => {
+    const { server, sink, startWorker } = await setUp(t);
+    const workers = [startWorker(), startWorker()];
+    await Promise.all(workers.map((w) => w.ready));
+
+    sink.slowNext(5000); // DJAM_JOB_LOCK_SECONDS is 2: the lock would have run out twice
+    const id = await sendMail(server, 'Slow but once');
+    const job = await waitForJob(server, id, (j) => j.status === 'done', 20_000);
+    await sleep(2500); // a second send would have started by now
+    assert.deepEqual(sink.messages.map((m) => m.subject), ['Slow but once']);
+    assert.equal(job.attempts, 1);
+    assert.equal(workers[0].logged('job.done') + workers[1].logged('job.done'), 1);
+  });
+
   it('a worker killed while its SMTP send hangs does not lose the job: another delivers it after the lock', async (t) => {
     const { server, sink, startWorker } = await setUp(t);
     const first = startWorker();
