@@ -9,11 +9,11 @@ import type { Scenario } from './scenarios.ts';
 import { startServer, stopServer, waitReady, type Env } from './server.ts';
 
 /** A read that costs the server CPU on every request and leaves no rows behind between the runs. */
-export const WORKERS_SCENARIO = 'userinfo';
+const WORKERS_SCENARIO = 'userinfo';
 /** What `--only` matches to run the comparison alone. */
 export const WORKERS_NAME = 'two workers';
 
-export interface WorkersRun {
+interface WorkersRun {
   workers: number;
   rps: number;
   p99: number;

@@ -10,7 +10,7 @@ import { parseResourceServers, type ResourceServers } from './config-resource-se
 type Kind = 'string' | 'int' | 'float' | 'bool' | 'list';
 interface Setting { kind: Kind; default?: string; doc: string; secret?: boolean; choices?: readonly string[] }
 
-export const profiles = ['local', 'dev', 'prod', 'test'] as const;
+const profiles = ['local', 'dev', 'prod', 'test'] as const;
 export type Profile = (typeof profiles)[number];
 
 export const settings = {

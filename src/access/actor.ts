@@ -5,7 +5,7 @@
 /** The scope of the admin API: staff-level rights at most (userTokenActor). */
 export const ADMIN_SCOPE = 'admin';
 
-export type ActorKind = 'user' | 'client' | 'api-key' | 'cli' | 'system';
+type ActorKind = 'user' | 'client' | 'api-key' | 'cli' | 'system';
 
 export interface Actor {
   kind: ActorKind;

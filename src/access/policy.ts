@@ -8,12 +8,12 @@ import type { Actor } from './actor.ts';
 export interface UserTarget { id?: number; isStaff: boolean; isSuperuser: boolean }
 
 /** A user and the change to their flags (absent: unchanged). */
-export interface UserChangeTarget { user: UserTarget; isStaff?: boolean; isSuperuser?: boolean; isActive?: boolean }
+interface UserChangeTarget { user: UserTarget; isStaff?: boolean; isSuperuser?: boolean; isActive?: boolean }
 
 /** What makes a client dangerous to hand out: the admin API, or codes without asking the user. */
 export interface ClientTarget { ownerId: number | null; grantsAdmin: boolean; skipsConsent: boolean }
 
-export interface KeyTarget { owner: UserTarget; choosesValue?: boolean }
+interface KeyTarget { owner: UserTarget; choosesValue?: boolean }
 
 const isAdmin = (u: UserTarget) => u.isStaff || u.isSuperuser;
 const isSelf = (actor: Actor, u: UserTarget) => actor.userId !== undefined && actor.userId === u.id;

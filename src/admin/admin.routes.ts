@@ -18,7 +18,7 @@ import { signingKeysAdminRoutes } from './signing-keys.admin-routes.ts';
 import { auditAdminRoutes } from './audit.admin-routes.ts';
 import { consoleAdminRoutes } from './console.admin-routes.ts';
 
-export const ADMIN_PREFIX = '/api/admin';
+const ADMIN_PREFIX = '/api/admin';
 
 // TypeBox's formats (email, date-time, uuid) as Ajv checks them.
 registerAjvFormats();

@@ -4,8 +4,8 @@
 import { Type, type TProperties, type TUnsafe } from 'typebox';
 import type { PageRequest } from '../db/paging.ts';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 200;
 
 /** PostgreSQL's `integer`: the largest id, and the largest page worth asking for. */
 export const MAX_INT32 = 2147483647;

@@ -9,7 +9,6 @@ import { announceChange } from '../db/change-feed.ts';
 import { canonicalKey } from './key-format.ts';
 
 export type ApiKeyScope = 'resource' | 'management';
-export type ApiKeyRow = typeof apiKeys.$inferSelect;
 interface Deps { db: Db; keys: SecretKeys }
 
 const DAY_MS = 24 * 3600 * 1000;

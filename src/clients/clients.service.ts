@@ -13,13 +13,13 @@ import { validateClientInput, type ClientInput } from './clients.validation.ts';
 export type ClientRow = typeof oauthClients.$inferSelect;
 interface Deps { db: Db; keys: SecretKeys }
 
-export const DEFAULT_CLIENT_SCOPE = 'openid profile email user_id groups offline_access read write token_introspection';
+const DEFAULT_CLIENT_SCOPE = 'openid profile email user_id groups offline_access read write token_introspection';
 
-export function generateClientId(): string {
+function generateClientId(): string {
   return randomBytes(20).toString('base64url');
 }
 
-export function generateClientSecret(): string {
+function generateClientSecret(): string {
   return randomBytes(48).toString('base64url');
 }
 

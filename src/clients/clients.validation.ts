@@ -15,7 +15,7 @@ export interface ClientInput {
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 §3.3 scope-token characters
 
 /** RFC 6749 §3.1.2: absolute URI without fragment; http only for loopback (OAuth 2.1 / BCP 212). */
-export function redirectUriProblem(uri: string): string | undefined {
+function redirectUriProblem(uri: string): string | undefined {
   const url = URL.parse(uri);
   if (!url) return `"${uri}" is not an absolute URL.`;
   if (url.hash) return `"${uri}" must not contain a fragment.`;

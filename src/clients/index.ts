@@ -1,7 +1,4 @@
-export {
-  DEFAULT_CLIENT_SCOPE, createClient, deleteClient, findClientByClientId, getClient, getOwnedClient,
-  listClientsOwnedBy, rotateClientSecret, updateClient,
-} from './clients.service.ts';
+export { createClient, getClient } from './clients.service.ts';
 export type { ClientRow } from './clients.service.ts';
 export type { ClientInput } from './clients.validation.ts';
 export { createClientCache } from './client-cache.ts';

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { html } from '../http/views/html.ts';
 import { layout } from '../http/views/layout.ts';
 
-export const CONSOLE_PREFIX = '/admin/';
+const CONSOLE_PREFIX = '/admin/';
 const DEFAULT_DIST = fileURLToPath(new URL('../../console/dist/', import.meta.url));
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';

@@ -28,7 +28,7 @@ export function loginRedirectUrl(loginUrl: string, next: string): string {
  * same origin, else the absolute URL, or the visitor would land on the path of the other host
  * (Django's redirect_to_login, docs/compatibility.md §6.1).
  */
-export function nextForLogin(loginUrl: string, request: FastifyRequest): string {
+function nextForLogin(loginUrl: string, request: FastifyRequest): string {
   const origin = `${request.protocol}://${request.host}`;
   return new URL(loginUrl).origin === origin ? request.url : `${origin}${request.url}`;
 }

@@ -23,7 +23,7 @@ import { logoutSource, postLogoutSuccessSource, renderError } from './views/prov
 
 export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; signingKeys: SigningKeyRing; clientCache: ClientCache; userCache: UserCache; payloadCache: PayloadCache }
 
-export const providerRoutes = {
+const providerRoutes = {
   authorization: '/authorize', token: '/token', userinfo: '/userinfo', end_session: '/end-session',
   introspection: '/introspect', revocation: '/revoke', jwks: '/jwks',
 } as const;

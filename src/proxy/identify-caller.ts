@@ -13,7 +13,7 @@ import type { BearerCheck } from './bearer-token.ts';
 
 export type CallerVia = 'basic' | 'bearer' | 'authkey' | 'session';
 /** What the proxy needs of a caller: the access decision and the signed identity. */
-export type ProxyUser = Pick<User, 'id' | 'email' | 'username' | 'isStaff' | 'isSuperuser'>;
+type ProxyUser = Pick<User, 'id' | 'email' | 'username' | 'isStaff' | 'isSuperuser'>;
 export type Caller = { user: ProxyUser; via: CallerVia } | 'rejected' | 'anonymous';
 export interface CallerDeps { db: Db; keys: SecretKeys; bearer: BearerCheck; keyCache: KeyCache; throttle: CredentialThrottle; authkeyAllowed: boolean }
 

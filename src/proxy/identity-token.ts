@@ -4,7 +4,6 @@ import { importJWK, SignJWT, type CryptoKey, type KeyObject } from 'jose';
 import type { SigningJwk, SigningKeyRing } from '../signing-keys/index.ts';
 import type { User } from '../users/index.ts';
 
-export const IDENTITY_HEADER = 'x-djam-identity';
 const LIFETIME_SECONDS = 60;
 
 export type IdentityUser = Pick<User, 'id' | 'email' | 'username' | 'isStaff' | 'isSuperuser'>;

@@ -1,2 +1,1 @@
-export { PROXY_FORBIDDEN, proxyRoutes } from './proxy.routes.ts';
-export { IDENTITY_HEADER } from './identity-token.ts';
+export { proxyRoutes } from './proxy.routes.ts';

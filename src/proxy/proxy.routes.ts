@@ -32,7 +32,7 @@ interface Proxying { deps: ProxyDeps; bearer: BearerCheck; signer: IdentitySigne
 type ProxyRequest = FastifyRequest<{ Params: { slug: string } }>;
 type Identified = Exclude<Caller, 'rejected' | 'anonymous'>;
 
-export const PROXY_FORBIDDEN = 'The user does not have enough permissions to see the page';
+const PROXY_FORBIDDEN = 'The user does not have enough permissions to see the page';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function answer(reply: FastifyReply, status: number, text: string, type = 'text/plain; charset=utf-8') {

@@ -10,7 +10,7 @@ import type { FastifyReply } from 'fastify';
 import type { Dispatcher } from 'undici';
 
 /** A bound on what is held while a read is parsed; past it the answer streams at once. */
-export const HELD_BYTES = 64 * 1024;
+const HELD_BYTES = 64 * 1024;
 
 export interface RelayCallbacks {
   /** Status, then headers, onto the reply; throws (before any header) when the status cannot be passed on. */

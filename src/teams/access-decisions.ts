@@ -7,7 +7,7 @@ import type { Db } from '../db/client.ts';
 import { canUseResource, findResourceBySlug, type Resource } from './resources.service.ts';
 import { listTeamNamesOfUser } from './teams.service.ts';
 
-export interface AccessDecision { resource: Resource | undefined; allowed: boolean; teams: string[] }
+interface AccessDecision { resource: Resource | undefined; allowed: boolean; teams: string[] }
 export interface AccessDecisions {
   decide(user: { id: number; isSuperuser: boolean }, slug: string): Promise<AccessDecision>;
 }

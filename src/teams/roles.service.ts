@@ -18,10 +18,6 @@ export async function createRole(deps: { db: Db }, name: string): Promise<Role> 
   }
 }
 
-export async function listRoles(deps: { db: Db }): Promise<Role[]> {
-  return deps.db.select().from(roles).orderBy(asc(roles.id));
-}
-
 export async function grantRoleToUser(deps: { db: Db }, roleId: number, userId: number): Promise<void> {
   await deps.db.insert(userRoles).values({ roleId, userId }).onConflictDoNothing();
   await announceChange(deps.db, 'privileges', `role:${roleId}`);

@@ -69,7 +69,7 @@ export async function removeTeamMember(deps: Deps, teamId: number, userId: numbe
   return rows.length > 0;
 }
 
-export interface MemberSummary { id: number; email: string }
+interface MemberSummary { id: number; email: string }
 
 export async function listTeamMembers(deps: Deps, teamId: number): Promise<MemberSummary[]> {
   return deps.db.select({ id: users.id, email: users.email }).from(teamMembers)

@@ -4,21 +4,21 @@ export type { CredentialThrottle, LockState } from './credential-throttle.ts';
 export { deleteDeadThrottleCounters, postgresThrottleStore, redisThrottleStore } from './throttle-store.ts';
 export type { ThrottleStore } from './throttle-store.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
-export { createSession, startSession, deleteExpiredSessions, deleteSession, deleteSessionsOfUser, findSession } from './sessions.service.ts';
+export { startSession, deleteExpiredSessions, deleteSession, deleteSessionsOfUser, findSession } from './sessions.service.ts';
 export type { ActiveSession } from './sessions.service.ts';
 export {
-  createUser, findUser, findUserByEmail, findUserByUsername, getUser, normaliseEmail, setPassword, setPasswordHash, setPendingEmail,
+  createUser, findUser, findUserByEmail, findUserByUsername, getUser, normaliseEmail, setPasswordHash, setPendingEmail,
   switchToPendingEmail, updateUserProfile,
 } from './users.service.ts';
-export type { NewUser, ProfileChange, User } from './users.service.ts';
+export type { NewUser, User } from './users.service.ts';
 export { passwordProblems } from './password-rules.ts';
 export { importLegacyUsers, importSkipReasons } from './users-import.service.ts';
 export type { ImportReport } from './users-import.service.ts';
 export { createUserCache } from './user-cache.ts';
 export { createSessionCache } from './session-cache.ts';
 export type { UserCache } from './user-cache.ts';
-export { USER_SORT_FIELDS, assertKeepsASuperuser, deleteUser, listUsers, updateUser } from './users-admin.service.ts';
-export type { UserChange, UserFilters } from './users-admin.service.ts';
+export { USER_SORT_FIELDS, listUsers, updateUser } from './users-admin.service.ts';
+export type { UserChange } from './users-admin.service.ts';
 export { changeUserAs, confirmEmailAs, createUserAs, deleteUserAs, resetPasswordAs, setPasswordAs } from './users-manage.service.ts';
 export { userRecord } from './user-record.ts';
 export { lockStateOfUser, unlockUserAs } from './lockout.service.ts';

@@ -18,15 +18,6 @@ export type SessionCache = Cache<string, StoredSession>;
 
 interface Deps { db: Db; keys: SecretKeys; sessionCache?: SessionCache }
 
-export async function createSession(deps: Deps, userId: number, ttlSeconds: number): Promise<NewSession> {
-  const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-  const [row] = await deps.db.insert(sessions)
-    .values({ idHash: lookupHash(deps.keys, token), userId, expiresAt })
-    .returning({ uuid: sessions.uuid });
-  return { token, uuid: row.uuid, expiresAt };
-}
-
 /**
  * A sign-in: stamps `last_login` and opens the session in one statement (a hot path). The
  * signed-in user's next request (the authorize it came for) finds the session in memory.

@@ -17,8 +17,8 @@ export const importSkipReasons = {
   DATABASE_REFUSED: 'refused by the database',
 } as const;
 
-export type ImportSkipReason = keyof typeof importSkipReasons;
-export interface ImportSkip { index: number; pk: unknown; email: unknown; reason: ImportSkipReason; detail?: string }
+type ImportSkipReason = keyof typeof importSkipReasons;
+interface ImportSkip { index: number; pk: unknown; email: unknown; reason: ImportSkipReason; detail?: string }
 export interface ImportReport { total: number; created: number; skipped: ImportSkip[] }
 
 type Row = typeof users.$inferInsert & { email: string; username: string };

@@ -25,7 +25,7 @@ export interface AccountView {
   keys?: KeyView[];
 }
 
-export const FIX_ERROR = 'User data cannot be empty! Fill the form and try again!';
+const FIX_ERROR = 'User data cannot be empty! Fill the form and try again!';
 export const PROFILE_UPDATED = 'Information successfully updated!';
 export const emailChangeNotice = (email: string) =>
   `${PROFILE_UPDATED} We have sent a confirmation link to ${email}. Your e-mail address changes when you follow it, within 12 hours.`;
