@@ -61,7 +61,7 @@ function mayChangePrivileges(actor: Actor, t: { affected: UserTarget[] }): boole
 }
 const superuserOnly = (actor: Actor) => actor.isSuperuser;
 
-export const policy = {
+const policy = {
   'admin.enter': staffOnly,
   'user.create': (a: Actor, t: UserTarget) => a.isSuperuser || (a.isStaff && !isAdmin(t)),
   'user.update': mayChangeUser,

@@ -178,7 +178,7 @@ export const JobPage = pageSchema(JobView);
 const SigningKeyState = Type.Union([Type.Literal('next'), Type.Literal('active'), Type.Literal('retiring'), Type.Literal('retired')], {
   description: 'next: published, signs from activates_at; active: signs; retiring: published until published_until; retired: gone from the JWKS, deleted soon.',
 });
-export const SigningKeyView = Type.Object({
+const SigningKeyView = Type.Object({
   kid: Type.String(), alg: Type.String(), state: SigningKeyState,
   created_at: Type.String({ format: 'date-time', description: 'Published in every node\'s JWKS since.' }),
   activates_at: Type.String({ format: 'date-time', description: 'Signs from then on (every node switches then).' }),
@@ -201,6 +201,4 @@ export const AuditEntryView = Type.Object({
 });
 export const AuditPage = pageSchema(AuditEntryView);
 
-export type UserCreateBody = Static<typeof UserCreate>;
-export type UserUpdateBody = Static<typeof UserUpdate>;
 export type ClientInputBody = Static<typeof ClientInput>;
