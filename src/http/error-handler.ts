@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { AppError } from '../errors.ts';
 import { html } from './views/html.ts';
 import { layout } from './views/layout.ts';
+import { errorSurfaceOf } from './surfaces.ts';
 
 function wantsHtml(accept: string | undefined): boolean {
   return Boolean(accept?.includes('text/html'));
@@ -49,6 +50,14 @@ function refuseTunnels(app: FastifyInstance): void {
   app.server.on('connect', refuse);
 }
 
+/** A request Fastify refused before a route ran (no Content-Type, a body over the limit): in the shape of its surface. */
+function frameworkRefusal(url: string, err: FastifyError): Record<string, string> {
+  const surface = errorSurfaceOf(url);
+  if (surface === 'drf') return { detail: err.message };
+  if (surface === 'oauth') return { error: 'invalid_request', error_description: err.message };
+  return { error: err.code ?? 'BAD_REQUEST', message: err.message };
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
   refuseTunnels(app);
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -64,7 +73,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(400).send({ error: 'VALIDATION_FAILED', message: 'The request is invalid.', details });
     }
     const status = err.statusCode ?? 500;
-    if (status < 500) return reply.status(status).send({ error: err.code ?? 'BAD_REQUEST', message: err.message });
+    if (status < 500) return reply.status(status).send(frameworkRefusal(request.url, err));
     request.log.error({ err }, 'request.failed');
     return reply.status(500).send({ error: 'INTERNAL', message: 'Something went wrong on our side.' });
   });
@@ -72,6 +81,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (wantsHtml(request.headers.accept)) {
       return reply.status(404).type('text/html').send(layout({ title: 'Not found' }, html`<p>There is no page at this address.</p>`));
     }
+    // A DRF client (GeoServer, the key API's) reads `detail`, as the original's DRF 404 has it.
+    if (errorSurfaceOf(request.url) === 'drf') return reply.status(404).send({ detail: 'Not found.' });
     return reply.status(404).send({ error: 'NOT_FOUND', message: 'Not found.' });
   });
 }

@@ -6,6 +6,11 @@ import type { NoAnswer, RawRequest, RawResponse } from './raw-http.ts';
 /** Back-channel endpoints: RFC 6749 error JSON (`error`, `error_description`). */
 const OAUTH_JSON = /^\/openid\/(token|introspect|revoke|request|userinfo)(?=\?|$)/;
 const ADMIN_API = /^\/api\/admin\//;
+/**
+ * The original's DRF views (docs/compatibility.md §0.2): errors are `{"detail": …}` or field errors
+ * `{"<field>": ["<message>", …]}` — GeoServer and key-API clients parse that, not DJAM's own shape.
+ */
+const DRF_JSON = /^\/(openid\/(authkey|credentials)\/introspect\/|openid\/introspect\/geoserver\/|openid\/api\/token\/|api\/privilege\/|public_api\/users\/)/;
 
 /** Fastify's answer to a request Node cannot parse (before any route, e.g. 431): a plain 4xx. */
 function isParserAnswer(res: RawResponse): boolean {
@@ -31,7 +36,17 @@ function shapeProblem(req: RawRequest, res: RawResponse): string | undefined {
   if (ADMIN_API.test(path) && /json/.test(res.headers['content-type'] ?? '')) {
     if (typeof body?.error !== 'string' || typeof body.message !== 'string') return 'the admin API answered without error/message';
   }
+  if (DRF_JSON.test(path) && /json/.test(res.headers['content-type'] ?? '') && !isDrfError(body)) return 'a DRF endpoint answered without detail or field errors';
   return undefined;
+}
+
+function isDrfError(body: Record<string, unknown> | undefined): boolean {
+  if (!body) return false;
+  // The credentials introspection's refusal is its own (§4.2): `{"username":null,"groups":null}`.
+  if (body.username === null && body.groups === null) return true;
+  if (typeof body.detail === 'string') return true;
+  const values = Object.values(body);
+  return values.length > 0 && values.every((v) => Array.isArray(v) && v.every((m) => typeof m === 'string'));
 }
 
 /** Undefined when the answer is acceptable; otherwise what is wrong with it. */
