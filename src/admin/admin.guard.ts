@@ -9,7 +9,7 @@ import { ADMIN_SCOPE, assertMay, clientActor, may, userActor, userTokenActor, ty
 import { AppError } from '../errors.ts';
 import { verifyCsrf } from '../http/csrf.ts';
 import { loadSession } from '../http/session.ts';
-import { withRequestMemo } from '../oidc/index.ts';
+import { withRequestContext } from '../oidc/index.ts';
 import { findUser } from '../users/index.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -42,7 +42,7 @@ function admitted(actor: Actor): Actor {
 interface GuardDeps { db: Db; keys: SecretKeys; provider: Provider }
 
 async function actorFromToken(deps: GuardDeps, request: FastifyRequest, reply: FastifyReply, token: string): Promise<Actor> {
-  const found = await withRequestMemo(async () => await deps.provider.AccessToken.find(token) ?? await deps.provider.ClientCredentials.find(token));
+  const found = await withRequestContext(async () => await deps.provider.AccessToken.find(token) ?? await deps.provider.ClientCredentials.find(token));
   if (!found || found.isExpired) {
     bearerChallenge(reply, 'invalid_token');
     throw new AppError('UNAUTHENTICATED', { message: 'The access token is missing, expired, revoked or malformed.' });

@@ -1,7 +1,10 @@
-// Opens the configured database for one command and closes it afterwards.
+// Opens the configured database for one command and closes it afterwards. A command's changes
+// are in force on every running node when it returns: like a request of the admin API, it waits
+// (bounded) until each node listening on the change feed has acknowledged them.
 import { loadConfig } from '../config.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
-import type { Db } from '../db/client.ts';
+import { openChangeFeed } from '../db/change-feed.ts';
+import type { Database, Db } from '../db/client.ts';
 import { openRuntime } from '../runtime.ts';
 import { findUserByEmail, type User } from '../users/index.ts';
 import { AppError } from '../errors.ts';
@@ -9,9 +12,23 @@ import { AppError } from '../errors.ts';
 export async function withRuntime<T>(fn: (deps: { db: Db; keys: SecretKeys }) => Promise<T>): Promise<T> {
   const { database, keys } = await openRuntime(loadConfig());
   try {
-    return await fn({ db: database.db, keys });
+    const result = await fn({ db: database.db, keys });
+    await confirmWithNodes(database);
+    return result;
   } finally {
     await database.close();
+  }
+}
+
+/** Resolves once every running node has applied what this process committed (see db/change-feed.ts). */
+export async function confirmWithNodes(database: Database): Promise<void> {
+  // A client of the feed: it hears the nodes' acknowledgements, and is itself neither counted
+  // nor waited for. No feed (a database without notifications) means no node to wait for.
+  const feed = await openChangeFeed(database, { role: 'client' }).catch(() => undefined);
+  try {
+    await feed?.confirm();
+  } finally {
+    await feed?.close();
   }
 }
 

@@ -188,6 +188,19 @@ export async function confirmAnnounced(): Promise<void> {
 }
 
 /**
+ * The confirmation of the current request, for a reply written outside Fastify (the hijacked
+ * provider replies, oidc/mount.ts): resolves at once unless the request announced a change.
+ */
+export function announcementConfirmer(): () => Promise<void> {
+  const scope = requestScope.getStore();
+  return async () => {
+    if (!scope?.announced) return;
+    scope.announced = false;
+    await scope.feed.confirm();
+  };
+}
+
+/**
  * Calls `onChange` for every change this node hears of: through the app's feed when `deps`
  * carries it, else through a feed of its own that acknowledges nothing (and so is not waited for).
  */

@@ -9,7 +9,7 @@ import { oidcPayloads } from '../db/schema.ts';
 import { lookupHash, type SecretKeys } from '../crypto/keys.ts';
 import type { ClientCache, ClientRow } from '../clients/index.ts';
 import { toClientMetadata } from './client-metadata.ts';
-import { MEMO, requestMemo } from './request-memo.ts';
+import { requestContext, type StoredRow } from './request-context.ts';
 import { bufferConsume, bufferDelete, bufferKey, bufferWrite, writeBuffer } from './write-buffer.ts';
 import { announcement, CACHED_MODELS, type PayloadCache } from './payload-cache.ts';
 import { announceChange } from '../db/change-feed.ts';
@@ -21,8 +21,6 @@ function notExpired() {
   return or(isNull(oidcPayloads.expiresAt), gt(oidcPayloads.expiresAt, sql`now()`));
 }
 
-const LOOKUPS = 'djam:lookups';
-type StoredRow = { model: string; payload: Record<string, unknown>; consumedAt: Date | null; uid: string | null; expiresAt: Date | null };
 
 /**
  * The look-up of every token exchange, introspection and userinfo call, prepared once: the SQL
@@ -55,13 +53,9 @@ class PayloadAdapter implements Adapter {
     return this.deps.payloadCache;
   }
 
-  /** This request's look-ups by id (see rowsFor), kept apart from the memo's other entries. */
+  /** This request's look-ups by id (see rowsFor). */
   private static lookups(): Map<string, Promise<StoredRow[]>> | undefined {
-    const memo = requestMemo();
-    if (!memo) return undefined;
-    let lookups = memo.get(LOOKUPS) as Map<string, Promise<StoredRow[]>> | undefined;
-    if (!lookups) memo.set(LOOKUPS, (lookups = new Map()));
-    return lookups;
+    return requestContext()?.lookups;
   }
 
   private forget(hash?: string): void {
@@ -82,8 +76,8 @@ class PayloadAdapter implements Adapter {
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const { jti: _jti, ...stored } = payload as AdapterPayload & { djamSessionUuid?: string };
-    const sessionUuid = requestMemo()?.get(MEMO.sessionUuid);
-    if (this.model === 'AuthorizationCode' && typeof sessionUuid === 'string') stored.djamSessionUuid = sessionUuid;
+    const sessionUuid = requestContext()?.sessionUuid;
+    if (this.model === 'AuthorizationCode' && sessionUuid) stored.djamSessionUuid = sessionUuid;
     const row = {
       payload: stored as Record<string, unknown>, grantId: payload.grantId ?? null, uid: payload.uid ?? null,
       userCode: payload.userCode ?? null, expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
@@ -105,7 +99,8 @@ class PayloadAdapter implements Adapter {
 
   private withJti(id: string, row: { payload: Record<string, unknown>; consumed: boolean }): AdapterPayload {
     const { djamSessionUuid, ...payload } = row.payload;
-    if (djamSessionUuid) requestMemo()?.set(MEMO.codeSessionUuid, djamSessionUuid);
+    const context = requestContext();
+    if (typeof djamSessionUuid === 'string' && context) context.codeSessionUuid = djamSessionUuid;
     return { ...payload, jti: id, ...(row.consumed ? { consumed: true } : {}) } as AdapterPayload;
   }
 

@@ -1,6 +1,6 @@
 // Koa middleware inside the provider that keeps DJAM's contract around the protocol:
 // - docs/compatibility.md §3.3: the code exchange answers with `session_token`, the uuid of the browser session the
-//   code was issued in (the adapter stores it with the code; see request-memo.ts);
+//   code was issued in (the adapter stores it with the code; see request-context.ts);
 // - RP-initiated logout also ends the DJAM browser session;
 // - docs/compatibility.md §3.5: a failed introspection (bad client credentials, missing token…) is a plain
 //   `200 {"active": false}`, as the original answered, not the provider's OAuth error.
@@ -8,7 +8,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { deleteSession } from '../users/index.ts';
-import { MEMO, requestMemo } from './request-memo.ts';
+import { requestContext } from './request-context.ts';
 import { AlreadyConsumed, flushWrites } from './write-buffer.ts';
 import type { PayloadCache } from './payload-cache.ts';
 import { SESSION_COOKIE } from '../http/cookies.ts';
@@ -17,8 +17,8 @@ interface Deps { db: Db; keys: SecretKeys; payloadCache: PayloadCache }
 
 function addSessionToken(ctx: KoaContextWithOIDC): void {
   const body = ctx.body as Record<string, unknown> | undefined;
-  const uuid = requestMemo()?.get(MEMO.codeSessionUuid);
-  if (body && typeof body === 'object' && typeof uuid === 'string') ctx.body = { ...body, session_token: uuid };
+  const uuid = requestContext()?.codeSessionUuid;
+  if (body && typeof body === 'object' && uuid) ctx.body = { ...body, session_token: uuid };
 }
 
 async function endBrowserSession(deps: Deps, ctx: KoaContextWithOIDC): Promise<void> {

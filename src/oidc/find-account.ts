@@ -5,7 +5,7 @@ import type { Account, AccountClaims, FindAccount } from 'oidc-provider';
 import type { Db } from '../db/client.ts';
 import type { User, UserCache } from '../users/index.ts';
 import { listTeamNamesOfUser } from '../teams/index.ts';
-import { MEMO, requestMemo } from './request-memo.ts';
+import { requestUser } from './request-context.ts';
 
 function dropEmpty(claims: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== '' && v !== null && v !== undefined));
@@ -24,7 +24,7 @@ async function claimsOf(db: Db, user: User, scope: string): Promise<AccountClaim
 
 export function accountFinder(db: Db, users: UserCache): FindAccount {
   return async (_ctx, sub): Promise<Account | undefined> => {
-    const known = requestMemo()?.get(MEMO.user(sub)) as User | undefined;
+    const known = requestUser(sub);
     if (known) users.set(known.id, known); // the code exchange that follows finds the user here
     const user = known ?? (/^\d+$/.test(sub) ? await users.get(Number(sub)) : undefined);
     if (!user || !user.isActive) return undefined;

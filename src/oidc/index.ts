@@ -6,4 +6,4 @@ export { mountProvider } from './mount.ts';
 export { mayIntrospect } from './policies.ts';
 export { createProvider } from './provider.ts';
 export { rewriteProviderUrl } from './url-aliases.ts';
-export { withRequestMemo } from './request-memo.ts';
+export { withRequestContext } from './request-context.ts';

@@ -13,7 +13,7 @@ import { html } from '../http/views/html.ts';
 import { layout } from '../http/views/layout.ts';
 import { consentPage } from './views/consent.ts';
 import type { PayloadCache } from './payload-cache.ts';
-import { withRequestMemo } from './request-memo.ts';
+import { withRequestContext } from './request-context.ts';
 import { flushWrites, startWriteBuffer } from './write-buffer.ts';
 
 export interface InteractionDeps { provider: Provider; config: Config; db: Db; keys: SecretKeys; payloadCache: PayloadCache }
@@ -41,7 +41,7 @@ async function finish(deps: InteractionDeps, request: FastifyRequest, reply: Fas
  * and sent in one statement by `finish`.
  */
 function step<R extends FastifyRequest>(handler: (request: R, reply: FastifyReply) => Promise<FastifyReply>) {
-  return (request: R, reply: FastifyReply) => withRequestMemo(() => {
+  return (request: R, reply: FastifyReply) => withRequestContext(() => {
     startWriteBuffer();
     return handler(request, reply);
   });

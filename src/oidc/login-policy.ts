@@ -5,7 +5,7 @@
 // interaction, which sends anonymous users to the login page.
 import { interactionPolicy, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import { getRequestUser } from './request-user.ts';
-import { MEMO, requestMemo } from './request-memo.ts';
+import { requestUser } from './request-context.ts';
 import { ADMIN_SCOPE } from '../access/index.ts';
 
 const { Check, base } = interactionPolicy;
@@ -16,7 +16,7 @@ type GrantLoader = (ctx: KoaContextWithOIDC) => Promise<InstanceType<KoaContextW
  * DJAM sign-in that stamped last_login, not the moment the provider adopted the session.
  */
 function signedInAt(accountId: string): number {
-  const user = requestMemo()?.get(MEMO.user(accountId)) as { lastLogin?: Date | null } | undefined;
+  const user = requestUser(accountId);
   return Math.floor((user?.lastLogin ?? new Date()).getTime() / 1000);
 }
 

@@ -2,7 +2,7 @@
 // request stream reaches Koa untouched. Fastify routes registered elsewhere under /openid/
 // (GeoServer, key API) are more specific and win over the wildcard.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -12,8 +12,10 @@ import { loadSession, loginRedirectUrl } from '../http/session.ts';
 import { isLoginPrevented, LOGIN_PREVENTED_MESSAGE, type PreventionIndex } from '../teams/index.ts';
 import { html } from '../http/views/html.ts';
 import { layout } from '../http/views/layout.ts';
+import { errorSurfaceOf } from '../http/surfaces.ts';
 import { setRequestUser } from './request-user.ts';
-import { MEMO, requestMemo, withRequestMemo } from './request-memo.ts';
+import { requestContext, withRequestContext } from './request-context.ts';
+import { announcementConfirmer } from '../db/change-feed.ts';
 import { startWriteBuffer } from './write-buffer.ts';
 import { withDefaultAuthorizeScope, withDefaultTokenScope } from './default-scope.ts';
 
@@ -64,20 +66,32 @@ async function beforeAuthorize(deps: MountDeps, request: FastifyRequest, reply: 
       return false;
     }
   }
+  const context = requestContext();
   if (session) {
     setRequestUser(request.raw, String(session.user.id));
-    requestMemo()?.set(MEMO.user(String(session.user.id)), session.user);
-    requestMemo()?.set(MEMO.sessionUuid, session.uuid);
+    if (context) Object.assign(context, { user: session.user, sessionUuid: session.uuid });
   }
   if (path === `${PREFIX}/authorize`) await withDefaultAuthorizeScope(scopeDeps(deps), request);
   return true;
 }
 
-// Hijacked requests are invisible to Fastify's shutdown: they are tracked here so that
-// app.close() waits for them before the database closes.
-const inFlight = new Set<Promise<void>>();
+/**
+ * Fastify's onSend, where a request that announced a change waits until every node has applied
+ * it (app.ts), does not run for a hijacked reply: the provider's answer (an RP-initiated logout
+ * ending the DJAM session, say) is held at its end until the other nodes have.
+ */
+function endOnceConfirmed(res: ServerResponse): void {
+  const confirm = announcementConfirmer();
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    void confirm().finally(() => end(...args));
+    return res;
+  }) as ServerResponse['end'];
+}
 
-function forward(callback: ReturnType<Provider['callback']>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+// Hijacked requests are invisible to Fastify's shutdown: `inFlight` (one per mount) tracks them
+// so that app.close() waits for them before the database closes.
+function forward(callback: ReturnType<Provider['callback']>, request: FastifyRequest, reply: FastifyReply, inFlight: Set<Promise<void>>): Promise<void> {
   reply.hijack();
   const raw = request.raw as IncomingMessage & { originalUrl?: string; calledUrl?: string };
   // The provider derives its mount path from originalUrl against url; the alias the client
@@ -93,6 +107,7 @@ function forward(callback: ReturnType<Provider['callback']>, request: FastifyReq
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'same-origin');
   startWriteBuffer();
+  endOnceConfirmed(res);
   const done = new Promise<void>((resolve) => {
     res.once('finish', resolve);
     res.once('close', resolve);
@@ -115,11 +130,14 @@ function scopeDeps(deps: MountDeps) {
 function refuseAsOAuth(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if ((err.statusCode ?? 500) >= 500 || !err.code?.startsWith('FST_')) throw err;
   request.log.info({ err }, 'oidc.request_refused');
+  // The original's DRF views under /openid/ (GeoServer's introspection) keep their own shape.
+  if (errorSurfaceOf(request.url) === 'drf') return reply.status(400).send({ detail: 'The request could not be parsed.' });
   return reply.status(400).header('cache-control', 'no-store')
     .send({ error: 'invalid_request', error_description: 'failed to parse the request' });
 }
 
 export async function mountProvider(app: FastifyInstance, deps: MountDeps): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
   app.addHook('onClose', async () => { await Promise.allSettled([...inFlight]); });
   // The token endpoint's form body is read here so a scope-less client-credentials request can
   // get its default scope; the provider then takes the parsed body (oidc-provider reads
@@ -130,11 +148,11 @@ export async function mountProvider(app: FastifyInstance, deps: MountDeps): Prom
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 56 * 1024 }, (_r, body, done) => done(null, body));
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     scope.setErrorHandler(refuseAsOAuth);
-    scope.post(`${PREFIX}/token`, (request, reply) => withRequestMemo(async () => {
+    scope.post(`${PREFIX}/token`, (request, reply) => withRequestContext(async () => {
       if (typeof request.body === 'string') {
         (request.raw as IncomingMessage & { body?: string }).body = await withDefaultTokenScope(scopeDeps(deps), request, request.body);
       }
-      await forward(callback, request, reply);
+      await forward(callback, request, reply, inFlight);
       return reply;
     }));
   });
@@ -143,12 +161,12 @@ export async function mountProvider(app: FastifyInstance, deps: MountDeps): Prom
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     const callback = deps.provider.callback();
-    // One memo per request: token look-ups share a statement, and the DJAM session found here
-    // serves findAccount and the code's session_token (see request-memo.ts).
-    const handler = (request: FastifyRequest, reply: FastifyReply) => withRequestMemo(async () => {
+    // One context per request: token look-ups share a statement, and the DJAM session found here
+    // serves findAccount and the code's session_token (see request-context.ts).
+    const handler = (request: FastifyRequest, reply: FastifyReply) => withRequestContext(async () => {
       const isAuthorize = request.url.startsWith(`${PREFIX}/authorize`);
       if (isAuthorize && !(await beforeAuthorize(deps, request, reply))) return reply;
-      await forward(callback, request, reply);
+      await forward(callback, request, reply, inFlight);
       return reply;
     });
     scope.all(PREFIX, handler);

@@ -13,11 +13,9 @@ import type { Db } from '../db/client.ts';
 import { CHANGE_CHANNEL } from '../db/change-feed.ts';
 import { oidcPayloads } from '../db/schema.ts';
 import { announcement, CACHED_MODELS, type PayloadCache } from './payload-cache.ts';
-import { requestMemo } from './request-memo.ts';
+import { requestContext, type PendingRow, type PendingWrites } from './request-context.ts';
 
-export type PendingRow = typeof oidcPayloads.$inferInsert;
 type RowKey = { model: string; id: string };
-interface Buffer { rows: Map<string, PendingRow>; deletes: Map<string, RowKey>; consumes: Map<string, RowKey & { grantId?: string }> }
 
 /** The flush found a consumed row already consumed: nothing of the request was stored. */
 export class AlreadyConsumed extends Error {
@@ -25,14 +23,14 @@ export class AlreadyConsumed extends Error {
     super('a code or refresh token of this request was consumed meanwhile');
   }
 }
-const KEY = 'djam:pending-writes';
 
 export function startWriteBuffer(): void {
-  requestMemo()?.set(KEY, { rows: new Map(), deletes: new Map(), consumes: new Map() } satisfies Buffer);
+  const context = requestContext();
+  if (context) context.writes = { rows: new Map(), deletes: new Map(), consumes: new Map() };
 }
 
-function buffer(): Buffer | undefined {
-  return requestMemo()?.get(KEY) as Buffer | undefined;
+function buffer(): PendingWrites | undefined {
+  return requestContext()?.writes;
 }
 
 /** The rows saved in this request and not yet written, by bufferKey. */

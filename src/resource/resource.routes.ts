@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Db } from '../db/client.ts';
 import { findUser } from '../users/index.ts';
-import { withRequestMemo } from '../oidc/index.ts';
+import { withRequestContext } from '../oidc/index.ts';
 
 function challenge(reply: FastifyReply, error?: string) {
   const params = error ? `, error="${error}", error_description="The access token is missing, expired, revoked or malformed."` : '';
@@ -17,8 +17,8 @@ export async function resourceRoutes(app: FastifyInstance, deps: { provider: Pro
   app.get('/resource', async (request, reply) => {
     const match = /^Bearer\s+([\x21-\x7E]+)$/i.exec(request.headers.authorization ?? '');
     if (!match) return challenge(reply);
-    // One statement finds the token under either model (see oidc/request-memo.ts).
-    const token = await withRequestMemo(async () => await deps.provider.AccessToken.find(match[1]) ?? await deps.provider.ClientCredentials.find(match[1]));
+    // One statement finds the token under either model (see oidc/request-context.ts).
+    const token = await withRequestContext(async () => await deps.provider.AccessToken.find(match[1]) ?? await deps.provider.ClientCredentials.find(match[1]));
     if (!token || token.isExpired) return challenge(reply, 'invalid_token');
     const accountId = 'accountId' in token ? token.accountId : undefined;
     const user = accountId ? await findUser(deps, Number(accountId)) : undefined;
