@@ -3,6 +3,7 @@
 // the rest here.
 import cluster from 'node:cluster';
 import { loadConfig, ConfigError } from './config.ts';
+import { SecretKeyError } from './crypto/secret-key.ts';
 import { DataDirInUseError } from './db/data-dir-lock.ts';
 import { buildApp } from './app.ts';
 import { releaseStartupMemory } from './ops/startup-memory.ts';
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof DataDirInUseError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof DataDirInUseError || err instanceof SecretKeyError) console.error(err.message);
   else console.error('DJAM failed to start:', err);
   process.exit(1);
 });
