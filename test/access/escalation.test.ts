@@ -2,16 +2,14 @@
 // identity, each refused through the door it used.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { startAdminFixture, type AdminFixture } from '../admin/admin.fixture.ts';
 
 const CALLBACK = 'http://127.0.0.1:8000/cb';
 
 let F: AdminFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups.reverse()) await fn(); });
-before(async () => { F = await startAdminFixture({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } }); });
+before(async (t) => { F = await startAdminFixture(t); });
 
 /** A browser of a fresh user with the given flags, signed in. */
 async function signedIn(flags: { isStaff?: boolean; isSuperuser?: boolean } = {}): Promise<{ browser: Browser; id: number }> {

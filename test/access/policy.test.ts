@@ -2,7 +2,7 @@
 // actor × a superuser, a staff and a plain target, each answered allow or the exact refusal
 // (#17 items 3 and 13; STYLE.md "Who may do what").
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { startAdminFixture, type AdminCaller, type AdminFixture } from '../admin/admin.fixture.ts';
 
 type Role = 'superuser' | 'staff' | 'user';
@@ -41,9 +41,7 @@ function expected(actor: 'superuser' | 'staff' | 'machine' | 'member', target: R
 }
 
 let F: AdminFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups.reverse()) await fn(); });
-before(async () => { F = await startAdminFixture({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } }); });
+before(async (t) => { F = await startAdminFixture(t); });
 
 describe('#17 the policy table through the admin API', () => {
   const target = async (role: Role) => (await F.server.make.user({ isStaff: role !== 'user', isSuperuser: role === 'superuser' })).id;

@@ -1,13 +1,11 @@
 // #17 redesign: the authentication service records sign-ins itself, whatever the door: a
 // person's sign-in and every failure reach the audit log (before, only admin API changes did).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { startAdminFixture, type AdminFixture } from '../admin/admin.fixture.ts';
 
 let F: AdminFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups.reverse()) await fn(); });
-before(async () => { F = await startAdminFixture({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } }); });
+before(async (t) => { F = await startAdminFixture(t); });
 
 test('sign-ins and failed sign-ins at the form and at a Basic door are in the audit log', async () => {
   const alice = await F.server.make.user({ email: 'alice@example.com' });

@@ -4,7 +4,7 @@
 // e-mail, which only the address's owner reads.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { findUserByEmail } from '../../src/users/index.ts';
 import { linkIn, startServerWithMailbox, type Mailbox } from '../helpers/mailbox.ts';
 import { pageText } from '../helpers/page-text.ts';
@@ -16,10 +16,8 @@ const fresh = (tag: string) => `${tag}-${randomBytes(4).toString('hex')}@example
 let server: TestServer;
 let mailbox: Mailbox;
 let site: string;
-const teardown: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of teardown) await fn(); });
-before(async () => {
-  ({ server, mailbox } = await startServerWithMailbox({ after: (fn: () => Promise<void>) => { teardown.push(fn); } }, { DJAM_PROJECT_ENVIRONMENT: 'test' }));
+before(async (t) => {
+  ({ server, mailbox } = await startServerWithMailbox(t, { DJAM_PROJECT_ENVIRONMENT: 'test' }));
   site = new URL(server.url).host;
 });
 

@@ -3,7 +3,7 @@
 // keep seeing the old, verified address; the old address is told of the request and of the change.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import * as client from 'openid-client';
 import { userActivationCodes } from '../../src/db/schema.ts';
@@ -20,10 +20,8 @@ let server: TestServer;
 let mailbox: Mailbox;
 let site: string;
 let rp: client.Configuration;
-const teardown: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of teardown) await fn(); });
-before(async () => {
-  ({ server, mailbox } = await startServerWithMailbox({ after: (fn: () => Promise<void>) => { teardown.push(fn); } }));
+before(async (t) => {
+  ({ server, mailbox } = await startServerWithMailbox(t));
   site = new URL(server.url).host;
   const { client: row, clientSecret } = await server.make.client({ clientType: 'confidential', redirectUris: [CALLBACK], requireConsent: false });
   rp = await client.discovery(new URL(`${server.url}/openid`), row.clientId, undefined, client.ClientSecretBasic(clientSecret!), insecure);

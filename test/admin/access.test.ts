@@ -1,13 +1,11 @@
 // Who may call the admin API: anonymous callers get 401, signed-in non-staff 403, staff and
 // admin-scoped machines get in, and superuser-only operations refuse plain staff with a clear 403.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { clientCredentialsToken, startAdminFixture, AdminCaller, type AdminFixture } from './admin.fixture.ts';
 
 let F: AdminFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups.reverse()) await fn(); });
-before(async () => { F = await startAdminFixture({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } }); });
+before(async (t) => { F = await startAdminFixture(t); });
 
 const LISTS = ['/users', '/teams', '/roles', '/resources', '/access-rules', '/api-keys', '/clients', '/login-preventions', '/jobs', '/audit-log'];
 /** One write per resource, each with a body that would be valid. */

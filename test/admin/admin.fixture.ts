@@ -1,10 +1,9 @@
 // The admin API's test fixture: a server with a superuser, a staff member and a plain user
 // signed in, and a machine holding a client-credentials token with the `admin` scope.
 import { randomBytes } from 'node:crypto';
-import type { TestContext } from 'node:test';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { basicAuth } from '../helpers/cookie-jar.ts';
-import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+import { startTestServer, type TeardownContext, type TestServer } from '../helpers/start-server.ts';
 
 /** A parsed JSON body as JSON.parse types it: the tests read answers field by field. */
 export type Json = ReturnType<typeof JSON.parse>;
@@ -62,7 +61,7 @@ export async function clientCredentialsToken(server: TestServer, clientId: strin
   return body.access_token;
 }
 
-export async function startAdminFixture(t: TestContext | { after(fn: () => Promise<void>): void }): Promise<AdminFixture> {
+export async function startAdminFixture(t: TeardownContext): Promise<AdminFixture> {
   const server = await startTestServer(t);
   const su = await server.make.user({ email: 'root@example.com', isStaff: true, isSuperuser: true });
   const st = await server.make.user({ email: 'staff@example.com', isStaff: true });

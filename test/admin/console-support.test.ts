@@ -3,13 +3,11 @@
 // headers, compression and deep links.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { startAdminFixture, type AdminFixture } from './admin.fixture.ts';
 
 let F: AdminFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups.reverse()) await fn(); });
-before(async () => { F = await startAdminFixture({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } }); });
+before(async (t) => { F = await startAdminFixture(t); });
 
 const DIST = new URL('../../console/dist/', import.meta.url).pathname;
 

@@ -2,13 +2,11 @@
 // digits within PostgreSQL's integer range. Anything else (`1.5`, `0x4`, `4e0`, `+4`, ` 4`, `04`)
 // used to be converted into a neighbouring id and acted on; now it is a 400 that touches nothing.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { startAdminFixture, type AdminFixture } from './admin.fixture.ts';
 
 let F: AdminFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups.reverse()) await fn(); });
-before(async () => { F = await startAdminFixture({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } }); });
+before(async (t) => { F = await startAdminFixture(t); });
 
 /** Text that names `n` to Number() (and so to the old conversion) or is no id at all. */
 const badIdsFor = (n: number) => [

@@ -1,14 +1,12 @@
 // /api/admin/api-keys, clients and jobs: keys filtered as the original admin did, shown once and
 // revoked in bulk; clients with a generated id and a secret shown once; a dead job retried.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { jobs } from '../../src/db/schema.ts';
 import { clientCredentialsToken, startAdminFixture, type AdminFixture } from './admin.fixture.ts';
 
 let F: AdminFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups.reverse()) await fn(); });
-before(async () => { F = await startAdminFixture({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } }); });
+before(async (t) => { F = await startAdminFixture(t); });
 
 const keyCheck = (key: string) => fetch(`${F.server.url}/openid/authkey/introspect/?authkey=${key}&format=json`);
 

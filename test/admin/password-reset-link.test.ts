@@ -2,21 +2,18 @@
 // who had one (which keeps working until the link is used, Keycloak's behaviour) and for a user
 // created without one (an invitation). The link works once.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { linkIn, startServerWithMailbox, type Mailbox } from '../helpers/mailbox.ts';
 import type { TestServer } from '../helpers/start-server.ts';
 import { AdminCaller } from './admin.fixture.ts';
 
 const NEW_PASSWORD = 'a brand new passphrase 42';
-const cleanups: Array<() => Promise<void>> = [];
-const hooks = { after: (fn: () => Promise<void>) => { cleanups.push(fn); } };
-after(async () => { for (const fn of cleanups.reverse()) await fn(); });
 
 let server: TestServer;
 let mailbox: Mailbox;
 let staff: AdminCaller;
-before(async () => {
-  ({ server, mailbox } = await startServerWithMailbox(hooks));
+before(async (t) => {
+  ({ server, mailbox } = await startServerWithMailbox(t));
   const admin = await server.make.user({ email: 'desk@example.com', isStaff: true });
   staff = new AdminCaller(server, { browser: await server.signIn(admin.email, admin.password) });
 });

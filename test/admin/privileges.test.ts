@@ -1,13 +1,11 @@
 // /api/admin/teams, roles, resources, access-rules and login-preventions: CRUD, memberships,
 // bad input refused whole, and the effect on what users may do.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { startAdminFixture, type AdminFixture } from './admin.fixture.ts';
 
 let F: AdminFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups.reverse()) await fn(); });
-before(async () => { F = await startAdminFixture({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } }); });
+before(async (t) => { F = await startAdminFixture(t); });
 
 describe('admin teams and roles', () => {
   test('teams: create, search, rename, members, roles, delete; bad names refused', async () => {

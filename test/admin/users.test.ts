@@ -1,13 +1,11 @@
 // /api/admin/users: search, paging, create, bad input, flags, passwords, e-mail confirmation,
 // (de)activation, memberships, and the audit entries all of it leaves.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { startAdminFixture, type AdminFixture } from './admin.fixture.ts';
 
 let F: AdminFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups.reverse()) await fn(); });
-before(async () => { F = await startAdminFixture({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } }); });
+before(async (t) => { F = await startAdminFixture(t); });
 
 const PASSWORD = 'Correct-horse-battery-9';
 

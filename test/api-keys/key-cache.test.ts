@@ -9,12 +9,10 @@ import { startUpstream } from '../helpers/upstream.ts';
 import { KEY_API } from './key-api.fixture.ts';
 
 let F: AdminFixture;
-let cleanup: Array<() => Promise<void>> = [];
 
-before(async () => {
-  F = await startAdminFixture({ after: (fn: () => Promise<void>) => { cleanup.push(fn); } });
+before(async (t) => {
+  F = await startAdminFixture(t);
 });
-test.after(async () => { for (const fn of cleanup.reverse()) await fn(); cleanup = []; });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -100,9 +98,9 @@ test('a cached key is refused once it expires, and accepted at the next check on
   assert.equal((await authkey(k.key)).status, 200);
 });
 
-test("the proxy's ?authkey= shares the cache: a revoked key is refused at the next request", async () => {
+test("the proxy's ?authkey= shares the cache: a revoked key is refused at the next request", async (t) => {
   const upstream = await startUpstream();
-  cleanup.push(() => upstream.close());
+  t.after(() => upstream.close());
   const { make } = F.server;
   const k = await cachedKey();
   const team = await make.team(`proxy-${k.user.id}`, [k.user.id]);

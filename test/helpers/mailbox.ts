@@ -1,12 +1,10 @@
 // The accounts tests' view of mail: a real SMTP server (smtp-sink.ts) the test server sends to,
 // read per recipient. `next(to)` waits for the next message to that address not yet looked at.
-import type { TestContext } from 'node:test';
 import type { ParsedMail } from 'mailparser';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
-import { startTestServer, type TestServer } from './start-server.ts';
+import { afterOf, startTestServer, type TeardownContext, type TestServer } from './start-server.ts';
 
 export interface Mail { to: string[]; subject: string; text: string; html: string }
-type Hooks = TestContext | { after(fn: () => Promise<void>): void };
 
 function recipients(mail: ParsedMail): string[] {
   const to = [mail.to ?? []].flat();
@@ -49,11 +47,11 @@ export class Mailbox {
 }
 
 /** A test server whose e-mail goes over SMTP to a fresh mailbox; generous form limits unless `env` says otherwise. */
-export async function startServerWithMailbox(t: Hooks, env: Record<string, string> = {}): Promise<{ server: TestServer; mailbox: Mailbox }> {
+export async function startServerWithMailbox(t: TeardownContext, env: Record<string, string> = {}): Promise<{ server: TestServer; mailbox: Mailbox }> {
   const sink = await startSmtpSink();
   const mailbox = new Mailbox(sink);
   const server = await startTestServer(t, { DJAM_ACCOUNT_IP_RATE_LIMIT: '10000', DJAM_ACCOUNT_MAIL_RATE_LIMIT: '10000', ...mailbox.env, ...env });
-  t.after(() => sink.close());
+  afterOf(t)(() => sink.close());
   return { server, mailbox };
 }
 

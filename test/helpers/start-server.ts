@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { TestContext } from 'node:test';
+import type { SuiteContext, TestContext } from 'node:test';
 import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { logOptions } from '../../src/logging.ts';
@@ -42,9 +42,24 @@ interface TestServerOptions {
   logStream?: Writable;
 }
 
+/**
+ * Where the server's teardown goes: a test's context, a file-level before() hook's (the root
+ * test's: its after() runs once every test of the file is done), or any `{ after }`.
+ */
+export type TeardownContext = TestContext | SuiteContext | { after(fn: () => Promise<void>): void };
+
+/** The after() of a TeardownContext, for helpers that add their own teardown. */
+export function afterOf(t: TeardownContext): (fn: () => Promise<void>) => void {
+  // A describe() block's before() gets a SuiteContext, which has no after(): that suite's own
+  // after() hook is the place, so say so rather than never closing the server.
+  if (!('after' in t)) throw new TypeError('startTestServer needs a context with after(): a test\'s, a file-level before()\'s, or { after }');
+  return (fn) => t.after(fn);
+}
+
 export async function startTestServer(
-  t: TestContext | { after(fn: () => Promise<void>): void }, env: Record<string, string> = {}, options: TestServerOptions = {},
+  t: TeardownContext, env: Record<string, string> = {}, options: TestServerOptions = {},
 ): Promise<TestServer> {
+  const after = afterOf(t);
   const database = await openTestDatabase();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -58,7 +73,7 @@ export async function startTestServer(
   const logger = options.logStream && { ...logOptions({ ...config, DJAM_LOG_FORMAT: 'json' }), stream: options.logStream };
   const app = await buildApp({ config, ...deps, listen: database.listen, logger });
   await app.app.listen({ host: '127.0.0.1', port });
-  t.after(async () => {
+  after(async () => {
     await app.app.close();
     await database.close();
   });

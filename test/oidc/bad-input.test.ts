@@ -3,7 +3,7 @@
 // authorize problems before the client and redirect URI are known good, and never a 500.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { basicAuth, type Browser } from '../helpers/cookie-jar.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
@@ -14,11 +14,9 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 let server: TestServer;
 let B: string;
 let alice: { email: string; password: string };
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
 
-before(async () => {
-  server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } });
+before(async (t) => {
+  server = await startTestServer(t);
   B = server.url;
   alice = await server.make.user({ email: 'alice@example.com', password: 'alicepass' });
   await server.make.client({ clientId: 'gsclient', clientSecret: 'gssecret', requireConsent: false, scope: 'openid email token_introspection gsclient' });

@@ -1,7 +1,7 @@
 // docs/compatibility.md §13.4, scenarios 30–39: the OpenID Connect surface as a relying party (GeoServer, allauth)
 // sees it, over HTTP only. Fixture per docs/compatibility.md §13.1, reduced to what these scenarios need.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { basicAuth, type Browser } from '../helpers/cookie-jar.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
@@ -18,12 +18,10 @@ interface Fixture {
 }
 
 let F: Fixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
 
-before(async () => {
+before(async (t) => {
   // Closed by the file-level `after` above (one registered inside `before` runs at its end).
-  const server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } });
+  const server = await startTestServer(t);
   const alice = await server.make.user({ email: 'alice@example.com', password: 'alicepass', firstName: 'Alice', lastName: 'Liddell' });
   const bob = await server.make.user({ email: 'bob@example.com', password: 'bobpass', firstName: 'Bob', lastName: 'Builder' });
   // Not in docs/compatibility.md §13.1: a member of team2 only, to check the intended prevention rule (§3.4).

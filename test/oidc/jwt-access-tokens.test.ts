@@ -3,7 +3,7 @@
 // against /openid/jwks with jose, its audience and scopes are the API's; unknown APIs get
 // invalid_target; requests without `resource` get the opaque tokens of before.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import * as client from 'openid-client';
 import { basicAuth } from '../helpers/cookie-jar.ts';
@@ -21,11 +21,9 @@ interface Service { id: string; secret: string }
 
 let server: TestServer;
 let alice: Awaited<ReturnType<TestServer['make']['user']>>;
-const teardown: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of teardown) await fn(); });
 
-before(async () => {
-  server = await startTestServer({ after: (fn: () => Promise<void>) => { teardown.push(fn); } }, { DJAM_OIDC_RESOURCE_SERVERS: RESOURCE_SERVERS });
+before(async (t) => {
+  server = await startTestServer(t, { DJAM_OIDC_RESOURCE_SERVERS: RESOURCE_SERVERS });
   alice = await server.make.user({ email: 'alice@example.com' });
 });
 

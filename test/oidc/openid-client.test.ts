@@ -2,7 +2,7 @@
 // authorization-code flow (PKCE for public clients), validates id_tokens, reads userinfo,
 // refreshes, introspects, revokes and logs out. Only what a client observes is asserted.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
@@ -17,13 +17,12 @@ interface Rp { config: client.Configuration; clientId: string }
 let server: TestServer;
 let alice: Awaited<ReturnType<TestServer['make']['user']>>;
 
-// One server for the file; its teardown is registered here, as a hook registered from inside
-// `before` would run as soon as `before` ends.
-const teardown: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of teardown) await fn(); });
+// One server for the file: the context of a file-level before() is the root test's, whose
+// after() runs once every test of the file is done (node:test's after() called inside before()
+// would run as soon as before() ends).
 
-before(async () => {
-  server = await startTestServer({ after: (fn: () => Promise<void>) => { teardown.push(fn); } });
+before(async (t) => {
+  server = await startTestServer(t);
   alice = await server.make.user({ email: 'alice@example.com', firstName: 'Alice', lastName: 'Liddell' });
   await server.make.team('team1', [alice.id]);
   await server.make.team('team2', [alice.id]);

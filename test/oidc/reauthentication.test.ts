@@ -2,17 +2,15 @@
 // holds a live DJAM session, and `auth_time` is the real sign-in, not the moment of the request.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
 const CALLBACK = 'http://localhost:8100/cb';
 let server: TestServer;
 let app: { clientId: string; auth: string };
-const teardown: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of teardown) await fn(); });
-before(async () => {
-  server = await startTestServer({ after: (fn: () => Promise<void>) => { teardown.push(fn); } });
+before(async (t) => {
+  server = await startTestServer(t);
   const { client: row, clientSecret } = await server.make.client({ clientType: 'confidential', scope: 'openid email', requireConsent: false, redirectUris: [CALLBACK] });
   app = { clientId: row.clientId, auth: `Basic ${Buffer.from(`${row.clientId}:${clientSecret!}`).toString('base64')}` };
 });

@@ -25,11 +25,9 @@ const ACTIVATION_DELAY_SECONDS = 3;
 let server: TestServer;
 let superuser: AdminCaller;
 let alice: Browser;
-const teardown: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of teardown) await fn(); });
 
-before(async () => {
-  server = await startTestServer({ after: (fn: () => Promise<void>) => { teardown.push(fn); } }, {
+before(async (t) => {
+  server = await startTestServer(t, {
     DJAM_SIGNING_KEY_ACTIVATION_DELAY_SECONDS: String(ACTIVATION_DELAY_SECONDS),
     DJAM_ID_TOKEN_TTL_SECONDS: '300', DJAM_ACCESS_TOKEN_TTL_SECONDS: '120',
     DJAM_OIDC_RESOURCE_SERVERS: JSON.stringify({ [API]: { scopes: 'api:read' } }),

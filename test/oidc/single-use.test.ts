@@ -12,15 +12,13 @@ const form = { 'content-type': 'application/x-www-form-urlencoded' };
 let server: TestServer;
 let auth: string;
 let clientId: string;
-let cleanup: Array<() => Promise<void>> = [];
 
-before(async () => {
-  server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanup.push(fn); } });
+before(async (t) => {
+  server = await startTestServer(t);
   const { client, clientSecret } = await server.make.client({ requireConsent: false, redirectUris: [CALLBACK], scope: 'openid' });
   clientId = client.clientId;
   auth = basicAuth(client.clientId, clientSecret!);
 });
-test.after(async () => { for (const fn of cleanup.reverse()) await fn(); cleanup = []; });
 
 async function token(body: Record<string, string>): Promise<{ status: number; json: Record<string, string> }> {
   const res = await fetch(`${server.url}/openid/token`, { method: 'POST', headers: { ...form, authorization: auth }, body: new URLSearchParams(body) });

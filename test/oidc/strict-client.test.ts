@@ -1,13 +1,11 @@
 // What a strict OAuth client checks in DJAM's protocol answers (issue 18, sections 2 and 5):
 // exact error codes with descriptions, no-store caching, and the original's token_type.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
 let server: TestServer;
-const teardown: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of teardown) await fn(); });
-before(async () => { server = await startTestServer({ after: (fn: () => Promise<void>) => { teardown.push(fn); } }); });
+before(async (t) => { server = await startTestServer(t); });
 
 interface App { clientId: string; auth: string }
 

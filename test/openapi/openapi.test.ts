@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { cleanEnv, runCli } from '../helpers/cli-process.ts';
@@ -56,10 +56,8 @@ const OPERATIONS: Record<string, { method: string; id: string; security: string[
 let server: TestServer;
 let managementKey: string;
 let resourceKey: string;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups.reverse()) await fn(); });
-before(async () => {
-  server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } });
+before(async (t) => {
+  server = await startTestServer(t);
   const alice = await server.make.user({ email: 'alice@example.com', password: 'alicepass' });
   managementKey = (await server.make.apiKey(alice.id, 'management')).key;
   resourceKey = (await server.make.apiKey(alice.id, 'resource')).key;

@@ -6,13 +6,11 @@ import { basicAuth } from '../helpers/cookie-jar.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
 let server: TestServer;
-let cleanup: Array<() => Promise<void>> = [];
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
-before(async () => {
-  server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanup.push(fn); } }, { DJAM_JOB_POLL_SECONDS: "3600" });
+before(async (t) => {
+  server = await startTestServer(t, { DJAM_JOB_POLL_SECONDS: "3600" });
 });
-test.after(async () => { for (const fn of cleanup.reverse()) await fn(); cleanup = []; });
 
 /** Statements sent while `fn` runs (the server is otherwise idle). */
 async function statementsOf(fn: () => Promise<unknown>): Promise<number> {

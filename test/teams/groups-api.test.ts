@@ -1,17 +1,15 @@
 // docs/compatibility.md §4.5: the read-only privilege API over teams: list, detail, router root, APPEND_SLASH,
 // format suffixes and CSV, and the refusals of writes.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
 interface Answer { status: number; headers: Headers; text: string; body: unknown }
 
 let server: TestServer;
 let ids: Record<'team1' | 'team2' | 'empty', number>;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
-before(async () => {
-  server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } });
+before(async (t) => {
+  server = await startTestServer(t);
   await server.make.user({ email: 'admin@example.com', password: 'adminpass', isSuperuser: true, isStaff: true });
   const alice = await server.make.user({ email: 'alice@example.com', password: 'alicepass' });
   ids = {

@@ -3,8 +3,8 @@
 // from the trusted loopback peer), so the per-IP counts of one test do not reach another.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+import { before, test } from 'node:test';
+import { afterOf, startTestServer, type TestServer } from '../helpers/start-server.ts';
 import { startUpstream } from '../helpers/upstream.ts';
 
 const PAIR_LIMIT = 3;
@@ -16,15 +16,13 @@ interface Person { id: number; email: string; password: string }
 let server: TestServer;
 let serviceId: number;
 let ipCount = 0;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
 
-before(async () => {
+before(async (t) => {
   const upstream = await startUpstream();
-  cleanups.push(() => upstream.close());
-  server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanups.unshift(fn); } }, {
+  server = await startTestServer(t, {
     DJAM_LOGIN_RATE_LIMIT: String(PAIR_LIMIT), DJAM_KEY_CHECK_RATE_LIMIT: String(IP_LIMIT), DJAM_TRUST_PROXY: 'loopback',
   });
+  afterOf(t)(() => upstream.close()); // after the server's own teardown, as before
   serviceId = (await server.make.resource({ slug: 'up', type: 'Upstream Service', url: `${upstream.origin}/echo` })).id;
 });
 

@@ -1,7 +1,7 @@
 // docs/compatibility.md §7 users export: the original's tests 23–29 (§11) with their four users, scenario 44 of
 // docs/compatibility.md §13.5, and the envelope, pagination, filter and CSV details clients rely on.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { users } from '../../src/db/schema.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
@@ -13,11 +13,9 @@ const FIELDS = ['id', 'username', 'first_name', 'last_name', 'last_login', 'emai
 let server: TestServer;
 let B: string;
 const auth: Record<'staff' | 'plain', string> = { staff: '', plain: '' };
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
 
-before(async () => {
-  server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } });
+before(async (t) => {
+  server = await startTestServer(t);
   B = server.url;
   const { make } = server;
   await make.user({ email: 'staff@example.com', password: 'staffpass', isStaff: true, isSuperuser: true, firstName: 'Sam', lastName: 'Staff' });
