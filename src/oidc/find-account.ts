@@ -1,5 +1,5 @@
 // The provider's view of a user: `sub` is the user id as a string, and the claims are DJAM's
-// (§3.5), including `groups` as a list holding one list of team names, which relying parties
+// (docs/compatibility.md §3.5), including `groups` as a list holding one list of team names, which relying parties
 // written for the original expect.
 import type { Account, AccountClaims, FindAccount } from 'oidc-provider';
 import type { Db } from '../db/client.ts';

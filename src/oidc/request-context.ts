@@ -3,7 +3,7 @@
 // - token look-ups: an introspection tries AccessToken, ClientCredentials and RefreshToken at
 //   once, and the adapter fetches every model of an id in one statement (adapter.ts);
 // - the signed-in DJAM user and session found before the provider runs (mount.ts), so
-//   findAccount and auth_time need no query and the code carries its session uuid (§3.3);
+//   findAccount and auth_time need no query and the code carries its session uuid (docs/compatibility.md §3.3);
 // - the rows to write in one statement before the response leaves (write-buffer.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { oidcPayloads } from '../db/schema.ts';
@@ -19,7 +19,7 @@ export interface ProviderRequestContext {
   readonly lookups: Map<string, Promise<StoredRow[]>>;
   /** The signed-in DJAM user of this request (authorize). */
   user?: User;
-  /** The DJAM session uuid of this request, stored with the code it issues (§3.3 session_token). */
+  /** The DJAM session uuid of this request, stored with the code it issues (docs/compatibility.md §3.3 session_token). */
   sessionUuid?: string;
   /** The session uuid the exchanged code was issued in. */
   codeSessionUuid?: string;

@@ -42,7 +42,7 @@ function shapeProblem(req: RawRequest, res: RawResponse): string | undefined {
 
 function isDrfError(body: Record<string, unknown> | undefined): boolean {
   if (!body) return false;
-  // The credentials introspection's refusal is its own (§4.2): `{"username":null,"groups":null}`.
+  // The credentials introspection's refusal is its own (docs/compatibility.md §4.2): `{"username":null,"groups":null}`.
   if (body.username === null && body.groups === null) return true;
   if (typeof body.detail === 'string') return true;
   const values = Object.values(body);
