@@ -1,4 +1,4 @@
-// The operator's CLI (DJAM §1.4, §10.1–10.2), run as a real child process (`node bin/djam.js`)
+// The operator's CLI (docs/compatibility.md §1.4, §10.1–10.2), run as a real child process (`node bin/djam.js`)
 // on a fresh data directory (PGlite) or a fresh PostgreSQL database; then the real server is
 // started on the same data to prove over HTTP what the commands created.
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ import { assertNoStackTrace, cleanEnv, runCli, startServerOnCliData, type CliEnv
 const SECRET_KEY = randomBytes(32).toString('hex');
 const ADMIN = { email: 'admin@example.com', password: 'a-long-admin-password' };
 const NAMES = { DJAM_SUPERUSER_FIRST_NAME: 'Ada', DJAM_SUPERUSER_LAST_NAME: 'Admin' };
-// §1.4's list, deduplicated.
+// docs/compatibility.md §1.4's list, deduplicated.
 const CHECKED_VARIABLES = [
   'DJAM_SECRET_KEY', 'DJAM_DB_NAME', 'DJAM_DB_USER', 'DJAM_DB_PASSWORD', 'DJAM_DB_HOST', 'DJAM_DB_PORT', 'DJAM_RABBITMQ_HOST',
   'DJAM_RABBITMQ_PORT', 'DJAM_EMAIL_HOST', 'DJAM_EMAIL_PORT', 'DJAM_EMAIL_HOST_USER', 'DJAM_EMAIL_HOST_PASSWORD', 'DJAM_EMAIL_SENDER',
