@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { Budget } from './scenarios.ts';
 import type { StatementCount } from './statements.ts';
+import { nodesMarkdown, nodesMisses, type NodesComparison } from './nodes.ts';
 import { workersMarkdown, workersMisses, type WorkersComparison } from './workers.ts';
 
 export interface Row {
@@ -40,6 +41,8 @@ export interface Report {
   memory: { idleMb: number; peakMb: number; afterMb: number; budgetIdleMb: number; budgetPeakMb: number };
   /** One server process against two (bench/workers.ts); absent when not run (--only without it). */
   workers?: WorkersComparison;
+  /** One node against two on one database (bench/nodes.ts); absent when not run. */
+  nodes?: NodesComparison;
   misses: string[];
 }
 
@@ -83,7 +86,7 @@ export function collectMisses(report: Omit<Report, 'misses'>): string[] {
     if (row.unexpected) misses.push(`${row.scenario}: ${row.unexpected} answers other than the expected status`);
   }
   for (const flow of report.flows) if (flow.budget !== undefined && flow.statements > flow.budget) misses.push(`${flow.name}: ${flow.statements} SQL statements > ${flow.budget}`);
-  misses.push(...workersMisses(report.workers));
+  misses.push(...workersMisses(report.workers), ...nodesMisses(report.nodes));
   const m = report.memory;
   if (m.idleMb >= m.budgetIdleMb) misses.push(`RSS at idle ${m.idleMb} MB ≥ ${m.budgetIdleMb} MB`);
   if (m.peakMb >= m.budgetPeakMb) misses.push(`RSS peak ${m.peakMb} MB ≥ ${m.budgetPeakMb} MB`);
@@ -107,6 +110,7 @@ export function toMarkdown(r: Report): string {
     `| peak during the suite | ${r.memory.peakMb} | < ${r.memory.budgetPeakMb} |`,
     `| after the suite | ${r.memory.afterMb} | — |`,
     ...workersMarkdown(r.workers),
+    ...nodesMarkdown(r.nodes),
     '', r.misses.length ? `Budgets missed:\n${r.misses.map((m) => `- ${m}`).join('\n')}` : 'Every budget holds.', '',
   ];
   return lines.join('\n');

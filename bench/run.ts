@@ -4,8 +4,8 @@
 // of each operation (prepare.ts), then drives each scenario with autocannon and reports req/s,
 // latency, server CPU and the ratio to a plain JSON route of the same run, so machine noise
 // cancels out; plus the server's memory, and on PostgreSQL one server process against two
-// (workers.ts). A full run writes bench/results/. --only runs the scenarios whose names contain
-// one of the words (and the baseline; `--only workers` for the comparison); --cpu-prof profiles
+// (workers.ts) and one node against two on the same database (nodes.ts). A full run writes bench/results/. --only runs the scenarios whose names contain
+// one of the words (and the baseline; `--only workers` or `--only nodes` for a comparison); --cpu-prof profiles
 // the server and prints its top self-time functions (neither writes results).
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -21,6 +21,7 @@ import { BENCH_RESOURCE_SERVERS, type Seed } from './seed.ts';
 import { freePort } from '../test/helpers/start-server.ts';
 import { prepareStorage, startServer, stopServer, waitReady, type Env } from './server.ts';
 import type { StatementCounts } from './statements.ts';
+import { compareNodes, NODES_NAME } from './nodes.ts';
 import { compareWorkers, WORKERS_NAME } from './workers.ts';
 
 const { values } = parseArgs({ options: {
@@ -142,10 +143,10 @@ async function suiteOnServer(env: Env, profileDir: string | undefined, seed: See
   }
 }
 
-/** One worker against two (bench/workers.ts): in a full run, or when --only names it; not while profiling one server. */
-function wantsWorkers(profileDir: string | undefined): boolean {
+/** One worker against two (bench/workers.ts), one node against two (bench/nodes.ts): in a full run, or when --only names it; not while profiling one server. */
+function wants(name: string, profileDir: string | undefined): boolean {
   const words = onlyWords();
-  return !profileDir && (!words?.length || words.some((w) => WORKERS_NAME.includes(w)));
+  return !profileDir && (!words?.length || words.some((w) => name.includes(w)));
 }
 
 async function main(): Promise<void> {
@@ -157,8 +158,9 @@ async function main(): Promise<void> {
     const { seed, statements } = await prepare(storage.env, upstream.url);
     const { rows, all, memory } = await suiteOnServer(storage.env, profileDir, seed, statements, upstream.url);
     // Its servers take the same port, so it runs once the suite's server has stopped.
-    const workers = wantsWorkers(profileDir) ? await compareWorkers({ storage: storage.kind, scenarios: all, env: storage.env, base, options }) : undefined;
-    const report = { storage: storage.kind, date: new Date().toISOString(), machine: machine([loadBefore, loadavg()[0]]), options, rows, flows: statements.flows, memory, workers };
+    const workers = wants(WORKERS_NAME, profileDir) ? await compareWorkers({ storage: storage.kind, scenarios: all, env: storage.env, base, options }) : undefined;
+    const nodes = wants(NODES_NAME, profileDir) ? await compareNodes({ storage: storage.kind, scenarios: all, env: storage.env, base, options }) : undefined;
+    const report = { storage: storage.kind, date: new Date().toISOString(), machine: machine([loadBefore, loadavg()[0]]), options, rows, flows: statements.flows, memory, workers, nodes };
     const full: Report = { ...report, misses: collectMisses(report) };
     process.stdout.write(toMarkdown(full));
     if (!values.only && !profileDir) process.stdout.write(`\nwritten: ${writeReport(full)}.{json,md}\n`);
