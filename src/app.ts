@@ -12,7 +12,7 @@ import { createClientCache } from './clients/index.ts';
 import { createAccessDecisions, createPreventionIndex } from './teams/index.ts';
 import { createCredentialThrottle, createSessionCache, createUserCache, postgresThrottleStore, redisThrottleStore } from './users/index.ts';
 import type { SecretKeys } from './crypto/keys.ts';
-import type { SigningJwk } from './signing-keys/index.ts';
+import { openSigningKeyRing } from './signing-keys/index.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerAllowedHosts } from './http/allowed-hosts.ts';
@@ -47,7 +47,6 @@ export interface AppDeps {
   /** Notifications of the database (cross-node cache invalidation); absent in a few unit setups. */
   listen?: Database['listen'];
   keys: SecretKeys;
-  jwks: SigningJwk[];
   logger?: FastifyServerOptions['logger'];
   /** Tests may pass their own mailer; by default SMTP or the outbox folder. */
   mailer?: Mailer;
@@ -119,7 +118,11 @@ export async function buildApp(input: AppDeps): Promise<App> {
   // provider replies wait in oidc/mount.ts, where onSend does not run).
   app.addHook('onRequest', (_request, _reply, done) => trackAnnouncements(changes, done));
   app.addHook('onSend', async (_request, _reply, payload) => { await confirmAnnounced(); return payload; });
-  const provider = createProvider({ ...deps, clientCache, userCache, payloadCache });
+  // The signing keys follow the database without a restart (#20): the provider, the proxy's bearer
+  // check and identity signer, and the admin API read them here.
+  const signingKeys = await openSigningKeyRing({ ...deps, log: app.log });
+  app.addHook('onClose', () => signingKeys.close());
+  const provider = createProvider({ ...deps, signingKeys, clientCache, userCache, payloadCache });
   provider.on('server_error', (_ctx, err) => app.log.error({ err }, 'oidc.server_error'));
   provider.on('grant.success', (ctx) => metrics.tokenIssued(String(ctx.oidc.params?.grant_type ?? 'unknown')));
   await app.register(opsRoutes, {
@@ -138,7 +141,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   await app.register(selfServiceRoutes, { ...deps, throttle, queue });
   await app.register(applicationRoutes, deps);
   await app.register(resourceRoutes, { ...deps, provider });
-  await app.register(proxyRoutes, { ...deps, provider, decisions, keyCache, throttle });
+  await app.register(proxyRoutes, { ...deps, provider, signingKeys, decisions, keyCache, throttle });
   // The OpenAPI document covers the routes registered after it: the REST API below.
   await registerOpenApi(app);
   // Capabilities of the privilege issue register below; `keyUsage` batches "last used" stamps.
@@ -148,7 +151,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   await app.register(geoserverRoutes, { ...deps, provider, keyUsage, throttle, keyCache });
   await app.register(groupsRoutes, { ...deps, throttle });
   await app.register(usersExportRoutes, { ...deps, throttle });
-  await app.register(adminRoutes, { ...deps, provider, queue, throttle });
+  await app.register(adminRoutes, { ...deps, provider, queue, signingKeys, throttle });
   await app.register(consoleRoutes);
   return { app, provider, queue, changes };
 }
