@@ -135,7 +135,7 @@ describe('djam CLI', () => {
   it('creatersakey prints the kid of the new key', async () => {
     const out = await djam(['creatersakey'], env);
     assert.equal(out.code, 0, out.stderr);
-    const kid = /^RSA key successfully created with kid: ([0-9a-f]{32})\n$/.exec(out.stdout)?.[1];
+    const kid = /^RSA key successfully created with kid: ([0-9a-f]{32})\n/.exec(out.stdout)?.[1];
     assert.ok(kid, out.stdout);
     created.kid = kid;
   });
