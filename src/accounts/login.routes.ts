@@ -31,7 +31,9 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
   const render = (request: FastifyRequest, reply: FastifyReply, extra: { email?: string; error?: Parameters<typeof loginPage>[0]['error'] } = {}) =>
     reply.type('text/html').send(loginPage({ action: request.url, csrfToken: csrfToken(deps.keys, request, reply), ...extra }));
 
-  app.get('/accounts/login/', async (request, reply) => render(request, reply));
+  // A signed-in user sent here to sign in again (prompt=login, an elapsed max_age) finds their
+  // e-mail filled in: they confirm who they are with the password, as Keycloak's re-auth form.
+  app.get('/accounts/login/', async (request, reply) => render(request, reply, { email: (await loadSession(deps, request))?.user.email }));
 
   app.post('/accounts/login/', async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;

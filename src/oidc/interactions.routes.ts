@@ -65,10 +65,10 @@ const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
  * OIDC Core 3.1.2.1: `prompt=login` or an elapsed `max_age` MUST re-authenticate the user; a
  * DJAM session older than the request does not, the login form does (and brings them back here).
  */
-function needsFreshSignIn(d: Details, lastLogin: Date | null): boolean {
+function needsFreshSignIn(d: Details, signedInAt: Date): boolean {
   const reasons = new Set(d.prompt.reasons);
   if (!reasons.has('login_prompt') && !reasons.has('max_age')) return false;
-  return lastLogin === null || seconds(lastLogin) < (d.iat ?? 0);
+  return seconds(signedInAt) < (d.iat ?? 0);
 }
 
 export async function interactionRoutes(app: FastifyInstance, deps: InteractionDeps): Promise<void> {
@@ -78,8 +78,8 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
     const session = await loadSession(deps, request);
     if (!session) return reply.redirect(loginRedirectUrl(deps.config.loginUrl, request.url), 302);
     if (d.prompt.name === 'login') {
-      if (needsFreshSignIn(d, session.user.lastLogin)) return reply.redirect(loginRedirectUrl(deps.config.loginUrl, request.url), 302);
-      return finish(deps, request, reply, { login: { accountId: String(session.user.id), ts: seconds(session.user.lastLogin ?? new Date()) } });
+      if (needsFreshSignIn(d, session.signedInAt)) return reply.redirect(loginRedirectUrl(deps.config.loginUrl, request.url), 302);
+      return finish(deps, request, reply, { login: { accountId: String(session.user.id), ts: seconds(session.signedInAt) } });
     }
     const client = await deps.provider.Client.find(String(d.params.client_id));
     const scopes = (d.prompt.details as { missingOIDCScope?: string[] }).missingOIDCScope ?? [];

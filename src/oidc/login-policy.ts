@@ -5,19 +5,21 @@
 // interaction, which sends anonymous users to the login page.
 import { interactionPolicy, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import { getRequestUser } from './request-user.ts';
-import { requestUser } from './request-context.ts';
+import { requestContext, requestUser } from './request-context.ts';
 import { ADMIN_SCOPE } from '../access/index.ts';
 
 const { Check, base } = interactionPolicy;
 type GrantLoader = (ctx: KoaContextWithOIDC) => Promise<InstanceType<KoaContextWithOIDC['oidc']['provider']['Grant']> | undefined>;
 
 /**
- * OIDC Core 3.1.2.1: `auth_time` (and the `max_age` check) is when the user really signed in, the
- * DJAM sign-in that stamped last_login, not the moment the provider adopted the session.
+ * OIDC Core 3.1.2.1: `auth_time` (and the `max_age` check) is when this browser's DJAM session
+ * was signed in — not the moment the provider adopted it, and not the user's last sign-in
+ * anywhere (last_login), which a sign-in on another device moves forward.
  */
 function signedInAt(accountId: string): number {
-  const user = requestUser(accountId);
-  return Math.floor((user?.lastLogin ?? new Date()).getTime() / 1000);
+  const context = requestContext();
+  const at = requestUser(accountId) && context?.signedInAt;
+  return Math.floor((at || new Date()).getTime() / 1000);
 }
 
 async function adopt(ctx: KoaContextWithOIDC, accountId: string, findAccount: FindAccount, loadGrant: GrantLoader): Promise<boolean> {

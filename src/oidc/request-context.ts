@@ -19,6 +19,8 @@ export interface ProviderRequestContext {
   readonly lookups: Map<string, Promise<StoredRow[]>>;
   /** The signed-in DJAM user of this request (authorize). */
   user?: User;
+  /** When the DJAM session of this request was signed in (auth_time, OIDC Core 3.1.2.1). */
+  signedInAt?: Date;
   /** The DJAM session uuid of this request, stored with the code it issues (docs/compatibility.md §3.3 session_token). */
   sessionUuid?: string;
   /** The session uuid the exchanged code was issued in. */

@@ -11,7 +11,12 @@ import { announceChange } from '../db/change-feed.ts';
 import type { Cache } from '../cache/index.ts';
 
 export interface NewSession { token: string; uuid: string; expiresAt: Date }
-export interface ActiveSession { uuid: string; user: User }
+export interface ActiveSession {
+  uuid: string;
+  user: User;
+  /** When this session's sign-in happened (OIDC `auth_time`): a session is only ever opened by one. */
+  signedInAt: Date;
+}
 interface StoredSession extends ActiveSession { expiresAt: Date }
 /** Sessions by token hash (session-cache.ts); made by buildApp and passed down in deps. */
 export type SessionCache = Cache<string, StoredSession>;
@@ -28,9 +33,10 @@ export async function startSession(deps: Deps, user: User, ttlSeconds: number): 
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
   const result = await deps.db.execute(sql`with stamp as (update ${users} set last_login = now() where ${users.id} = ${user.id})
     insert into ${sessions} (id_hash, user_id, expires_at) values (${hash}, ${user.id}, ${expiresAt.toISOString()}::timestamptz)
-    returning uuid`);
-  const [row] = (result as unknown as { rows: Array<{ uuid: string }> }).rows;
-  if (user.isActive) deps.sessionCache?.set(hash, { uuid: row.uuid, user: { ...user, lastLogin: new Date() }, expiresAt });
+    returning uuid, created_at`);
+  const [row] = (result as unknown as { rows: Array<{ uuid: string; created_at: string | Date }> }).rows;
+  const signedInAt = new Date(row.created_at);
+  if (user.isActive) deps.sessionCache?.set(hash, { uuid: row.uuid, user: { ...user, lastLogin: signedInAt }, expiresAt, signedInAt });
   return { token, uuid: row.uuid, expiresAt };
 }
 
@@ -43,7 +49,7 @@ export async function findSession(deps: Deps, token: string): Promise<ActiveSess
 
 /** The live session stored under this token hash, with its active user, from the database. */
 export async function findSessionByHash(deps: { db: Db }, hash: string): Promise<StoredSession | undefined> {
-  const [row] = await deps.db.select({ uuid: sessions.uuid, expiresAt: sessions.expiresAt, user: users }).from(sessions)
+  const [row] = await deps.db.select({ uuid: sessions.uuid, expiresAt: sessions.expiresAt, signedInAt: sessions.createdAt, user: users }).from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.idHash, hash), gt(sessions.expiresAt, new Date()), eq(users.isActive, true)))
     .limit(1);

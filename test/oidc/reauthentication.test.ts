@@ -57,6 +57,8 @@ describe('#18 re-authentication', () => {
       await sleep(2100);
       const login = await follow(browser, authorizeUrl(extra));
       assert.equal(login.pathname, '/accounts/login/', `a code was issued without asking: ${login.href}`);
+      const form = await (await browser.get(login.pathname + login.search)).text();
+      assert.match(form, new RegExp(`name="username"[^>]*value="${user.email.replace(/[.+]/g, '\\$&')}"`), 'the e-mail is filled in');
       const signedInAgain = now();
       const callback = await signInAgain(browser, login, user);
       assert.ok(callback.href.startsWith(CALLBACK));
@@ -64,11 +66,21 @@ describe('#18 re-authentication', () => {
     });
   }
 
+  test('#18 a sign-in on another device does not make an old session fresh: max_age still asks again', async () => {
+    const user = await server.make.user();
+    const browser = await server.signIn(user.email, user.password);
+    await sleep(2100);
+    await server.signIn(user.email, user.password); // the user's last_login moves forward
+    const login = await follow(browser, authorizeUrl({ max_age: '1' }));
+    assert.equal(login.pathname, '/accounts/login/', `the other device's sign-in counted for this session: ${login.href}`);
+  });
+
   test('#18 a live session within max_age gets the code, with auth_time of its sign-in', async () => {
     const user = await server.make.user();
     const before = now();
     const browser = await server.signIn(user.email, user.password);
     await sleep(2100);
+    await server.signIn(user.email, user.password); // another device: not this session's auth_time
     const callback = await follow(browser, authorizeUrl({ max_age: '600' }));
     assert.ok(callback.href.startsWith(CALLBACK), callback.href);
     const authTimeSeconds = await authTime(callback);
