@@ -42,7 +42,15 @@ export default {
       comment: 'db/, queue/, mail/, errors.ts and config.ts import no capability, not even through another module.',
       severity: 'error',
       from: { path: LOWER_LAYERS },
-      to: { path: '^src/', pathNot: [LOWER_LAYERS, PLUMBING], reachable: true },
+      // Every way into a capability passes its index.ts (rule above): one line per capability reached.
+      to: { path: '^src/[^/]+/index[.]ts$', pathNot: [LOWER_LAYERS, PLUMBING], reachable: true },
+    },
+    {
+      name: 'lower-layers-import-no-root-module',
+      comment: 'Nor the composition root or another top-level module above them (app.ts, runtime.ts, ...).',
+      severity: 'error',
+      from: { path: LOWER_LAYERS },
+      to: { path: '^src/[^/]+[.]ts$', pathNot: LOWER_LAYERS },
     },
     {
       name: 'not-to-unresolvable',

@@ -31,7 +31,8 @@ function describeFailure(data: Fail, ancestors: string[]): Failure {
   // A whole file fails as a test named after the file: it crashed, or left work running at exit.
   const isFileFailure = data.nesting === 0 && !!data.file && resolve(data.file) === resolve(data.name);
   const title = isFileFailure ? 'the test file itself failed' : [...ancestors, data.name].join(' › ');
-  const where = `${shortPath(data.file)}${data.line && !isFileFailure ? `:${data.line}` : ''}`;
+  // Under tsx without source maps the runner places every test on line 1: the stack has the line.
+  const where = `${shortPath(data.file)}${data.line && data.line > 1 && !isFileFailure ? `:${data.line}` : ''}`;
   return { where, title, error: data.details.error, file: data.file && resolve(data.file), isFileFailure };
 }
 
