@@ -41,8 +41,14 @@ const byKey = (a: CounterSpec, b: CounterSpec) => (a.key < b.key ? -1 : a.key > 
 
 const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+// A key holds what the client sent (an e-mail, a Basic user name), which may hold a NUL byte that
+// PostgreSQL's text cannot store: NUL and the escape character itself are percent-escaped in the
+// table, reversibly, so a key never fails the statement (#18) and prefixes still match.
+const stored = (key: string) => key.replace(/[%\0]/g, (c) => (c === '%' ? '%25' : '%00'));
+const unstored = (key: string) => key.replace(/%(25|00)/g, (_m, hex: string) => (hex === '25' ? '%' : '\0'));
+
 type Row = { key: string; points: number | string; ms_left: number | string };
-const stateOf = (r: Row): CounterState => ({ key: r.key, points: Number(r.points), msLeft: Math.max(0, Number(r.ms_left)) });
+const stateOf = (r: Row): CounterState => ({ key: unstored(r.key), points: Number(r.points), msLeft: Math.max(0, Number(r.ms_left)) });
 const rowsOf = (result: unknown) => (result as { rows: Row[] }).rows.map(stateOf);
 
 /** Counters in the `throttle_counters` table; the periodic sweep deletes the dead rows. */
@@ -50,14 +56,14 @@ export function postgresThrottleStore(db: Db): ThrottleStore {
   const t = throttleCounters;
   const msLeft = sql`(extract(epoch from (${t.expire} - now())) * 1000)::bigint as ms_left`;
   const matching = (keys: string[], prefixes: string[]) => sql.join([
-    ...keys.map((k) => sql`${t.key} = ${k}`),
-    ...prefixes.map((p) => sql`${t.key} like ${likePrefix(p)}`),
+    ...keys.map((k) => sql`${t.key} = ${stored(k)}`),
+    ...prefixes.map((p) => sql`${t.key} like ${likePrefix(stored(p))}`),
   ], sql` or `);
   return {
     kind: 'postgres',
     async take(counters) {
       if (!counters.length) return [];
-      const values = [...counters].sort(byKey).map((c) => sql`(${c.key}, 1, now() + make_interval(secs => ${c.windowSeconds}))`);
+      const values = [...counters].sort(byKey).map((c) => sql`(${stored(c.key)}, 1, now() + make_interval(secs => ${c.windowSeconds}))`);
       // A dead row (expire passed, not swept yet) starts again as a fresh one would.
       const result = await db.execute(sql`insert into ${t} as t (key, points, expire) values ${sql.join(values, sql`, `)}
         on conflict (key) do update set
@@ -74,7 +80,7 @@ export function postgresThrottleStore(db: Db): ThrottleStore {
       await db.execute(give && drop ? sql`with dropped as (${drop}) ${give}` : (give ?? drop)!);
     },
     async extend(key, seconds) {
-      await db.execute(sql`update ${t} set expire = greatest(expire, now() + make_interval(secs => ${seconds})) where ${t.key} = ${key}`);
+      await db.execute(sql`update ${t} set expire = greatest(expire, now() + make_interval(secs => ${seconds})) where ${t.key} = ${stored(key)}`);
     },
     async find(keys, prefixes) {
       return rowsOf(await db.execute(sql`select ${t.key} as key, ${t.points} as points, ${msLeft} from ${t}

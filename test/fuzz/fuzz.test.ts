@@ -28,6 +28,7 @@ const seen: Array<[string, RawRequest]> = [
   ['#18 broken percent-encoding at PAR', { method: 'POST', target: '/openid/request', ...form('client_id=%ZZ%&x=\u{1F600}') }],
   ['#18 NUL as a Basic user name', { method: 'POST', target: '/openid/token', headers: [['authorization', `Basic ${Buffer.from('\0:\0').toString('base64')}`], ['content-type', 'application/x-www-form-urlencoded']], body: Buffer.from('grant_type=client_credentials') }],
   ['#18 an OAuth error is JSON even for Accept: text/html', { method: 'POST', target: '/openid/token', headers: [['accept', 'text/html'], ['authorization', 'Bearer %%O']], body: Buffer.alloc(0) }],
+  ['#18 NUL as a Basic user name at the proxy (counted by the shared throttle)', { method: 'GET', target: '/service/geoserver/wms', headers: [['authorization', `Basic ${Buffer.from('\0::').toString('base64')}`]], body: Buffer.alloc(0) }],
   ['#18 CONNECT', { method: 'CONNECT', target: '/openid/token', headers: [], body: Buffer.alloc(0) }],
 ];
 for (const [name, req] of seen) {
