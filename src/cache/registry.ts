@@ -4,7 +4,7 @@
 // answer from the database only (cache.ts).
 import type { Change, ChangeFeed } from '../db/change-feed.ts';
 
-export interface CacheMember { name: string; apply(change: Change): void; clear(): void }
+interface CacheMember { name: string; apply(change: Change): void; clear(): void }
 
 export interface CacheRegistry {
   isLive(): boolean;

@@ -12,16 +12,17 @@ import { AppError } from '../errors.ts';
 export async function withRuntime<T>(fn: (deps: { db: Db; keys: SecretKeys }) => Promise<T>): Promise<T> {
   const { database, keys } = await openRuntime(loadConfig());
   try {
-    const result = await fn({ db: database.db, keys });
-    await confirmWithNodes(database);
-    return result;
+    return await fn({ db: database.db, keys });
   } finally {
-    await database.close();
+    await closeConfirmed(database);
   }
 }
 
-/** Resolves once every running node has applied what this process committed (see db/change-feed.ts). */
-export async function confirmWithNodes(database: Database): Promise<void> {
+/**
+ * Closes a command's database once every running node has applied what the command committed
+ * (see db/change-feed.ts), also after a failure, which may have committed part of its work.
+ */
+export async function closeConfirmed(database: Database): Promise<void> {
   // A client of the feed: it hears the nodes' acknowledgements, and is itself neither counted
   // nor waited for. No feed (a database without notifications) means no node to wait for.
   const feed = await openChangeFeed(database, { role: 'client' }).catch(() => undefined);
@@ -29,6 +30,7 @@ export async function confirmWithNodes(database: Database): Promise<void> {
     await feed?.confirm();
   } finally {
     await feed?.close();
+    await database.close();
   }
 }
 

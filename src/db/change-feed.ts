@@ -199,20 +199,3 @@ export function announcementConfirmer(): () => Promise<void> {
     await scope.feed.confirm();
   };
 }
-
-/**
- * Calls `onChange` for every change this node hears of: through the app's feed when `deps`
- * carries it, else through a feed of its own that acknowledges nothing (and so is not waited for).
- */
-export async function subscribeToChanges(
-  deps: { db: Db; listen?: Database['listen']; changes?: ChangeFeed },
-  onChange: (change: Change) => void,
-): Promise<() => Promise<void>> {
-  if (deps.changes) {
-    const off = deps.changes.subscribe(onChange);
-    return async () => off();
-  }
-  const own = await openChangeFeed(deps, { role: 'client' });
-  own.subscribe(onChange);
-  return () => own.close();
-}

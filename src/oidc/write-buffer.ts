@@ -13,9 +13,8 @@ import type { Db } from '../db/client.ts';
 import { CHANGE_CHANNEL } from '../db/change-feed.ts';
 import { oidcPayloads } from '../db/schema.ts';
 import { announcement, CACHED_MODELS, type PayloadCache } from './payload-cache.ts';
-import { requestContext, type PendingRow, type PendingWrites } from './request-context.ts';
+import { requestContext, type PendingRow, type PendingWrites, type RowKey } from './request-context.ts';
 
-type RowKey = { model: string; id: string };
 
 /** The flush found a consumed row already consumed: nothing of the request was stored. */
 export class AlreadyConsumed extends Error {

@@ -1,6 +1,7 @@
 // Registers an OAuth client for scripts and prints {client_id, client_secret, ...} as JSON.
 import { loadConfig } from '../../config.ts';
 import { openRuntime } from '../../runtime.ts';
+import { closeConfirmed } from '../with-runtime.ts';
 import { cliActor } from '../../access/index.ts';
 import { registerClient } from '../../clients/index.ts';
 import { defineCommand } from '../command.ts';
@@ -44,7 +45,7 @@ async function createClient(values: CreateClientFlags): Promise<number> {
       grant_types: client.grantTypes, redirect_uris: client.redirectUris, scope: client.scope,
     }, null, 2)}\n`);
   } finally {
-    await database.close();
+    await closeConfirmed(database); // the running nodes have applied the changes when the command returns
   }
   return 0;
 }

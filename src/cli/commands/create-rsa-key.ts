@@ -2,6 +2,7 @@ import { loadConfig } from '../../config.ts';
 import { openChangeFeed } from '../../db/change-feed.ts';
 import type { Database } from '../../db/client.ts';
 import { openRuntime } from '../../runtime.ts';
+import { closeConfirmed } from '../with-runtime.ts';
 import { activationTime, announceSigningKeys, createRsaSigningKey, ensureSigningKey } from '../../signing-keys/index.ts';
 import { defineCommand } from '../command.ts';
 
@@ -50,7 +51,7 @@ async function createRsaKey(values: { 'activate-now'?: boolean; 'if-missing'?: b
       ? 'It is published and signs from now on.\n'
       : `It is published now and signs from ${activatesAt.toISOString()} (DJAM_SIGNING_KEY_ACTIVATION_DELAY_SECONDS=${config.DJAM_SIGNING_KEY_ACTIVATION_DELAY_SECONDS}); the current key signs until then.\n`);
   } finally {
-    await database.close();
+    await closeConfirmed(database); // the running nodes have applied the changes when the command returns
   }
   return 0;
 }

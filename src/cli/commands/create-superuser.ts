@@ -4,6 +4,7 @@
 // the profile page would otherwise stop the new administrator at the first sign-in.
 import { loadConfig } from '../../config.ts';
 import { openRuntime } from '../../runtime.ts';
+import { closeConfirmed } from '../with-runtime.ts';
 import { audited, cliActor } from '../../access/index.ts';
 import { createUser, passwordProblems, userRecord } from '../../users/index.ts';
 import { defineCommand } from '../command.ts';
@@ -85,7 +86,7 @@ async function createSuperuser(values: Flags): Promise<number> {
       return { action: 'user.create', entityType: 'user', entityId: user.id, after: userRecord(user), result: undefined };
     });
   } finally {
-    await database.close();
+    await closeConfirmed(database); // the running nodes have applied the changes when the command returns
   }
   process.stdout.write('Superuser created successfully.\n');
   return 0;

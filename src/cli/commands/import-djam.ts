@@ -4,6 +4,7 @@
 import { loadConfig, ConfigError } from '../../config.ts';
 import { DataDirInUseError } from '../../db/data-dir-lock.ts';
 import { openRuntime, type Runtime } from '../../runtime.ts';
+import { closeConfirmed } from '../with-runtime.ts';
 import { defineCommand } from '../command.ts';
 import { formatReport, importDjam, ImportError, readSource, unresolvedCount, type ImportReport } from '../../import/index.ts';
 
@@ -40,7 +41,7 @@ async function runImport(runtime: Runtime, source: Awaited<ReturnType<typeof rea
     if (cause.code === '42P01') throw new ImportError("This server's database has no tables yet: run `djam migrate` first.");
     throw new ImportError(`The import failed and this server's database was left as it was: ${cause.message}.`);
   } finally {
-    await runtime.database.close();
+    await closeConfirmed(runtime.database); // the running nodes have applied the changes when the command returns
   }
 }
 

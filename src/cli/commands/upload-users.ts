@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../config.ts';
 import { openRuntime } from '../../runtime.ts';
+import { closeConfirmed } from '../with-runtime.ts';
 import { defineCommand } from '../command.ts';
 import { importLegacyUsers, importSkipReasons, type ImportReport } from '../../users/index.ts';
 
@@ -63,7 +64,7 @@ async function uploadUsers(values: { data?: string }): Promise<number> {
     const report = await importLegacyUsers({ db: database.db }, entries, progress);
     process.stdout.write(describe(report));
   } finally {
-    await database.close();
+    await closeConfirmed(database); // the running nodes have applied the changes when the command returns
   }
   return 0;
 }
