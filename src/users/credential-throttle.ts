@@ -175,11 +175,15 @@ export async function lockStateOf(t: CredentialThrottle, email: string): Promise
   return { lockedUntil: new Date(Date.now() + Math.max(...locked.map((s) => s.msLeft))), locks: locked.length };
 }
 
-/** Lifts every lock and forgets every failure of the account; what it was before. */
-export async function unlockAccount(t: CredentialThrottle, email: string): Promise<LockState> {
-  const before = await lockStateOf(t, email);
+/**
+ * Lifts every lock and forgets every failure of the account; what it was before. `store` is the
+ * throttle's own, or the same table inside the caller's transaction.
+ */
+export async function unlockAccount(t: CredentialThrottle, email: string, store: ThrottleStore = t.store): Promise<LockState> {
+  const within = { ...t, store };
+  const before = await lockStateOf(within, email);
   const { keys, prefixes } = accountCounterPattern(t, email);
-  await t.store.remove(keys, prefixes);
+  await store.remove(keys, prefixes);
   return before;
 }
 

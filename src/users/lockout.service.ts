@@ -4,6 +4,7 @@
 import { assertMay, audited, type Actor } from '../access/index.ts';
 import type { Db } from '../db/client.ts';
 import { lockStateOf, unlockAccount, type CredentialThrottle, type LockState } from './credential-throttle.ts';
+import { postgresThrottleStore } from './throttle-store.ts';
 import { getUser } from './users.service.ts';
 
 type Deps = { db: Db; throttle: CredentialThrottle };
@@ -17,8 +18,11 @@ export async function lockStateOfUser(deps: Deps, user: { email: string }): Prom
 export async function unlockUserAs(deps: Deps, actor: Actor, userId: number): Promise<LockState> {
   const user = await getUser(deps, userId);
   assertMay(actor, 'user.unlock', user);
-  return audited(deps.db, actor, async () => {
-    const before = await unlockAccount(deps.throttle, user.email);
+  return audited(deps.db, actor, async (tx) => {
+    // In the database, the lift commits with its audit entry (and the embedded database, one
+    // connection, could not serve a statement outside the transaction while it is open).
+    const store = deps.throttle.store.kind === 'postgres' ? postgresThrottleStore(tx) : deps.throttle.store;
+    const before = await unlockAccount(deps.throttle, user.email, store);
     return {
       action: 'user.unlock', entityType: 'user', entityId: userId,
       before: { lockedUntil: before.lockedUntil?.toISOString() ?? null, locks: before.locks }, after: { lockedUntil: null, locks: 0 },
