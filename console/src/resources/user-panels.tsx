@@ -1,9 +1,10 @@
 // The panels under a user's form: account actions (activate, confirm the e-mail, set or reset the
-// password), the teams and roles they hold, and their API keys.
+// password, lift a brute-force lock-out), the teams and roles they hold, and their API keys.
 import { useState } from 'react';
 import { Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField, Typography } from '@mui/material';
 import { BooleanField, DataTable, DateField, HttpError, LinkBase, ReferenceManyField, SimpleList, useNotify, useRecordContext } from 'react-admin';
 import KeyIcon from '@mui/icons-material/Key';
+import LockOpenIcon from '@mui/icons-material/LockOpen';
 import LockResetIcon from '@mui/icons-material/LockReset';
 import MarkEmailReadIcon from '@mui/icons-material/MarkEmailRead';
 import PasswordIcon from '@mui/icons-material/Password';
@@ -72,7 +73,18 @@ export function AccountActions() {
         {user.is_active ? 'Active' : 'Inactive'} · e-mail {user.email_confirmed ? 'confirmed' : 'not confirmed'} · {user.has_usable_password ? 'has a password' : 'no usable password'}
         {user.last_login ? ` · last sign-in ${new Date(user.last_login).toLocaleString()}` : ' · never signed in'}
       </Typography>
+      {user.locked_until && (
+        <Typography variant="body2" color="error" gutterBottom role="status">
+          Locked until {new Date(user.locked_until).toLocaleString()} after repeated wrong passwords (sign-in refused, even with the right one).
+        </Typography>
+      )}
       <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 1 }}>
+        {user.locked_until && (
+          <ActionButton
+            label="Unlock" icon={<LockOpenIcon />} color="warning" run={call('POST', '/unlock', 'Lock-out lifted.')}
+            confirm={{ title: `Unlock ${user.email}?`, content: 'Password attempts are accepted again at once, from every address, and the wrong ones counted so far are forgotten.' }}
+          />
+        )}
         {user.is_active ? (
           <ActionButton
             label="Deactivate" icon={<PersonOffIcon />} color="error" run={call('POST', '/deactivate', 'User deactivated.')}
