@@ -1,6 +1,4 @@
 import { loadConfig } from '../../config.ts';
-import { openChangeFeed } from '../../db/change-feed.ts';
-import type { Database } from '../../db/client.ts';
 import { openRuntime } from '../../runtime.ts';
 import { closeConfirmed } from '../with-runtime.ts';
 import { activationTime, announceSigningKeys, createRsaSigningKey, ensureSigningKey } from '../../signing-keys/index.ts';
@@ -21,17 +19,6 @@ export const createRsaKeyCommand = defineCommand({
   run: createRsaKey,
 });
 
-/** Tells the running nodes, and waits (bounded) until each has heard it. */
-async function tellNodes(database: Database, kid: string): Promise<void> {
-  await announceSigningKeys(database.db, kid);
-  const feed = await openChangeFeed(database, { role: 'client' });
-  try {
-    await feed.confirm();
-  } finally {
-    await feed.close();
-  }
-}
-
 async function createRsaKey(values: { 'activate-now'?: boolean; 'if-missing'?: boolean }): Promise<number> {
   const config = loadConfig();
   const { database, keys } = await openRuntime(config);
@@ -43,7 +30,7 @@ async function createRsaKey(values: { 'activate-now'?: boolean; 'if-missing'?: b
       process.stdout.write('A signing key exists already; none created.\n');
       return 0;
     }
-    await tellNodes(database, kid);
+    await announceSigningKeys(database.db, kid); // every node publishes it; closeConfirmed waits for them
     // The first line is the original's, word for word: scripts read the kid from it.
     process.stdout.write(`RSA key successfully created with kid: ${kid}\n`);
     const now = values['activate-now'] || values['if-missing'];
