@@ -14,9 +14,10 @@
 // node whose connection dies releases the lock with it. A node that does not acknowledge within
 // CONFIRM_TIMEOUT_MS is not waited for any longer (counted in stats.confirmTimeouts, a metric).
 //
-// A node whose listening connection is lost cannot know what it missed: it is "not live" until
-// the connection is back and its own ping has come through it; its caches are emptied when it
-// goes down and again when it comes back, and answer from the database meanwhile (cache/).
+// A node whose listening connection is lost (closed, killed, or silent: client.ts probes it) cannot
+// know what it missed: it is "not live" until the connection listens again; its caches are
+// emptied when it goes down and again when it comes back, and answer from the database
+// meanwhile (cache/).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -31,14 +32,8 @@ export interface Change { topic: ChangeTopic; id: string }
 const KNOWN_TOPICS: ReadonlySet<string> = new Set(CHANGE_TOPICS);
 
 const CONFIRM_TIMEOUT_MS = 2000;
-// A ping every PING_MS through the pool must come back through the listening connection; none
-// heard for PINGS_MISSED periods means the connection is dead without having said so (a silent
-// network partition), and the node stops trusting its caches.
-const PING_MS = 10_000;
-const PINGS_MISSED = 3;
 const BARRIER = 'barrier:';
 const ACK = 'ack:';
-const PING = 'ping:';
 // pg_advisory_lock_shared(key1, key2): 'djam' as an int4, then 1 for the change feed.
 const PRESENCE_KEY1 = 0x646a616d;
 const PRESENCE_KEY2 = 1;
@@ -62,7 +57,6 @@ export interface FeedOptions {
   /** `node` (default) acknowledges barriers and is counted; `client` (the CLI) only waits for nodes. */
   role?: 'node' | 'client';
   confirmTimeoutMs?: number;
-  pingMs?: number;
 }
 
 const notify = (db: Db, payload: string) => db.execute(sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`);
@@ -83,15 +77,12 @@ function parseChange(payload: string): Change | undefined {
 /** Listens on the change channel (when `listen` is given: without it this process is alone). */
 export async function openChangeFeed(deps: { db: Db; listen?: Database['listen'] }, opts: FeedOptions = {}): Promise<ChangeFeed> {
   const role = opts.role ?? 'node';
-  const pingMs = opts.pingMs ?? PING_MS;
   const listenerId = randomUUID();
   const subscribers = new Set<(change: Change) => void>();
   const livenessWatchers = new Set<(live: boolean) => void>();
   const barriers = new Map<string, (listenerId: string) => void>();
   const stats = { reconnects: 0, confirmTimeouts: 0 };
-  let connected = Boolean(deps.listen);
   let live = true;
-  let heardAt = Date.now();
   const setLive = (next: boolean) => {
     if (next === live) return;
     live = next;
@@ -100,8 +91,6 @@ export async function openChangeFeed(deps: { db: Db; listen?: Database['listen']
   };
   const deliver = (change: Change) => { for (const fn of subscribers) fn(change); };
   const handle = (payload: string) => {
-    heardAt = Date.now();
-    if (connected) setLive(true);
     if (payload.startsWith(BARRIER)) {
       if (role === 'node') void notify(deps.db, `${ACK}${payload.slice(BARRIER.length)}:${listenerId}`).catch(() => undefined);
       return;
@@ -114,19 +103,10 @@ export async function openChangeFeed(deps: { db: Db; listen?: Database['listen']
     const change = parseChange(payload);
     if (change) deliver(change);
   };
-  const onState = (isConnected: boolean) => {
-    connected = isConnected;
-    // Back: live once something (our ping, sent now) has come through the new connection.
-    if (isConnected) void notify(deps.db, `${PING}${listenerId}`).catch(() => undefined);
-    else setLive(false);
-  };
+  // Changes committed after LISTEN are heard: the node is live again as soon as it listens.
   const unlisten = deps.listen
-    ? await deps.listen(CHANGE_CHANNEL, handle, { onState, afterListen: role === 'node' ? TAKE_PRESENCE : undefined })
+    ? await deps.listen(CHANGE_CHANNEL, handle, { onState: setLive, afterListen: role === 'node' ? TAKE_PRESENCE : undefined })
     : async () => undefined;
-  const pinger = deps.listen && role === 'node' ? setInterval(() => {
-    if (Date.now() - heardAt > pingMs * PINGS_MISSED) setLive(false);
-    void notify(deps.db, `${PING}${listenerId}`).catch(() => undefined);
-  }, pingMs).unref() : undefined;
 
   async function confirm(): Promise<void> {
     const nodes = await countNodes(deps.db);
@@ -155,7 +135,6 @@ export async function openChangeFeed(deps: { db: Db; listen?: Database['listen']
     onLiveness(fn) { livenessWatchers.add(fn); return () => { livenessWatchers.delete(fn); }; },
     deliver, confirm, stats,
     async close() {
-      clearInterval(pinger);
       subscribers.clear();
       await unlisten();
     },

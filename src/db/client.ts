@@ -45,14 +45,18 @@ function listenStatement(channel: string): string {
   return `LISTEN "${channel.replaceAll('"', '')}"`;
 }
 
+// A listening connection that died without a word (a silent network partition) would leave its
+// node trusting its caches: a probe on it every PROBE_MS must answer within as long, or the
+// connection counts as lost (and TCP keepalive notices a vanished peer as well).
+const PROBE_MS = 10_000;
+
 /** LISTEN needs a connection of its own, outside the pool; it reconnects when dropped. */
 function pgListener(config: pg.ClientConfig) {
   return async (channel: string, onMessage: (payload: string) => void, options: ListenOptions = {}) => {
     let client: pg.Client | undefined;
     let closed = false;
     const connect = async (): Promise<void> => {
-      // keepAlive: a peer that vanished without closing is noticed by TCP, not only by the pings.
-      const c = new pg.Client({ ...config, application_name: `${LISTENER_APPLICATION_NAME} ${process.pid}`, keepAlive: true });
+      const c = new pg.Client({ ...config, application_name: `${LISTENER_APPLICATION_NAME} ${process.pid}`, keepAlive: true, query_timeout: PROBE_MS });
       client = c;
       let lost = false;
       // An error and an end may both come for one connection: it is retried once.
@@ -74,6 +78,8 @@ function pgListener(config: pg.ClientConfig) {
         void c.end().catch(() => undefined);
         throw err;
       }
+      const probe = setInterval(() => void c.query('select 1').catch(() => { lose(); void c.end().catch(() => undefined); }), PROBE_MS).unref();
+      c.once('end', () => clearInterval(probe));
       options.onState?.(true);
     };
     try {

@@ -21,7 +21,7 @@ test('healthz, readyz and the X-Request-Id round trip', async (t) => {
   assert.match(generated.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
   const ready = await fetch(`${server.url}/readyz`);
   assert.equal(ready.status, 200);
-  assert.deepEqual(await ready.json(), { ready: true, checks: { database: 'ok', migrations: 'ok' } });
+  assert.deepEqual(await ready.json(), { ready: true, status: 'ready', checks: { database: 'ok', migrations: 'ok', changeFeed: 'ok' } });
 });
 
 test('metrics: loopback by default, a bearer token when configured', async (t) => {

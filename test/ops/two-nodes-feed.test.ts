@@ -81,7 +81,7 @@ async function startSlowNode(nodes: Nodes, delayMs: number) {
         applied.push(...heard.slice(applied.length, upTo));
         void client.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, `ack:${payload.slice('barrier:'.length)}:${id}`]).catch(() => undefined);
       }, delayMs);
-    } else if (!payload.startsWith('ack:') && !payload.startsWith('ping:')) heard.push(payload);
+    } else if (!payload.startsWith('ack:')) heard.push(payload);
   });
   return { applied: () => [...applied], close: () => client.end() };
 }
