@@ -2,7 +2,7 @@
 // dependencies once and registers each capability's routes.
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerFactory, type FastifyServerOptions } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
@@ -50,6 +50,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Tests may pass their own mailer; by default SMTP or the outbox folder. */
   mailer?: Mailer;
+  /** Tests serve on a server already bound to its port (the issuer names the port before the app exists). */
+  serverFactory?: FastifyServerFactory;
 }
 
 export interface App { app: FastifyInstance; provider: Provider; queue: Queue; changes: ChangeFeed }
@@ -78,6 +80,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
     trustProxy: proxyTrust,
     rewriteUrl: (req) => rewriteProviderUrl(req.url ?? '/'),
     bodyLimit: 1024 * 1024,
+    serverFactory: deps.serverFactory,
     // An incoming X-Request-Id (from the proxy in front) is kept when it looks sane.
     requestIdHeader: false,
     // One line per request (below) instead of Fastify's two.

@@ -1,7 +1,8 @@
 // Starts the real server on 127.0.0.1 with a fresh database, for one test file.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -28,6 +29,11 @@ export interface TestServer {
   signIn(email: string, password: string): Promise<Browser>;
 }
 
+/**
+ * A port that was free a moment ago, for a server in another process (the CLI, a second node).
+ * A server in this process binds first instead (bindLoopback): a probed port can be taken by
+ * another test before it is bound again.
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer().listen(0, '127.0.0.1', () => {
@@ -56,12 +62,40 @@ export function afterOf(t: TeardownContext): (fn: () => Promise<void>) => void {
   return (fn) => t.after(fn);
 }
 
+/** An HTTP server listening on 127.0.0.1 at a port the system picks, before the app exists. */
+function bindLoopback(): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createHttpServer();
+    server.once('error', reject).listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
 export async function startTestServer(
   t: TeardownContext, env: Record<string, string> = {}, options: TestServerOptions = {},
 ): Promise<TestServer> {
   const after = afterOf(t);
+  // The port is bound first and kept: the issuer (SITEURL) names it before the app is built.
+  const server = await bindLoopback();
+  try {
+    return await startOn(server, after, env, options);
+  } catch (err) {
+    await closeServer(server);
+    throw err;
+  }
+}
+
+async function startOn(
+  server: Server, after: (fn: () => Promise<void>) => void, env: Record<string, string>, options: TestServerOptions,
+): Promise<TestServer> {
   const database = await openTestDatabase();
-  const port = await freePort();
+  const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     SITEURL: `${url}/`, DJAM_SECRET_KEY: randomBytes(32).toString('hex'), DJAM_LOG_LEVEL: process.env.DJAM_TEST_LOG_LEVEL ?? 'silent',
@@ -71,10 +105,17 @@ export async function startTestServer(
   const deps = { db: database.db, keys };
   await ensureSigningKey(deps);
   const logger = options.logStream && { ...logOptions({ ...config, DJAM_LOG_FORMAT: 'json' }), stream: options.logStream };
-  const app = await buildApp({ config, ...deps, listen: database.listen, logger });
-  await app.app.listen({ host: '127.0.0.1', port });
+  // Fastify serves on the bound server (its serverFactory) instead of creating and listening on its own.
+  const app = await buildApp({ config, ...deps, listen: database.listen, logger, serverFactory: (handler) => server.on('request', handler) });
+  await app.app.ready();
+  // The timeouts Fastify gives a server it creates (keep-alive 72 s rather than Node's 5 s).
+  const { keepAliveTimeout, connectionTimeout } = app.app.initialConfig;
+  if (keepAliveTimeout !== undefined) server.keepAliveTimeout = keepAliveTimeout;
+  if (connectionTimeout !== undefined) server.setTimeout(connectionTimeout);
   after(async () => {
+    // Fastify closes only servers it started listening: this one is closed here, connections too.
     await app.app.close();
+    await closeServer(server);
     await database.close();
   });
   const make = factories({ db: database.db, keys });
