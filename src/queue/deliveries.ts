@@ -6,7 +6,7 @@ import type { Db } from '../db/client.ts';
 import { jobDeliveries, jobs } from '../db/schema.ts';
 import type { Lease } from './jobs.store.ts';
 
-export class LeaseLostError extends Error {
+class LeaseLostError extends Error {
   constructor(jobId: number) {
     super(`job ${jobId}: the lease ran out or another runner took the job; nothing was sent`);
   }

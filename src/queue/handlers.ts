@@ -13,5 +13,5 @@ export interface JobContext {
    */
   deliverOnce(name: string, send: () => Promise<void>): Promise<boolean>;
 }
-export type JobHandler = (payload: Record<string, unknown>, context: JobContext) => Promise<void>;
+type JobHandler = (payload: Record<string, unknown>, context: JobContext) => Promise<void>;
 export type JobHandlers = Record<string, JobHandler>;

@@ -1,4 +1,4 @@
-export type { JobContext, JobHandler, JobHandlers } from './handlers.ts';
+export type { JobHandlers } from './handlers.ts';
 export { findJob } from './jobs.store.ts';
 export type { Job } from './jobs.store.ts';
 export { createQueue, createWorker } from './queue.ts';

@@ -17,11 +17,11 @@ export interface Queue {
   probe(): Promise<boolean>;
 }
 
-export function retryPolicy(config: Config): RetryPolicy {
+function retryPolicy(config: Config): RetryPolicy {
   return { maxAttempts: config.DJAM_JOB_MAX_ATTEMPTS, retrySeconds: config.DJAM_JOB_RETRY_SECONDS, lockSeconds: config.DJAM_JOB_LOCK_SECONDS, pollSeconds: config.DJAM_JOB_POLL_SECONDS };
 }
 
-export function brokerSettings(config: Config): BrokerSettings | undefined {
+function brokerSettings(config: Config): BrokerSettings | undefined {
   if (!config.DJAM_RABBITMQ_HOST) return undefined;
   const auth = `${encodeURIComponent(config.DJAM_RABBITMQ_USER)}:${encodeURIComponent(config.DJAM_RABBITMQ_PASSWORD)}`;
   return { url: `amqp://${auth}@${config.DJAM_RABBITMQ_HOST}:${config.DJAM_RABBITMQ_PORT}`, queue: config.DJAM_RABBITMQ_QUEUE };
