@@ -8,7 +8,7 @@ import { exchange } from '../fuzz/raw-http.ts';
 
 test('CONNECT with a body: 405 with Allow, and the server still shuts down at once', async () => {
   let close: (() => Promise<void>) | undefined;
-  const server = await startTestServer({ after(fn) { close = fn; } });
+  const server = await startTestServer({ after(fn: () => Promise<void>) { close = fn; } });
   const port = Number(new URL(server.url).port);
   const head = `CONNECT /openid/token HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-length: 200000\r\n\r\n`;
   const answer = await exchange(port, Buffer.concat([Buffer.from(head, 'latin1'), Buffer.alloc(200_000, 0x61)]), 30_000);
