@@ -2,7 +2,7 @@
 // the database and came back as a 500. Credentials with one are simply wrong (and still counted by
 // the throttle); admin API text with a control character is a 400 VALIDATION_FAILED.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { AdminCaller } from '../admin/admin.fixture.ts';
 import { pageText } from '../helpers/page-text.ts';
 import { basic, FORBIDDEN, startProxyFixture, type ProxyFixture } from '../proxy/proxy.fixture.ts';
@@ -11,9 +11,7 @@ const BAD_CREDENTIALS = 'Please enter a correct email address and password. Note
 const NUL_EMAIL = 'a\0b@x.com';
 
 let F: ProxyFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
-before(async () => { F = await startProxyFixture(cleanups, { DJAM_LOGIN_RATE_LIMIT: '3', DJAM_KEY_CHECK_RATE_LIMIT: '1000' }); });
+before(async (t) => { F = await startProxyFixture(t, { DJAM_LOGIN_RATE_LIMIT: '3', DJAM_KEY_CHECK_RATE_LIMIT: '1000' }); });
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 const drfJson = { accept: 'application/json' };

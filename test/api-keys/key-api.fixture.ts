@@ -1,6 +1,6 @@
 // The part of fixture "F" (docs/compatibility.md §13.1) the key-API scenarios use, and a small client for the API.
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+import { startTestServer, type TeardownContext, type TestServer } from '../helpers/start-server.ts';
 
 export const KEY_API = '/openid/api/token/';
 export const DETAIL = {
@@ -36,8 +36,9 @@ export async function readAnswer(res: Response): Promise<Answer> {
   return { status: res.status, headers: res.headers, text, body };
 }
 
-export async function startKeyApiFixture(cleanups: Array<() => Promise<void>>, env: Record<string, string> = {}): Promise<KeyApiFixture> {
-  const server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } }, env);
+/** `t`: a file-level before()'s context (or, as before, an array of cleanups the caller runs). */
+export async function startKeyApiFixture(t: TeardownContext | Array<() => Promise<void>>, env: Record<string, string> = {}): Promise<KeyApiFixture> {
+  const server = await startTestServer(Array.isArray(t) ? { after: (fn: () => Promise<void>) => { t.push(fn); } } : t, env);
   const { make } = server;
   const admin = await make.user({ email: 'admin@example.com', password: 'adminpass', isSuperuser: true, isStaff: true, firstName: 'Ad', lastName: 'Min' });
   const alice = await make.user({ email: 'alice@example.com', password: 'alicepass', firstName: 'Alice', lastName: 'Liddell' });

@@ -1,14 +1,12 @@
 // docs/compatibility.md §13.3, scenarios 14–29: the API-key REST API against fixture "F", plus the check that the
 // database keeps no key value in clear (docs/compatibility.md §12 item 1).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { sql, type SQL } from 'drizzle-orm';
 import { DETAIL, UUID, assertAbout, expiryParam, startKeyApiFixture, type KeyApiFixture } from './key-api.fixture.ts';
 
 let F: KeyApiFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
-before(async () => { F = await startKeyApiFixture(cleanups); });
+before(async (t) => { F = await startKeyApiFixture(t); });
 
 /**
  * Scenario-1-style introspection of a resource key. Until the GeoServer endpoint is mounted

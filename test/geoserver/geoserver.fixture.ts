@@ -1,7 +1,7 @@
 // Fixture "F" of docs/compatibility.md §13.1 as the GeoServer scenarios (§13.2) use it, plus small helpers to
 // call the server the way GeoServer does: plain GETs, JSON bodies, no cookies.
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+import { startTestServer, type TeardownContext, type TestServer } from '../helpers/start-server.ts';
 
 export interface Person { id: number; email: string; password: string }
 
@@ -38,8 +38,9 @@ export async function call(B: string, path: string, init: RequestInit = {}): Pro
   return { status: res.status, headers: res.headers, text, body };
 }
 
-export async function startGeoServerFixture(cleanups: Array<() => Promise<void>>, env: Record<string, string> = {}): Promise<GeoServerFixture> {
-  const server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanups.push(fn); } }, env);
+/** `t`: a file-level before()'s context (or, as before, an array of cleanups the caller runs). */
+export async function startGeoServerFixture(t: TeardownContext | Array<() => Promise<void>>, env: Record<string, string> = {}): Promise<GeoServerFixture> {
+  const server = await startTestServer(Array.isArray(t) ? { after: (fn: () => Promise<void>) => { t.push(fn); } } : t, env);
   const { make } = server;
   const admin = await make.user({ email: 'admin@example.com', password: 'adminpass', isSuperuser: true, isStaff: true, firstName: 'Ad', lastName: 'Min' });
   const alice = await make.user({ email: 'alice@example.com', password: 'alicepass', firstName: 'Alice', lastName: 'Liddell' });

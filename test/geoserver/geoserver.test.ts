@@ -2,7 +2,7 @@
 // the AuthKey, credential and role-service endpoints, as GeoServer and other clients see them.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { JSONPath } from 'jsonpath-plus';
 import { b64, basic, call, DETAIL, NO_IDENTITY, startGeoServerFixture, type GeoServerFixture } from './geoserver.fixture.ts';
 
@@ -12,10 +12,8 @@ const ROLES_REGEX = new RegExp(String.raw`^.*?"groups"\s*:\s*\["([^"]+)"\].*$`);
 const USERS_JSONPATH = "$.users[?(@.username=='alice@example.com')].groups";
 
 let F: GeoServerFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
 // This file refuses many keys on purpose; the limit on failures has its own test file.
-before(async () => { F = await startGeoServerFixture(cleanups, { DJAM_KEY_CHECK_RATE_LIMIT: '1000' }); });
+before(async (t) => { F = await startGeoServerFixture(t, { DJAM_KEY_CHECK_RATE_LIMIT: '1000' }); });
 
 const get = (path: string, headers: Record<string, string> = {}) => call(F.B, path, { headers });
 const authkey = (value: string, headers: Record<string, string> = {}) => get(`/openid/authkey/introspect/?authkey=${encodeURIComponent(value)}`, headers);

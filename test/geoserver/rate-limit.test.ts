@@ -4,14 +4,12 @@
 // IP is 429 with Retry-After.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { startTestServer } from '../helpers/start-server.ts';
 import { b64, call, startGeoServerFixture, type GeoServerFixture } from './geoserver.fixture.ts';
 
 let F: GeoServerFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
-before(async () => { F = await startGeoServerFixture(cleanups, { DJAM_KEY_CHECK_RATE_LIMIT: '3' }); });
+before(async (t) => { F = await startGeoServerFixture(t, { DJAM_KEY_CHECK_RATE_LIMIT: '3' }); });
 
 test('after the allowed failures, key, credential and token checks from the IP are throttled', async () => {
   assert.equal((await call(F.B, `/openid/authkey/introspect/?authkey=${F.keys.AR}`)).status, 200);

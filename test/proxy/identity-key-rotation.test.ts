@@ -2,15 +2,13 @@
 // signs at once, the next proxied request carries a token of the new key (not one reused from the
 // 30 s cache of the old key), verifiable with /openid/jwks, where the old key is still published.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { AdminCaller } from '../admin/admin.fixture.ts';
 import { basicOf, echoOf, startProxyFixture, type ProxyFixture } from './proxy.fixture.ts';
 
 let F: ProxyFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
-before(async () => { F = await startProxyFixture(cleanups); });
+before(async (t) => { F = await startProxyFixture(t); });
 
 async function identityToken(): Promise<string> {
   const echo = await echoOf(await fetch(`${F.B}/service/up`, { headers: { authorization: basicOf(F.people.alice) } }));

@@ -1,7 +1,7 @@
 // The proxy's part of fixture "F" (docs/compatibility.md §13.1) against a real upstream, plus a few additions:
 // a user holding a role directly, a superuser, an inactive user, a resource without any rule and
 // one whose upstream is down.
-import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+import { afterOf, startTestServer, type TeardownContext, type TestServer } from '../helpers/start-server.ts';
 import { closedPort, startUpstream, type Echo, type Upstream } from '../helpers/upstream.ts';
 
 export const FORBIDDEN = 'The user does not have enough permissions to see the page';
@@ -26,10 +26,13 @@ export function basicOf(p: Person): string {
   return basic(p.email, p.password);
 }
 
-export async function startProxyFixture(cleanups: Array<() => Promise<void>>, env: Record<string, string> = {}): Promise<ProxyFixture> {
+/** `t`: a file-level before()'s context (or, as before, an array of cleanups the caller runs). */
+export async function startProxyFixture(t: TeardownContext | Array<() => Promise<void>>, env: Record<string, string> = {}): Promise<ProxyFixture> {
   const upstream = await startUpstream();
-  cleanups.push(() => upstream.close());
-  const server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanups.unshift(fn); } }, env);
+  const server = await startTestServer(Array.isArray(t) ? { after: (fn: () => Promise<void>) => { t.unshift(fn); } } : t, env);
+  // The upstream closes after the server.
+  if (Array.isArray(t)) t.push(() => upstream.close());
+  else afterOf(t)(() => upstream.close());
   const { make } = server;
   const admin = await make.user({ email: 'admin@example.com', password: 'adminpass', isSuperuser: true, isStaff: true });
   const alice = await make.user({ email: 'alice@example.com', password: 'alicepass' });

@@ -1,16 +1,14 @@
 // docs/compatibility.md §8 and §13.5 scenarios 40–43: who may pass the reverse proxy, and to what. Every request
 // goes over HTTP to the real server, which forwards to a real upstream echo server.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { findUser } from '../../src/users/index.ts';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { basic, basicOf, echoOf, FORBIDDEN, startProxyFixture, type ProxyFixture } from './proxy.fixture.ts';
 
 const CALLBACK = 'http://localhost:8100/cb';
 let F: ProxyFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
-before(async () => { F = await startProxyFixture(cleanups); });
+before(async (t) => { F = await startProxyFixture(t); });
 
 function get(path: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${F.B}${path}`, { headers, redirect: 'manual' });

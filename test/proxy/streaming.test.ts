@@ -3,7 +3,7 @@
 // counted chunk by chunk; nothing here holds a whole body either.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import type { Echo } from '../helpers/upstream.ts';
 import { basicOf, startProxyFixture, type ProxyFixture } from './proxy.fixture.ts';
 
@@ -12,10 +12,8 @@ const CHUNK = 64 * 1024;
 const MAX_GROWTH_MB = 30;
 
 let F: ProxyFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
 // A short timeout: a transfer that keeps moving must not be cut off by it.
-before(async () => { F = await startProxyFixture(cleanups, { DJAM_PROXY_TIMEOUT_MS: '1000' }); });
+before(async (t) => { F = await startProxyFixture(t, { DJAM_PROXY_TIMEOUT_MS: '1000' }); });
 
 /** Runs `transfer` while sampling rss; returns its result and the peak growth in MB. */
 async function measured<T>(transfer: () => Promise<T>): Promise<{ result: T & { ms: number }; growthMb: number }> {
