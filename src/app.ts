@@ -14,6 +14,7 @@ import { createCredentialThrottle, createSessionCache, createUserCache, postgres
 import type { SecretKeys } from './crypto/keys.ts';
 import { openSigningKeyRing } from './signing-keys/index.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
+import { registerClientAuthThrottle } from './http/client-auth-throttle.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerAllowedHosts } from './http/allowed-hosts.ts';
 import { registerHttpsRule } from './http/https-rule.ts';
@@ -138,6 +139,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   registerHttpsRule(app, config);
   registerSecurityHeaders(app, { hsts: config.baseUrl.startsWith('https://') });
   registerErrorHandler(app);
+  registerClientAuthThrottle(app, throttle);
   await mountProvider(app, { ...deps, provider, clientCache, preventions });
   await app.register(interactionRoutes, { ...deps, provider, payloadCache });
   await app.register(loginRoutes, { ...deps, throttle, onLogout: providerSessionEnder(provider) });

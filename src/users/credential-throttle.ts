@@ -137,18 +137,27 @@ export async function admitPasswordAttempt(t: CredentialThrottle, account: strin
  * GeoServer's every request, reads and writes nothing.
  */
 export async function checkKey<T>(t: CredentialThrottle, ip: string, check: () => Promise<T>, isMiss: (result: T) => boolean): Promise<T> {
-  const until = t.blockedIps.get(ip);
-  if (until !== undefined) {
-    if (until > Date.now()) refuse(secondsOf(until - Date.now()));
-    t.blockedIps.delete(ip);
-  }
+  const wait = keyCheckWait(t, ip);
+  if (wait) refuse(wait);
   const result = await check();
-  if (isMiss(result)) {
-    const counter = ipCounter(t, ip);
-    const [state] = await t.store.take([counter]);
-    if (state.points >= counter.limit) rememberBlockedIp(t, ip, state.msLeft);
-  }
+  if (isMiss(result)) await countKeyMiss(t, ip);
   return result;
+}
+
+/** The seconds a key check from `ip` must wait, as far as this node knows (no store read), else 0. */
+export function keyCheckWait(t: CredentialThrottle, ip: string): number {
+  const until = t.blockedIps.get(ip);
+  if (until === undefined) return 0;
+  if (until > Date.now()) return secondsOf(until - Date.now());
+  t.blockedIps.delete(ip);
+  return 0;
+}
+
+/** Counts a failed key check from `ip` in the shared store; this node refuses the IP once it has no allowance left. */
+export async function countKeyMiss(t: CredentialThrottle, ip: string): Promise<void> {
+  const counter = ipCounter(t, ip);
+  const [state] = await t.store.take([counter]);
+  if (state.points >= counter.limit) rememberBlockedIp(t, ip, state.msLeft);
 }
 
 /** An account's lock-out as an administrator sees it: when the last of its locks ends, if any. */
