@@ -185,3 +185,25 @@ test('#20 with DJAM_REDIS_URL the counters live in Redis (the lock-out holds, th
   assert.equal((await redis.keys(`djam-throttle:pair:${user.email.toLowerCase()} *`)).length, 0);
   assert.equal((await signIn(own, user.email, user.password, ip)).status, 302);
 });
+
+test('#20 /openid/token: after DJAM_KEY_CHECK_RATE_LIMIT failed client authentications from an IP, the right secret from it gets 429, Retry-After and OAuth JSON', async (t) => {
+  const own = await startTestServer(t, env({ DJAM_KEY_CHECK_RATE_LIMIT: '3' }));
+  const { client, clientSecret } = await own.make.client({ grantType: 'client_credentials', redirectUris: [] });
+  const ip = newIp();
+  const token = (secret: string, from: string) => fetch(`${own.url}/openid/token`, {
+    method: 'POST', body: 'grant_type=client_credentials',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': from, authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}` },
+  });
+  for (let i = 0; i < 3; i++) assert.equal((await token(`wrong-${i}`, ip)).status, 401, `wrong secret ${i + 1}`);
+  // The failure is counted once its answer has gone out: the refusal follows within moments.
+  let refused: Response | undefined;
+  for (let i = 0; i < 40 && !refused; i++) {
+    const res = await token(clientSecret!, ip);
+    if (res.status === 429) refused = res;
+    else await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.ok(refused, 'the right secret from that IP is refused');
+  retryAfter(refused, 'the token endpoint');
+  assert.equal(((await refused.json()) as { error: string }).error, 'slow_down');
+  assert.equal((await token(clientSecret!, newIp())).status, 200, 'another IP is not affected');
+});
