@@ -2,16 +2,14 @@
 // through the policy and the audit log, as the admin API does: each change has its entry, naming
 // the actor the door built, and no key value anywhere in it.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { AdminCaller, type Json } from '../admin/admin.fixture.ts';
 import { DETAIL, startKeyApiFixture, type KeyApiFixture } from '../api-keys/key-api.fixture.ts';
 
 let F: KeyApiFixture;
 let auditor: AdminCaller;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
-before(async () => {
-  F = await startKeyApiFixture(cleanups, { DJAM_SHOW_API_KEYS_IN_DASHBOARD: 'true' });
+before(async (t) => {
+  F = await startKeyApiFixture(t, { DJAM_SHOW_API_KEYS_IN_DASHBOARD: 'true' });
   auditor = new AdminCaller(F.server, { browser: await F.server.signIn('admin@example.com', 'adminpass') });
 });
 

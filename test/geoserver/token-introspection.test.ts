@@ -2,15 +2,13 @@
 // send, the docs/compatibility.md §3.5 rules (client credentials, `token_introspection` and audience scopes), and
 // `{"active": false}` for every failure. Fixture "F" (docs/compatibility.md §13.1) plus two introspecting clients.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { basic, call, CALLBACK, DETAIL, startGeoServerFixture, type GeoServerFixture } from './geoserver.fixture.ts';
 
 const URL_PATH = '/openid/introspect/geoserver/';
 let F: GeoServerFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
-before(async () => {
-  F = await startGeoServerFixture(cleanups);
+before(async (t) => {
+  F = await startGeoServerFixture(t);
   // Not in docs/compatibility.md §13.1: one client lacking the audience scope, one holding it.
   await F.server.make.client({ clientId: 'auditor', clientSecret: 'auditsecret', scope: 'openid token_introspection' });
   await F.server.make.client({ clientId: 'watcher', clientSecret: 'watchsecret', scope: 'openid token_introspection gsclient' });

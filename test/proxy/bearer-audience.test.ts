@@ -4,7 +4,7 @@
 // authorization-code flows of a signed-in browser. SITEURL names a host of its own (the requests
 // still go to the test port) so that the proxy's resource URIs are known before the server starts.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { basicAuth } from '../helpers/cookie-jar.ts';
 import { echoOf, FORBIDDEN, startProxyFixture, type ProxyFixture } from './proxy.fixture.ts';
 
@@ -15,10 +15,8 @@ const OTHER_API = 'https://api.example/';
 const CALLBACK = 'http://localhost:8100/cb';
 
 let F: ProxyFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
-before(async () => {
-  F = await startProxyFixture(cleanups, {
+before(async (t) => {
+  F = await startProxyFixture(t, {
     SITEURL: `${SITE}/`,
     DJAM_OIDC_RESOURCE_SERVERS: JSON.stringify({ [PROXY_AUDIENCE]: { scopes: 'proxy' }, [UP_AUDIENCE]: { scopes: 'proxy' }, [OTHER_API]: { scopes: 'api:read' } }),
   });

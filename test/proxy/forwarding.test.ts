@@ -1,7 +1,7 @@
 // docs/compatibility.md §8.3: what crosses the proxy. The upstream (a real echo server) reports what it received;
 // the client sees what the proxy sent back. The server runs with a 500 ms upstream timeout.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { Echo } from '../helpers/upstream.ts';
@@ -9,10 +9,8 @@ import { basicOf, echoOf, startProxyFixture, type ProxyFixture } from './proxy.f
 
 let F: ProxyFixture;
 let alice: string;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
-before(async () => {
-  F = await startProxyFixture(cleanups, { DJAM_PROXY_TIMEOUT_MS: '500' });
+before(async (t) => {
+  F = await startProxyFixture(t, { DJAM_PROXY_TIMEOUT_MS: '500' });
   alice = basicOf(F.people.alice);
 });
 

@@ -2,14 +2,12 @@
 // HTTPS, here as a trusted TLS terminator reports it in the configured header; other credentials
 // are not affected.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { basicOf, echoOf, FORBIDDEN, startProxyFixture, type ProxyFixture } from './proxy.fixture.ts';
 
 let F: ProxyFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
-before(async () => {
-  F = await startProxyFixture(cleanups, { DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION: 'true', DJAM_SECURE_PROXY_HEADER: 'X-Forwarded-Proto', DJAM_TRUST_PROXY: 'loopback' });
+before(async (t) => {
+  F = await startProxyFixture(t, { DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION: 'true', DJAM_SECURE_PROXY_HEADER: 'X-Forwarded-Proto', DJAM_TRUST_PROXY: 'loopback' });
 });
 
 test('over plain HTTP a valid resource key is refused with the proxy text', async () => {

@@ -4,7 +4,7 @@
 // to /admin/ or the admin API) unless the service is listed in DJAM_PROXY_SANDBOX_EXEMPT.
 // The upstream answers with the headers the test asks for (`_headers?<name>=<value>`).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { basicOf, echoOf, startProxyFixture, type ProxyFixture } from './proxy.fixture.ts';
 
 const SANDBOX = 'sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads';
@@ -12,10 +12,8 @@ const CALLBACK = 'http://localhost:8100/cb';
 
 let F: ProxyFixture;
 let alice: string;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
-before(async () => {
-  F = await startProxyFixture(cleanups, { DJAM_PROXY_SANDBOX_EXEMPT: 'root' });
+before(async (t) => {
+  F = await startProxyFixture(t, { DJAM_PROXY_SANDBOX_EXEMPT: 'root' });
   alice = basicOf(F.people.alice);
 });
 
