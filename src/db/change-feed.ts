@@ -108,6 +108,8 @@ export async function openChangeFeed(deps: { db: Db; listen?: Database['listen']
     ? await deps.listen(CHANGE_CHANNEL, handle, { onState: setLive, afterListen: role === 'node' ? TAKE_PRESENCE : undefined })
     : async () => undefined;
 
+  // While this node's own connection is down it cannot hear the acknowledgements: it waits the
+  // whole timeout, the other nodes' usual delay many times over, rather than answer at once.
   async function confirm(): Promise<void> {
     const nodes = await countNodes(deps.db);
     if (!nodes) return;

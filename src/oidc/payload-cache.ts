@@ -14,7 +14,7 @@ export const CACHED_MODELS: ReadonlySet<string> = new Set(['Session', 'Interacti
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 20_000;
 
-export interface CachedRow { payload: Record<string, unknown>; uid: string | null; consumed: boolean }
+interface CachedRow { payload: Record<string, unknown>; uid: string | null; consumed: boolean }
 interface Entry { row: CachedRow; expiresMs: number }
 
 export interface PayloadCache {
