@@ -2,6 +2,7 @@
 // into this server (src/import). The summary goes to stdout, progress to stderr on a terminal;
 // bad input is one sentence on stderr and exit 1, as is any unresolved conflict.
 import { loadConfig, ConfigError } from '../../config.ts';
+import { SecretKeyError } from '../../crypto/secret-key.ts';
 import { DataDirInUseError } from '../../db/data-dir-lock.ts';
 import { openRuntime, type Runtime } from '../../runtime.ts';
 import { closeConfirmed } from '../with-runtime.ts';
@@ -27,6 +28,8 @@ async function openTarget(dryRun: boolean): Promise<Runtime> {
     return await openRuntime(loadConfig(), { migrate: !dryRun });
   } catch (err) {
     if (err instanceof ConfigError || err instanceof DataDirInUseError) throw err;
+    // The start-up key check (#20) tells before the import's own check of the stored secrets would.
+    if (err instanceof SecretKeyError) throw new ImportError("This server's stored secrets do not open with this DJAM_SECRET_KEY: run the import with the server's DJAM_SECRET_KEY.");
     throw new ImportError(`Cannot open this server's database: ${rootCause(err).message}.`);
   }
 }
