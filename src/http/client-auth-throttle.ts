@@ -4,7 +4,7 @@
 // allowance left is refused before the provider checks anything: 429 with Retry-After in OAuth's
 // JSON shape. The provider is a mounted Koa app, so this runs as a Fastify hook in front of it.
 import type { FastifyInstance } from 'fastify';
-import { countKeyMiss, keyCheckWait, type CredentialThrottle } from '../users/credential-throttle.ts';
+import { countKeyMiss, keyCheckWait, type CredentialThrottle } from '../users/index.ts';
 
 /** The provider endpoints that authenticate clients (after the /o/ and trailing-slash aliases are rewritten). */
 const CLIENT_AUTH_ENDPOINT = /^\/openid\/(token|introspect|revoke)(?=\?|$)/;

@@ -1,5 +1,7 @@
 export { authenticate } from './authenticate.ts';
-export { admitMailRequest, admitPasswordAttempt, checkKey, createCredentialThrottle, lockStateOf, retryAfterOf, unlockAccount } from './credential-throttle.ts';
+export {
+  admitMailRequest, admitPasswordAttempt, checkKey, countKeyMiss, createCredentialThrottle, keyCheckWait, lockStateOf, retryAfterOf, unlockAccount,
+} from './credential-throttle.ts';
 export type { CredentialThrottle, LockState } from './credential-throttle.ts';
 export { deleteDeadThrottleCounters, postgresThrottleStore, redisThrottleStore } from './throttle-store.ts';
 export type { ThrottleStore } from './throttle-store.ts';
