@@ -15,6 +15,7 @@ import type { SecretKeys } from './crypto/keys.ts';
 import { openSigningKeyRing } from './signing-keys/index.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
 import { registerClientAuthThrottle } from './http/client-auth-throttle.ts';
+import { answerMalformedUrl } from './http/malformed-url.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerAllowedHosts } from './http/allowed-hosts.ts';
 import { registerHttpsRule } from './http/https-rule.ts';
@@ -82,6 +83,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
     rewriteUrl: (req) => rewriteProviderUrl(req.url ?? '/'),
     bodyLimit: 1024 * 1024,
     serverFactory: deps.serverFactory,
+    frameworkErrors: answerMalformedUrl,
     // An incoming X-Request-Id (from the proxy in front) is kept when it looks sane.
     requestIdHeader: false,
     // One line per request (below) instead of Fastify's two.
