@@ -15,7 +15,7 @@ export type Profile = (typeof profiles)[number];
 
 export const settings = {
   DJAM_PROJECT_ENVIRONMENT: { kind: 'string', default: 'local', choices: profiles, doc: 'Profile: local, dev, prod or test. prod requires a real DJAM_SECRET_KEY and an https SITEURL.' },
-  DJAM_SECRET_KEY: { kind: 'string', secret: true, doc: 'Master secret: signs sessions and CSRF tokens, derives the keys that encrypt stored secrets. Unset outside prod: generated once into DJAM_DATA_DIR.' },
+  DJAM_SECRET_KEY: { kind: 'string', secret: true, doc: 'Master secret: signs sessions and CSRF tokens, derives the keys that encrypt stored secrets. Unset outside prod: generated once into DJAM_DATA_DIR, except with PostgreSQL outside the local profile, where it is required. Every node of one database needs the same key (a node with another one stops at start-up).' },
   SITEURL: { kind: 'string', doc: 'Public base URL with trailing slash; the OIDC issuer is SITEURL + "openid". Unset (or empty): http://localhost:DJAM_PORT/ in the local profile, http://localhost:8000/ otherwise.' },
   DJAM_HOST: { kind: 'string', doc: 'Address the HTTP server binds. Unset: 127.0.0.1 (this machine only) in the local profile, 0.0.0.0 (every interface) in the others.' },
   DJAM_PORT: { kind: 'int', default: '8000', doc: 'HTTP port.' },
