@@ -207,3 +207,10 @@ test('#20 /openid/token: after DJAM_KEY_CHECK_RATE_LIMIT failed client authentic
   assert.equal(((await refused.json()) as { error: string }).error, 'slow_down');
   assert.equal((await token(clientSecret!, newIp())).status, 200, 'another IP is not affected');
 });
+
+test('#20 X-Forwarded-For from a peer that is no trusted proxy does not spread an attacker over fresh counters', async (t) => {
+  const own = await startTestServer(t, env({ DJAM_TRUST_PROXY: 'false' }));
+  const user = await own.make.user({ isStaff: true });
+  for (let i = 0; i < PAIR_LIMIT; i++) assert.equal((await basicDoor(own, user.email, `wrong-${i}`, `203.0.113.${i + 1}`)).status, 403);
+  retryAfter(await basicDoor(own, user.email, user.password, '203.0.113.99'), 'a "new" forwarded address from the same untrusted peer');
+});
