@@ -148,7 +148,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   await app.register(selfServiceRoutes, { ...deps, throttle, queue });
   await app.register(applicationRoutes, deps);
   await app.register(resourceRoutes, { ...deps, provider });
-  await app.register(proxyRoutes, { ...deps, provider, signingKeys, decisions, keyCache, throttle });
+  await app.register(proxyRoutes, { ...deps, caches, provider, signingKeys, decisions, keyCache, throttle });
   // The OpenAPI document covers the routes registered after it: the REST API below.
   await registerOpenApi(app);
   // Capabilities of the privilege issue register below; `keyUsage` batches "last used" stamps.

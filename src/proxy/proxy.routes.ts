@@ -19,6 +19,7 @@ import { identifyCaller, type Caller, type CallerDeps, type CallerVia } from './
 import { createBearerCheck, type BearerCheck } from './bearer-token.ts';
 import { createIdentitySigner, type IdentitySigner } from './identity-token.ts';
 import { cachedSigner } from './identity-cache.ts';
+import type { CacheRegistry } from '../cache/index.ts';
 import { forwardedQuery, upstreamRequestHeaders } from './forwarding.ts';
 import { ClientAnswer, type AnswerRoute } from './client-answer.ts';
 import { createIsolation, type Isolation } from './upstream-isolation.ts';
@@ -26,7 +27,10 @@ import { subPathOf } from './sub-path.ts';
 import { targetOf, upstreamOf } from './upstream-target.ts';
 import { createUpstreamAgent, relay } from './upstream-client.ts';
 
-export interface ProxyDeps { config: Config; db: Db; keys: SecretKeys; provider: Provider; signingKeys: SigningKeyRing; decisions: AccessDecisions; keyCache: KeyCache; throttle: CredentialThrottle }
+export interface ProxyDeps {
+  config: Config; db: Db; keys: SecretKeys; provider: Provider; signingKeys: SigningKeyRing; decisions: AccessDecisions; keyCache: KeyCache; throttle: CredentialThrottle;
+  caches: CacheRegistry;
+}
 /** What every proxied request uses, built once. */
 interface Proxying { deps: ProxyDeps; bearer: BearerCheck; signer: IdentitySigner; agent: Agent; isolation: Isolation }
 type ProxyRequest = FastifyRequest<{ Params: { slug: string } }>;
@@ -102,7 +106,7 @@ export async function proxyRoutes(app: FastifyInstance, deps: ProxyDeps): Promis
   const proxying: Proxying = {
     deps,
     bearer: createBearerCheck({ provider, issuer: config.issuer, baseUrl: config.baseUrl, signingKeys }),
-    signer: cachedSigner(createIdentitySigner(config.issuer, signingKeys)),
+    signer: cachedSigner(createIdentitySigner(config.issuer, signingKeys), deps.caches),
     agent: createUpstreamAgent(config.DJAM_PROXY_TIMEOUT_MS),
     isolation: createIsolation(provider, config.DJAM_PROXY_SANDBOX_EXEMPT ?? []),
   };
