@@ -75,9 +75,13 @@ export function postgresThrottleStore(db: Db): ThrottleStore {
     },
     async release(giveBack, clear) {
       if (!giveBack.length && !clear.length) return;
-      const give = giveBack.length ? sql`update ${t} set points = greatest(points - 1, 0) where ${matching(giveBack, [])}` : undefined;
-      const drop = clear.length ? sql`delete from ${t} where ${matching(clear, [])}` : undefined;
-      await db.execute(give && drop ? sql`with dropped as (${drop}) ${give}` : (give ?? drop)!);
+      // The rows are locked in key order first, as take() locks them: concurrent attempts that
+      // count and give back the same counters cannot deadlock.
+      const all = [...giveBack, ...clear];
+      const inList = (keys: string[]) => (keys.length ? sql.join(keys.map((k) => sql`${k}`), sql`, `) : sql`null`);
+      await db.execute(sql`with locked as (select key from ${t} where key in (${inList(all)}) order by key for update),
+        dropped as (delete from ${t} where key in (select key from locked where key in (${inList(clear)})))
+        update ${t} set points = greatest(points - 1, 0) where key in (select key from locked where key in (${inList(giveBack)}))`);
     },
     async extend(key, seconds) {
       await db.execute(sql`update ${t} set expire = greatest(expire, now() + make_interval(secs => ${seconds})) where ${t.key} = ${stored(key)}`);
