@@ -7,6 +7,7 @@ export const catalogue = {
   CSRF_FAILED: { status: 403, message: 'The form has expired or did not come from this site. Reload the page and try again.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   RATE_LIMITED: { status: 429, message: 'Too many attempts. Wait a few minutes and try again.' },
+  THROTTLE_UNAVAILABLE: { status: 503, message: 'Signing in is briefly unavailable. Try again in a few seconds.' },
   USER_NOT_FOUND: { status: 404, message: 'No such user.' },
   EMAIL_TAKEN: { status: 409, message: 'A user with that email already exists.' },
   USERNAME_TAKEN: { status: 409, message: 'A user with that username already exists.' },

@@ -56,7 +56,7 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
       const error = err.code === 'EMAIL_NOT_CONFIRMED' ? notConfirmedMessage : err.message;
       const retryAfterSeconds = retryAfterOf(err);
       if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
-      return render(request, reply.status(err.code === 'RATE_LIMITED' ? 429 : 200), { email, error });
+      return render(request, reply.status(err.status === 429 || err.status === 503 ? err.status : 200), { email, error });
     }
   });
 

@@ -54,7 +54,7 @@ function refuse(retryAfterSeconds: number): never {
 
 /** The seconds to wait that a RATE_LIMITED error carries, else undefined. */
 export function retryAfterOf(err: unknown): number | undefined {
-  if (!(err instanceof AppError) || err.code !== 'RATE_LIMITED') return undefined;
+  if (!(err instanceof AppError) || (err.code !== 'RATE_LIMITED' && err.code !== 'THROTTLE_UNAVAILABLE')) return undefined;
   const seconds = err.details?.retryAfterSeconds;
   return typeof seconds === 'number' ? seconds : undefined;
 }

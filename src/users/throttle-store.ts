@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Db } from '../db/client.ts';
+import { AppError } from '../errors.ts';
 import { throttleCounters } from '../db/schema.ts';
 
 /** A counter an attempt counts on: its key, and the window a first count opens. */
@@ -103,6 +104,28 @@ export async function deleteDeadThrottleCounters(db: Db): Promise<void> {
   await db.execute(sql`delete from ${throttleCounters} where ${throttleCounters.expire} <= now()`);
 }
 
+/** Seconds a client is told to wait while the counters' store cannot be reached. */
+const STORE_DOWN_RETRY_S = 5;
+
+/**
+ * An attempt that cannot be counted is never checked (that would make an outage a free-for-all),
+ * and never a 500 either: it is refused with 503 and Retry-After, the error handler's and the
+ * login page's answer to THROTTLE_UNAVAILABLE. The cause is kept for the log.
+ */
+function unavailableWhenDown(store: ThrottleStore): ThrottleStore {
+  const guard = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    try {
+      return await fn(...args);
+    } catch (err) {
+      throw new AppError('THROTTLE_UNAVAILABLE', { details: { retryAfterSeconds: STORE_DOWN_RETRY_S }, cause: err });
+    }
+  };
+  return {
+    kind: store.kind, take: guard(store.take), release: guard(store.release), extend: guard(store.extend),
+    find: guard(store.find), remove: guard(store.remove), close: store.close,
+  };
+}
+
 const REDIS_PREFIX = 'djam-throttle';
 // Only `consume`'s count is used: the throttle tests it against each counter's own limit.
 const NO_LIMIT = 2 ** 31 - 1;
@@ -135,7 +158,7 @@ export function redisThrottleStore(url: string): ThrottleStore {
     }
     return [...found];
   };
-  return {
+  return unavailableWhenDown({
     kind: 'redis',
     async take(counters) {
       return Promise.all(counters.map(async (c) => {
@@ -177,5 +200,5 @@ export function redisThrottleStore(url: string): ThrottleStore {
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },
-  };
+  });
 }

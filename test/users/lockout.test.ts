@@ -186,6 +186,19 @@ test('#20 with DJAM_REDIS_URL the counters live in Redis (the lock-out holds, th
   assert.equal((await signIn(own, user.email, user.password, ip)).status, 302);
 });
 
+test('#20 with DJAM_REDIS_URL and Redis unreachable, a sign-in is refused with 503 and Retry-After on the form, never checked, never a 500', async (t) => {
+  // Port 9 (discard) on loopback: nothing listens, so every command fails at once.
+  const own = await startTestServer(t, env({ DJAM_REDIS_URL: 'redis://127.0.0.1:9/0' }));
+  const user = await own.make.user();
+  const res = await signIn(own, user.email, user.password, newIp());
+  assert.equal(res.status, 503);
+  assert.ok(Number(res.headers.get('retry-after')) > 0, 'Retry-After says when to come back');
+  const page = await res.text();
+  assert.match(page, /briefly unavailable/);
+  assert.match(page, /name="password"/, 'the form is shown again');
+  assert.equal(res.headers.get('set-cookie')?.includes('djam_sessionid=') ?? false, false, 'no session: the password was not checked');
+});
+
 test('#20 /openid/token: after DJAM_KEY_CHECK_RATE_LIMIT failed client authentications from an IP, the right secret from it gets 429, Retry-After and OAuth JSON', async (t) => {
   const own = await startTestServer(t, env({ DJAM_KEY_CHECK_RATE_LIMIT: '3' }));
   const { client, clientSecret } = await own.make.client({ grantType: 'client_credentials', redirectUris: [] });
