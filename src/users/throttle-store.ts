@@ -79,7 +79,7 @@ export function postgresThrottleStore(db: Db): ThrottleStore {
       // The rows are locked in key order first, as take() locks them: concurrent attempts that
       // count and give back the same counters cannot deadlock.
       const all = [...giveBack, ...clear];
-      const inList = (keys: string[]) => (keys.length ? sql.join(keys.map((k) => sql`${k}`), sql`, `) : sql`null`);
+      const inList = (keys: string[]) => (keys.length ? sql.join(keys.map((k) => sql`${stored(k)}`), sql`, `) : sql`null`);
       await db.execute(sql`with locked as (select key from ${t} where key in (${inList(all)}) order by key for update),
         dropped as (delete from ${t} where key in (select key from locked where key in (${inList(clear)})))
         update ${t} set points = greatest(points - 1, 0) where key in (select key from locked where key in (${inList(giveBack)}))`);
