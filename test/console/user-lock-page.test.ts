@@ -2,17 +2,13 @@
 // by wrong passwords shows "Locked until …" with an Unlock button; unlocking (confirmed) lifts it,
 // and the owner's right password works again at once.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { openConsoleAs } from '../helpers/console-browser.ts';
 import { startTestServer } from '../helpers/start-server.ts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
-const DIST_INDEX = new URL('../../console/dist/index.html', import.meta.url);
 const LIMIT = 3;
 
 test('#20 the user page shows a lock-out with its end and lifts it with Unlock', async (t) => {
-  assert.ok(existsSync(DIST_INDEX), 'console/dist/index.html is missing: run `npm run build` first (it builds the console).');
   const server = await startTestServer(t, { DJAM_PROJECT_ENVIRONMENT: 'test', DJAM_LOGIN_RATE_LIMIT: String(LIMIT), DJAM_LOGIN_DELAY_AFTER: '0' });
   const ada = await server.make.user({ email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', isStaff: true, isSuperuser: true });
   const bob = await server.make.user({ email: 'bob@example.com', firstName: 'Bob', lastName: 'Locked' });
@@ -21,18 +17,7 @@ test('#20 the user page shows a lock-out with its end and lifts it with Unlock',
   for (let i = 0; i < LIMIT; i++) assert.equal((await introspect(`wrong-${i}`)).status, 401);
   assert.equal((await introspect(bob.password)).status, 429, 'locked out');
 
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  t.after(() => browser.close());
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.setDefaultTimeout(10_000);
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-
-  await page.goto(`${server.url}/admin/`);
-  await page.getByLabel('Email').fill(ada.email);
-  await page.getByLabel('Password').fill(ada.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/admin\/(#\/)?$/);
+  const { page, problems } = await openConsoleAs(t, server.url, ada);
   await page.goto(`${server.url}/admin/#/users/${bob.id}`);
   await page.getByText(/^Locked until .+ after repeated wrong passwords/).waitFor();
   await page.getByRole('button', { name: 'Unlock' }).click();
