@@ -89,6 +89,12 @@ export const oauthClients = pgTable('oauth_clients', {
   requireConsent: boolean('require_consent').notNull().default(true),
   reuseConsent: boolean('reuse_consent').notNull().default(true),
   websiteUrl: text('website_url'),
+  /**
+   * #24: the client's other registered metadata, under its RFC names (backchannel_logout_uri,
+   * dpop_bound_access_tokens, require_pushed_authorization_requests, jwks, ...) and DJAM's own
+   * (groups_claim, fapi2). Rows without a key keep the original's behaviour.
+   */
+  protocolMetadata: jsonb('protocol_metadata').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [index('oauth_clients_owner_id_idx').on(t.ownerId)]);

@@ -1,0 +1,1 @@
+ALTER TABLE "oauth_clients" ADD COLUMN "protocol_metadata" jsonb DEFAULT '{}'::jsonb NOT NULL;
