@@ -53,6 +53,10 @@ export const sessions = pgTable('sessions', {
   uuid: uuid('uuid').notNull().defaultRandom(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   createdAt: createdAt(),
+  /** #22: RFC 8176 methods this session's sign-in used (`pwd`, `otp`, `hwk`/`swk`, `mfa`). */
+  amr: jsonb('amr').$type<string[]>().notNull().default(['pwd']),
+  /** #22: the last time the user proved who they are in this session (sign-in, second step, re-authentication). */
+  verifiedAt: timestamp('verified_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
   index('sessions_user_id_idx').on(t.userId),
   index('sessions_expires_at_idx').on(t.expiresAt),
@@ -61,6 +65,8 @@ export const sessions = pgTable('sessions', {
 export const teams = pgTable('teams', {
   id: serial('id').primaryKey(),
   name: varchar('name', { length: 150 }).notNull().unique(),
+  /** #22: members must sign in with a second factor. */
+  requiresMfa: boolean('requires_mfa').notNull().default(false),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -268,3 +274,32 @@ export const throttleCounters = pgTable('throttle_counters', {
   points: integer('points').notNull(),
   expire: timestamp('expire', { withTimezone: true, mode: 'date' }).notNull(),
 }, (t) => [index('throttle_counters_expire_idx').on(t.expire)]);
+
+/**
+ * #22: a user's second factors. An authenticator app (`totp`) keeps its seed sealed
+ * (AES-256-GCM, crypto/keys.ts) and the last time step accepted, so a code is accepted once; a
+ * passkey (`passkey`) keeps its WebAuthn credential id, public key and signature counter.
+ */
+export const mfaFactors = pgTable('mfa_factors', {
+  id: serial('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  kind: varchar('kind', { length: 10 }).notNull(),
+  name: varchar('name', { length: 100 }).notNull(),
+  secretSealed: text('secret_sealed'),
+  lastStep: integer('last_step'),
+  credentialId: text('credential_id'),
+  publicKey: text('public_key'),
+  signCount: integer('sign_count'),
+  transports: jsonb('transports').$type<string[]>(),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+}, (t) => [index('mfa_factors_user_id_idx').on(t.userId), uniqueIndex('mfa_factors_credential_id_key').on(t.credentialId)]);
+
+/** #22: single-use recovery codes, kept as keyed hashes (crypto/keys.ts lookupHash). */
+export const mfaRecoveryCodes = pgTable('mfa_recovery_codes', {
+  id: serial('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  codeHash: varchar('code_hash', { length: 64 }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('mfa_recovery_codes_user_code_key').on(t.userId, t.codeHash)]);
