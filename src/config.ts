@@ -77,6 +77,7 @@ export const settings = {
   DJAM_PROXY_SANDBOX_EXEMPT: { kind: 'list', doc: 'Comma-separated slugs of proxied services whose answers are not sandboxed. Unset: every proxied answer gets "Content-Security-Policy: sandbox" without allow-same-origin, so that its pages cannot act on DJAM\'s origin (the admin console, the session). Exempt only services you trust as much as DJAM itself (see docs/proxy.md).' },
   DJAM_METRICS_TOKEN: { kind: 'string', secret: true, doc: 'Bearer token that opens /metrics to remote scrapers; unset: loopback callers only.' },
   DJAM_SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: '20000', doc: 'On SIGTERM, how long in-flight requests and running jobs may take before the process exits anyway.' },
+  DJAM_MFA_REQUIRED: { kind: 'string', default: 'none', choices: ['none', 'staff', 'all'], doc: 'Who must sign in with a second factor (#22): none, staff (staff and superusers) or all; a team can require it of its members too. Such a user without a factor is taken to enrolment right after the password, and Basic-auth doors refuse them (API keys are the way for scripts).' },
   DJAM_LOG_LEVEL: { kind: 'string', default: 'info', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], doc: 'Log level.' },
   DJAM_LOG_FORMAT: { kind: 'string', default: 'auto', choices: ['auto', 'json', 'pretty'], doc: 'Log output: json (one JSON object a line) or pretty (readable, coloured). auto: pretty in the local profile when stdout is a terminal, json otherwise.' },
 } as const satisfies Record<string, Setting>;
