@@ -303,3 +303,64 @@ export const mfaRecoveryCodes = pgTable('mfa_recovery_codes', {
   usedAt: timestamp('used_at', { withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('mfa_recovery_codes_user_code_key').on(t.userId, t.codeHash)]);
+
+/**
+ * #21: the event log, append-only: what happened to identities, whoever caused it, at whatever
+ * door. Written in the same transaction as the change (events/record.ts); `changes` holds the
+ * before/after of a change (secret fields dropped) or the facts of an attempt (door, reason).
+ * Kept DJAM_EVENT_RETENTION_DAYS, then swept.
+ */
+export const events = pgTable('events', {
+  id: serial('id').primaryKey(),
+  type: varchar('type', { length: 100 }).notNull(),
+  time: timestamp('time', { withTimezone: true }).notNull().defaultNow(),
+  /** user, api_key, client, cli, system */
+  actorKind: varchar('actor_kind', { length: 10 }).notNull(),
+  actorId: varchar('actor_id', { length: 255 }).notNull(),
+  actorLabel: varchar('actor_label', { length: 255 }).notNull(),
+  /** What the event is about: `user:12`, `client:abc`, `role:3` (searchable with q=). */
+  subject: varchar('subject', { length: 300 }),
+  /** The user concerned (the subject user, or the one who signed in), for per-user queries. */
+  userId: integer('user_id'),
+  clientId: varchar('client_id', { length: 255 }),
+  ip: varchar('ip', { length: 64 }),
+  userAgent: varchar('user_agent', { length: 500 }),
+  requestId: varchar('request_id', { length: 128 }),
+  /** success or failure */
+  outcome: varchar('outcome', { length: 10 }).notNull(),
+  changes: jsonb('changes').$type<Record<string, unknown>>(),
+}, (t) => [
+  index('events_time_idx').on(t.time),
+  index('events_type_time_idx').on(t.type, t.id),
+  index('events_user_id_idx').on(t.userId, t.id),
+  index('events_client_id_idx').on(t.clientId, t.id),
+]);
+
+/** #21: where events are streamed: a URL, the event types it wants (`*`: all), a sealed signing secret. */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: serial('id').primaryKey(),
+  url: varchar('url', { length: 2000 }).notNull(),
+  eventTypes: jsonb('event_types').$type<string[]>().notNull(),
+  /** The `whsec_…` secret, sealed under DJAM_SECRET_KEY (crypto/keys.ts). */
+  secretSealed: text('secret_sealed').notNull(),
+  description: varchar('description', { length: 255 }).notNull().default(''),
+  isActive: boolean('is_active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** #21: one event sent to one endpoint: the delivery log, one row per (endpoint, event). */
+export const webhookDeliveries = pgTable('webhook_deliveries', {
+  id: serial('id').primaryKey(),
+  endpointId: integer('endpoint_id').notNull().references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+  eventId: integer('event_id').notNull(),
+  /** pending → delivered | failed (retrying) | dead */
+  status: varchar('status', { length: 10 }).notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  jobId: integer('job_id'),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('webhook_deliveries_endpoint_event_key').on(t.endpointId, t.eventId), index('webhook_deliveries_event_id_idx').on(t.eventId)]);
