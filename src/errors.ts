@@ -38,6 +38,10 @@ export const catalogue = {
   JOB_NOT_FOUND: { status: 404, message: 'No such job.' },
   JOB_NOT_DEAD: { status: 409, message: 'Only a dead job can be retried.' },
   NAME_TAKEN: { status: 409, message: 'That name is already taken.' },
+  WEBHOOK_NOT_FOUND: { status: 404, message: 'No such webhook endpoint.' },
+  WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, message: 'No such delivery of this webhook endpoint.' },
+  WEBHOOK_URL_REFUSED: { status: 400, message: 'That webhook URL is refused: it must be http(s) and reach a public address (see DJAM_WEBHOOK_ALLOW_PRIVATE).' },
+  WEBHOOK_EVENT_TYPE_UNKNOWN: { status: 400, message: 'No such event type (docs/events.md lists them; * subscribes to all).' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof catalogue;
