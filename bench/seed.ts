@@ -5,7 +5,8 @@ import type { Db } from '../src/db/client.ts';
 import type { SecretKeys } from '../src/crypto/keys.ts';
 import { createApiKey, daysFromNow } from '../src/api-keys/index.ts';
 import { createClient } from '../src/clients/index.ts';
-import { addTeamMember, createAccessRule, createResource, createRole, createTeam, grantRoleToTeam } from '../src/teams/index.ts';
+import { addTeamMember, createRole, createTeam, grantRoleToTeam } from '../src/privileges/index.ts';
+import { createAccessRule, createResource } from '../src/protected-resources/index.ts';
 import { createUser } from '../src/users/index.ts';
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/cb';

@@ -9,7 +9,8 @@ import type { Database, Db } from './db/client.ts';
 import { confirmAnnounced, openChangeFeed, trackAnnouncements, type ChangeFeed } from './db/change-feed.ts';
 import { createCacheRegistry } from './cache/index.ts';
 import { createClientCache } from './clients/index.ts';
-import { createAccessDecisions, createPreventionIndex } from './teams/index.ts';
+import { createAccessDecisions } from './protected-resources/index.ts';
+import { createPreventionIndex } from './login-preventions/index.ts';
 import { createCredentialThrottle, createSessionCache, createUserCache, postgresThrottleStore, redisThrottleStore } from './users/index.ts';
 import type { SecretKeys } from './crypto/keys.ts';
 import { openSigningKeyRing } from './signing-keys/index.ts';
@@ -23,7 +24,7 @@ import { createPayloadCache, createProvider, interactionRoutes, mountProvider, p
 import { loginRoutes } from './accounts/login.routes.ts';
 import { selfServiceRoutes } from './accounts/accounts.routes.ts';
 import { applicationRoutes } from './clients/applications.routes.ts';
-import { resourceRoutes } from './resource/resource.routes.ts';
+import { resourceRoutes } from './sample-resource/sample-resource.routes.ts';
 import { proxyRoutes } from './proxy/index.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/ops.routes.ts';
@@ -35,9 +36,20 @@ import { parseProxyTrust, registerForwardedHeaderGuard } from './http/proxy-trus
 import { createKeyCache, LastUsedRecorder } from './api-keys/index.ts';
 import { keyApiRoutes } from './api-keys/key-api.routes.ts';
 import { geoserverRoutes } from './geoserver/geoserver.routes.ts';
-import { groupsRoutes } from './teams/groups.routes.ts';
+import { groupsRoutes } from './privileges/groups.routes.ts';
 import { usersExportRoutes } from './users/users-export.routes.ts';
 import { adminRoutes } from './admin/admin.routes.ts';
+import { usersAdminRoutes } from './users/users.admin-routes.ts';
+import { teamsAdminRoutes } from './privileges/teams.admin-routes.ts';
+import { rolesAdminRoutes } from './privileges/roles.admin-routes.ts';
+import { resourcesAdminRoutes } from './protected-resources/resources.admin-routes.ts';
+import { apiKeysAdminRoutes } from './api-keys/api-keys.admin-routes.ts';
+import { clientsAdminRoutes } from './clients/clients.admin-routes.ts';
+import { loginPreventionsAdminRoutes } from './login-preventions/login-preventions.admin-routes.ts';
+import { jobsAdminRoutes } from './ops/jobs.admin-routes.ts';
+import { signingKeysAdminRoutes } from './signing-keys/signing-keys.admin-routes.ts';
+import { auditAdminRoutes } from './audit/audit.admin-routes.ts';
+import { consoleAdminRoutes } from './console/console.admin-routes.ts';
 import { consoleRoutes } from './console/console.routes.ts';
 import { registerOpenApi } from './openapi/openapi.routes.ts';
 import { createMailer, mailJobHandlers, type Mailer } from './mail/index.ts';
@@ -158,7 +170,13 @@ export async function buildApp(input: AppDeps): Promise<App> {
   await app.register(geoserverRoutes, { ...deps, provider, keyUsage, throttle, keyCache });
   await app.register(groupsRoutes, { ...deps, throttle });
   await app.register(usersExportRoutes, { ...deps, throttle });
-  await app.register(adminRoutes, { ...deps, provider, queue, signingKeys, throttle });
+  await app.register(adminRoutes, {
+    ...deps, provider, queue, signingKeys, throttle,
+    routes: [
+      usersAdminRoutes, teamsAdminRoutes, rolesAdminRoutes, resourcesAdminRoutes, apiKeysAdminRoutes, clientsAdminRoutes,
+      loginPreventionsAdminRoutes, jobsAdminRoutes, signingKeysAdminRoutes, auditAdminRoutes, consoleAdminRoutes,
+    ],
+  });
   await app.register(consoleRoutes);
   return { app, provider, queue, changes };
 }

@@ -1,9 +1,13 @@
 // The admin API's records, as the server's TypeBox schemas define them (type-only imports: the
 // console bundles none of the server's code).
 import type { Static } from 'typebox';
-import type {
-  ApiKeyCreated, ApiKeyView, AuditEntryView, ClientCreated, ClientSecret, ClientView, JobView, SigningKeyCreated, TeamDetail, UserDetail,
-} from '../../src/admin/admin.schemas.ts';
+import type { ApiKeyCreated, ApiKeyView } from '../../src/api-keys/api-keys.admin-schemas.ts';
+import type { AuditEntryView } from '../../src/audit/audit.admin-schemas.ts';
+import type { ClientCreated, ClientSecret, ClientView } from '../../src/clients/clients.admin-schemas.ts';
+import type { JobView } from '../../src/ops/jobs.admin-schemas.ts';
+import type { TeamDetail } from '../../src/privileges/privileges.admin-schemas.ts';
+import type { SigningKeyCreated } from '../../src/signing-keys/signing-keys.admin-schemas.ts';
+import type { UserDetail } from '../../src/users/users.admin-schemas.ts';
 
 export type User = Static<typeof UserDetail>;
 export type Team = Static<typeof TeamDetail>;

@@ -2,7 +2,7 @@
 // non-numeric one 404), the profile form, and the Resources section with its API-key actions.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userActor } from '../access/index.ts';
-import { listUsableResources } from '../teams/index.ts';
+import { listUsableResources } from '../protected-resources/index.ts';
 import { AppError, catalogue } from '../errors.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';
 import { ownOrigins } from '../http/https-rule.ts';

@@ -2,7 +2,7 @@
 // and password Base64-encoded in the query string.
 import type { Db } from '../db/client.ts';
 import { admitPasswordAttempt, findUserByUsername, verifyPassword, type CredentialThrottle } from '../users/index.ts';
-import { listTeamNamesOfUser } from '../teams/index.ts';
+import { listTeamNamesOfUser } from '../privileges/index.ts';
 
 type CredentialCheck =
   | { outcome: 'valid'; username: string; groups: string[] }

@@ -6,7 +6,7 @@ import { DEFAULT_FORMATS, negotiate, type Format } from '../http/drf-negotiation
 import { ignoreRequestBodies, refuseOtherMethods } from '../http/drf-views.ts';
 import { CSV_CONTENT_TYPE } from '../http/csv.ts';
 import { documentedBy } from '../http/route-docs.ts';
-import { listTeams, listUsersWithTeams } from '../teams/index.ts';
+import { listTeams, listUsersWithTeams } from '../privileges/index.ts';
 import type { GeoServerRouteDeps } from './geoserver.deps.ts';
 import { adminRoleDocs, rolesDocs, usersDocs } from './geoserver.schemas.ts';
 import { findManagementKeyHolder } from './management-key.service.ts';

@@ -4,7 +4,7 @@
 import type { Account, AccountClaims, FindAccount } from 'oidc-provider';
 import type { Db } from '../db/client.ts';
 import type { User, UserCache } from '../users/index.ts';
-import { listTeamNamesOfUser } from '../teams/index.ts';
+import { listTeamNamesOfUser } from '../privileges/index.ts';
 import { requestUser } from './request-context.ts';
 
 function dropEmpty(claims: Record<string, unknown>): Record<string, unknown> {

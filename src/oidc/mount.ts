@@ -9,7 +9,7 @@ import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import type { ClientCache } from '../clients/index.ts';
 import { loadSession, loginRedirectUrl } from '../http/session.ts';
-import { isLoginPrevented, LOGIN_PREVENTED_MESSAGE, type PreventionIndex } from '../teams/index.ts';
+import { isLoginPrevented, LOGIN_PREVENTED_MESSAGE, type PreventionIndex } from '../login-preventions/index.ts';
 import { html } from '../http/views/html.ts';
 import { layout } from '../http/views/layout.ts';
 import { errorSurfaceOf } from '../http/surfaces.ts';

@@ -13,7 +13,7 @@
 //   id, as the original's did.
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
-const NO_STORE_ROUTES = new Set(['token', 'introspection', 'revocation']);
+const NO_STORE_ROUTES = new Set(['token', 'introspection', 'revocation', 'device_authorization', 'pushed_authorization_request']);
 const SCOPE_NOT_ALLOWED = 'requested scope is not allowed';
 const GRANT_TYPE_NOT_ALLOWED = 'requested grant type is not allowed for this client';
 
@@ -94,7 +94,7 @@ export function protocolAnswers() {
     ctx.set('Cache-Control', 'no-store');
     if (route === 'token') await refuseScopelessToken(ctx);
     if (!isBody(ctx.body)) return;
-    if (route === 'token') ctx.body = tokenAnswer(ctx, ctx.body);
+    if (route === 'token' || route === 'device_authorization') ctx.body = tokenAnswer(ctx, ctx.body);
     else if (route === 'introspection') ctx.body = introspectionAnswer(ctx.body);
   };
 }

@@ -12,7 +12,7 @@ import type { SigningKeyRing } from '../signing-keys/index.ts';
 import type { KeyCache } from '../api-keys/index.ts';
 import { catalogue } from '../errors.ts';
 import { retryAfterOf, type CredentialThrottle } from '../users/index.ts';
-import { UPSTREAM_SERVICE, type AccessDecisions, type Resource } from '../teams/index.ts';
+import { UPSTREAM_SERVICE, type AccessDecisions, type Resource } from '../protected-resources/index.ts';
 import { verifyCsrf } from '../http/csrf.ts';
 import { isSecureRequest } from '../http/secure-request.ts';
 import { identifyCaller, type Caller, type CallerDeps, type CallerVia } from './identify-caller.ts';

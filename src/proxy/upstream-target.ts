@@ -1,6 +1,6 @@
 // Where a proxied request goes: the resource URL (parsed once per cached resource row, not per
 // request) plus the sub-path, as a URL whose path is normalised the way a client library would.
-import type { Resource } from '../teams/index.ts';
+import type { Resource } from '../protected-resources/index.ts';
 
 // Access decisions hand out the same resource object while cached: its parsed URL lives as long.
 const parsed = new WeakMap<Resource, URL | null>();

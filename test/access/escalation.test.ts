@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import type { Browser } from '../helpers/cookie-jar.ts';
-import { startAdminFixture, type AdminFixture } from '../admin/admin.fixture.ts';
+import { startAdminFixture, type AdminFixture } from '../helpers/admin.fixture.ts';
 
 const CALLBACK = 'http://127.0.0.1:8000/cb';
 

@@ -3,7 +3,7 @@
 // the actor the door built, and no key value anywhere in it.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { AdminCaller, type Json } from '../admin/admin.fixture.ts';
+import { AdminCaller, type Json } from '../helpers/admin.fixture.ts';
 import { DETAIL, startKeyApiFixture, type KeyApiFixture } from '../api-keys/key-api.fixture.ts';
 
 let F: KeyApiFixture;

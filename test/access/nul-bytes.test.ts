@@ -3,7 +3,7 @@
 // the throttle); admin API text with a control character is a 400 VALIDATION_FAILED.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { AdminCaller } from '../admin/admin.fixture.ts';
+import { AdminCaller } from '../helpers/admin.fixture.ts';
 import { pageText } from '../helpers/page-text.ts';
 import { basic, FORBIDDEN, startProxyFixture, type ProxyFixture } from '../proxy/proxy.fixture.ts';
 

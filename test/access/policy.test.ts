@@ -3,7 +3,7 @@
 // (#17 items 3 and 13; STYLE.md "Who may do what").
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { startAdminFixture, type AdminCaller, type AdminFixture } from '../admin/admin.fixture.ts';
+import { startAdminFixture, type AdminCaller, type AdminFixture } from '../helpers/admin.fixture.ts';
 
 type Role = 'superuser' | 'staff' | 'user';
 type Expect = 'allow' | 'SUPERUSER_REQUIRED' | 'STAFF_REQUIRED' | 'FORBIDDEN';

@@ -2,7 +2,7 @@
 // person's sign-in and every failure reach the audit log (before, only admin API changes did).
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { startAdminFixture, type AdminFixture } from '../admin/admin.fixture.ts';
+import { startAdminFixture, type AdminFixture } from '../helpers/admin.fixture.ts';
 
 let F: AdminFixture;
 before(async (t) => { F = await startAdminFixture(t); });

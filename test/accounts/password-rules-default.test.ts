@@ -3,7 +3,7 @@
 // form, the admin API's set-password (whose message the console shows under the field).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AdminCaller } from '../admin/admin.fixture.ts';
+import { AdminCaller } from '../helpers/admin.fixture.ts';
 import { linkIn, startServerWithMailbox, type Mailbox } from '../helpers/mailbox.ts';
 import { fieldError } from '../helpers/page-text.ts';
 import type { TestServer } from '../helpers/start-server.ts';

@@ -2,7 +2,7 @@
 // admin-scoped machines get in, and superuser-only operations refuse plain staff with a clear 403.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { clientCredentialsToken, startAdminFixture, AdminCaller, type AdminFixture } from './admin.fixture.ts';
+import { clientCredentialsToken, startAdminFixture, AdminCaller, type AdminFixture } from '../helpers/admin.fixture.ts';
 
 let F: AdminFixture;
 before(async (t) => { F = await startAdminFixture(t); });

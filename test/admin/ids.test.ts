@@ -3,7 +3,7 @@
 // used to be converted into a neighbouring id and acted on; now it is a 400 that touches nothing.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { startAdminFixture, type AdminFixture } from './admin.fixture.ts';
+import { startAdminFixture, type AdminFixture } from '../helpers/admin.fixture.ts';
 
 let F: AdminFixture;
 before(async (t) => { F = await startAdminFixture(t); });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { jobs } from '../../src/db/schema.ts';
-import { clientCredentialsToken, startAdminFixture, type AdminFixture } from './admin.fixture.ts';
+import { clientCredentialsToken, startAdminFixture, type AdminFixture } from '../helpers/admin.fixture.ts';
 
 let F: AdminFixture;
 before(async (t) => { F = await startAdminFixture(t); });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { linkIn, startServerWithMailbox, type Mailbox } from '../helpers/mailbox.ts';
 import type { TestServer } from '../helpers/start-server.ts';
-import { AdminCaller } from './admin.fixture.ts';
+import { AdminCaller } from '../helpers/admin.fixture.ts';
 
 const NEW_PASSWORD = 'a brand new passphrase 42';
 

@@ -4,7 +4,7 @@
 // hit. The proxy's `?authkey=` uses the same cache.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { startAdminFixture, type AdminFixture } from '../admin/admin.fixture.ts';
+import { startAdminFixture, type AdminFixture } from '../helpers/admin.fixture.ts';
 import { startUpstream } from '../helpers/upstream.ts';
 import { KEY_API } from './key-api.fixture.ts';
 

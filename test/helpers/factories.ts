@@ -3,10 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/db/client.ts';
 import type { SecretKeys } from '../../src/crypto/keys.ts';
 import { createClient, type ClientInput } from '../../src/clients/index.ts';
-import {
-  addTeamMember, createAccessRule, createResource, createRole, createTeam, grantRoleToTeam, grantRoleToUser, setLoginPrevention,
-  type NewResource,
-} from '../../src/teams/index.ts';
+import { addTeamMember, createRole, createTeam, grantRoleToTeam, grantRoleToUser } from '../../src/privileges/index.ts';
+import { createAccessRule, createResource, type NewResource } from '../../src/protected-resources/index.ts';
+import { setLoginPrevention } from '../../src/login-preventions/index.ts';
 import { createApiKey, daysFromNow, type ApiKeyScope } from '../../src/api-keys/index.ts';
 import { createUser, type NewUser } from '../../src/users/index.ts';
 

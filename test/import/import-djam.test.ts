@@ -15,7 +15,9 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'j
 import * as oidc from 'openid-client';
 import type { Database } from '../../src/db/client.ts';
 import { findApiKey, isKeyUsable } from '../../src/api-keys/index.ts';
-import { isLoginPrevented, listEffectiveRoleNames, listTeams, listUsableResources } from '../../src/teams/index.ts';
+import { isLoginPrevented } from '../../src/login-preventions/index.ts';
+import { listEffectiveRoleNames, listTeams } from '../../src/privileges/index.ts';
+import { listUsableResources } from '../../src/protected-resources/index.ts';
 import { findUserByEmail } from '../../src/users/index.ts';
 import { basicAuth, Browser } from '../helpers/cookie-jar.ts';
 import { assertNoStackTrace, cleanEnv, openCliData, runCli, startServerOnCliData, type CliEnv, type CliOutcome } from '../helpers/cli-process.ts';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
 import * as client from 'openid-client';
-import { AdminCaller } from '../admin/admin.fixture.ts';
+import { AdminCaller } from '../helpers/admin.fixture.ts';
 import { basicAuth, type Browser } from '../helpers/cookie-jar.ts';
 import { cleanEnv, runCli, startServerOnCliData } from '../helpers/cli-process.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
-import { AdminCaller } from '../admin/admin.fixture.ts';
+import { AdminCaller } from '../helpers/admin.fixture.ts';
 import { basicOf, echoOf, startProxyFixture, type ProxyFixture } from './proxy.fixture.ts';
 
 let F: ProxyFixture;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { after, before, test } from 'node:test';
-import { AdminCaller } from '../admin/admin.fixture.ts';
+import { AdminCaller } from '../helpers/admin.fixture.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
 const PAIR_LIMIT = 4;

@@ -2,7 +2,8 @@
 // a resource, and an access rule for each role (active unless --inactive). An upstream service
 // is then reachable at /service/<slug> by the holders of those roles.
 import { AppError } from '../../errors.ts';
-import { createAccessRule, createResource, findRoleByName, UPSTREAM_SERVICE } from '../../teams/index.ts';
+import { createAccessRule, createResource, UPSTREAM_SERVICE } from '../../protected-resources/index.ts';
+import { findRoleByName } from '../../privileges/index.ts';
 import { defineCommand } from '../command.ts';
 import { withRuntime } from '../with-runtime.ts';
 

@@ -2,7 +2,7 @@
 // their members) or to users directly.
 import { AppError } from '../../errors.ts';
 import { cliActor } from '../../access/index.ts';
-import { changeUserRoleAs, createRole, findRoleByName, findTeamByName, grantRoleToTeam } from '../../teams/index.ts';
+import { changeUserRoleAs, createRole, findRoleByName, findTeamByName, grantRoleToTeam } from '../../privileges/index.ts';
 import { defineCommand } from '../command.ts';
 import { requireUser, withRuntime } from '../with-runtime.ts';
 

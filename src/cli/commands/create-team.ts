@@ -1,7 +1,7 @@
 // `djam createteam --name N [--member EMAIL]...`: a team and its members (team names are what
 // GeoServer sees as roles).
 import { cliActor } from '../../access/index.ts';
-import { changeTeamMembershipAs, createTeam, findTeamByName } from '../../teams/index.ts';
+import { changeTeamMembershipAs, createTeam, findTeamByName } from '../../privileges/index.ts';
 import { defineCommand } from '../command.ts';
 import { requireUser, withRuntime } from '../with-runtime.ts';
 

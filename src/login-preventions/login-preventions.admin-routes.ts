@@ -1,17 +1,12 @@
 // /api/admin/login-preventions: per client, the teams whose members only may not sign in to it.
 import { getClient } from '../clients/index.ts';
 import { AppError } from '../errors.ts';
-import {
-  deleteLoginPrevention, findLoginPreventionOfClient, getLoginPrevention, listLoginPreventionsPage, missingTeamIds, setLoginPrevention,
-} from '../teams/index.ts';
+import { deleteLoginPrevention, findLoginPreventionOfClient, getLoginPrevention, listLoginPreventionsPage, setLoginPrevention } from './index.ts';
+import { missingTeamIds } from '../privileges/index.ts';
 import type { Db } from '../db/client.ts';
-import { actorOf } from './admin.guard.ts';
-import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.deps.ts';
-import { IdParams, LoginPreventionCreate, LoginPreventionPage, LoginPreventionUpdate, LoginPreventionView, NoContent } from './admin.schemas.ts';
+import { actorOf, adminDoc, type AdminApp, type AdminDeps, IdParams, NoContent, listQuerySchema, toPageRequest, pageView } from '../admin/index.ts';
+import { LoginPreventionCreate, LoginPreventionPage, LoginPreventionUpdate, LoginPreventionView, loginPreventionView } from './login-preventions.admin-schemas.ts';
 import { assertMay, audited } from '../access/index.ts';
-import { listQuerySchema, toPageRequest } from './list-query.ts';
-import { loginPreventionView, pageView } from './views.ts';
 
 async function assertTeamsExist(db: Db, ids: number[]): Promise<void> {
   const missing = await missingTeamIds({ db }, ids);

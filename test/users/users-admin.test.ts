@@ -2,7 +2,7 @@
 // (de)activation, memberships, and the audit entries all of it leaves.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { startAdminFixture, type AdminFixture } from './admin.fixture.ts';
+import { startAdminFixture, type AdminFixture } from '../helpers/admin.fixture.ts';
 
 let F: AdminFixture;
 before(async (t) => { F = await startAdminFixture(t); });

@@ -5,13 +5,10 @@
 // have expired, then are deleted.
 import {
   activationTime, announceSigningKeys, createRsaSigningKey, listSigningKeys, type SigningKeyState,
-} from '../signing-keys/index.ts';
-import { actorOf, superuserFor } from './admin.guard.ts';
-import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.deps.ts';
-import { SigningKeyCreated, SigningKeyList, SigningKeyRotation } from './admin.schemas.ts';
+} from './index.ts';
+import { actorOf, superuserFor, adminDoc, type AdminApp, type AdminDeps, iso } from '../admin/index.ts';
+import { SigningKeyCreated, SigningKeyList, SigningKeyRotation } from './signing-keys.admin-schemas.ts';
 import { audited } from '../access/index.ts';
-import { iso } from './views.ts';
 
 interface Timeline {
   key: { kid: string; alg: string; createdAt: Date; activatesAt: Date };

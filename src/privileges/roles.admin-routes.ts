@@ -1,12 +1,8 @@
 // /api/admin/roles: roles and who holds them (users directly, teams for their members).
-import { adminsHoldingRole, createNamedRole, deleteRole, getRole, listRoleHolders, listRolesPage, renameRole } from '../teams/index.ts';
-import { actorOf } from './admin.guard.ts';
-import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.deps.ts';
-import { IdParams, NameInput, NoContent, RoleDetail, RolePage, RoleView } from './admin.schemas.ts';
+import { adminsHoldingRole, createNamedRole, deleteRole, getRole, listRoleHolders, listRolesPage, renameRole } from './index.ts';
+import { actorOf, adminDoc, type AdminApp, type AdminDeps, IdParams, NoContent, listQuerySchema, toPageRequest, pageView } from '../admin/index.ts';
+import { NameInput, RoleDetail, RolePage, RoleView, roleView } from './privileges.admin-schemas.ts';
 import { assertMay, audited } from '../access/index.ts';
-import { listQuerySchema, toPageRequest } from './list-query.ts';
-import { pageView, roleView } from './views.ts';
 
 const taken = { 409: { description: '`NAME_TAKEN`', $ref: 'AdminError' } };
 

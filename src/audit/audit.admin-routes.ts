@@ -1,11 +1,8 @@
 // /api/admin/audit-log: what was changed through the admin API, by whom and when, newest first.
 import { Type } from 'typebox';
-import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.deps.ts';
-import { AuditPage } from './admin.schemas.ts';
+import { adminDoc, type AdminApp, type AdminDeps, listQuerySchema, queryText, toPageRequest, pageView } from '../admin/index.ts';
+import { AuditPage, auditEntryView } from './audit.admin-schemas.ts';
 import { listAuditEntries } from './audit.service.ts';
-import { listQuerySchema, queryText, toPageRequest } from './list-query.ts';
-import { auditEntryView, pageView } from './views.ts';
 
 const Text = Type.Optional(queryText(255));
 

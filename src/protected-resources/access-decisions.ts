@@ -5,7 +5,7 @@
 import { createCache, type CacheRegistry } from '../cache/index.ts';
 import type { Db } from '../db/client.ts';
 import { canUseResource, findResourceBySlug, type Resource } from './resources.service.ts';
-import { listTeamNamesOfUser } from './teams.service.ts';
+import { listTeamNamesOfUser } from '../privileges/index.ts';
 
 interface AccessDecision { resource: Resource | undefined; allowed: boolean; teams: string[] }
 export interface AccessDecisions {

@@ -1,13 +1,9 @@
 // /api/admin/api-keys: every user's keys, filtered by revoked, scope and expiry (the original
 // admin's list filters), issued with the value shown once, and revoked in bulk.
 import { Type } from 'typebox';
-import { changeApiKey, daysFromNow, getApiKey, issueApiKey, listApiKeysPage, removeApiKey, revokeApiKeys } from '../api-keys/index.ts';
-import { actorOf } from './admin.guard.ts';
-import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.deps.ts';
-import { ApiKeyCreate, ApiKeyCreated, ApiKeyPage, ApiKeyUpdate, ApiKeyView, BulkRevoke, BulkRevoked, IdParams, NoContent, QueryBool } from './admin.schemas.ts';
-import { listQuerySchema, toPageRequest } from './list-query.ts';
-import { apiKeyView, pageView } from './views.ts';
+import { changeApiKey, daysFromNow, getApiKey, issueApiKey, listApiKeysPage, removeApiKey, revokeApiKeys } from './index.ts';
+import { actorOf, adminDoc, type AdminApp, type AdminDeps, IdParams, NoContent, QueryBool, listQuerySchema, toPageRequest, pageView } from '../admin/index.ts';
+import { ApiKeyCreate, ApiKeyCreated, ApiKeyPage, ApiKeyUpdate, ApiKeyView, BulkRevoke, BulkRevoked, apiKeyView } from './api-keys.admin-schemas.ts';
 
 const DEFAULT_EXPIRY_DAYS = 30;
 

@@ -2,20 +2,13 @@
 // and the user's team and role memberships. Other administrators are a superuser's business.
 import { Type } from 'typebox';
 import { mailPasswordResetLink } from '../accounts/index.ts';
-import { changeTeamMembershipAs, changeUserRoleAs, listDirectRolesOfUser, listTeamsOfUser } from '../teams/index.ts';
+import { changeTeamMembershipAs, changeUserRoleAs, listDirectRolesOfUser, listTeamsOfUser } from '../privileges/index.ts';
 import {
   USER_SORT_FIELDS, changeUserAs, confirmEmailAs, createUserAs, deleteUserAs, getUser, listUsers, lockStateOfUser, resetPasswordAs, setPasswordAs, unlockUserAs,
   type UserChange,
-} from '../users/index.ts';
-import { actorOf } from './admin.guard.ts';
-import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.deps.ts';
-import {
-  IdParams, NoContent, PasswordBody, QueryBool, RoleRef, TeamRef, UnlockResult, UserCreate, UserDetail, UserPage, UserRoleParams, UserTeamParams,
-  UserUpdate, UserView,
-} from './admin.schemas.ts';
-import { listQuerySchema, toPageRequest } from './list-query.ts';
-import { pageView, userView } from './views.ts';
+} from './index.ts';
+import { actorOf, adminDoc, type AdminApp, type AdminDeps, IdParams, NoContent, QueryBool, RoleRef, TeamRef, UserRoleParams, UserTeamParams, listQuerySchema, toPageRequest, pageView } from '../admin/index.ts';
+import { PasswordBody, UnlockResult, UserCreate, UserDetail, UserPage, UserUpdate, UserView, userView } from './users.admin-schemas.ts';
 
 const Membership = Type.Object({ teams: UserDetail.properties.teams, roles: UserDetail.properties.roles });
 

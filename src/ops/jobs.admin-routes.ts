@@ -1,13 +1,9 @@
 // /api/admin/jobs: background jobs by status, and a dead job sent round again.
 import { Type } from 'typebox';
 import { getJob, listJobsPage, retryDeadJob } from '../queue/index.ts';
-import { actorOf } from './admin.guard.ts';
-import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.deps.ts';
-import { IdParams, JobPage, JobView } from './admin.schemas.ts';
+import { actorOf, adminDoc, type AdminApp, type AdminDeps, IdParams, listQuerySchema, queryText, toPageRequest, pageView } from '../admin/index.ts';
+import { JobPage, JobView, jobView } from './jobs.admin-schemas.ts';
 import { audited } from '../access/index.ts';
-import { listQuerySchema, queryText, toPageRequest } from './list-query.ts';
-import { jobView, pageView } from './views.ts';
 
 export async function jobsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise<void> {
   app.get('/jobs', {

@@ -1,9 +1,9 @@
 // The admin API's test fixture: a server with a superuser, a staff member and a plain user
 // signed in, and a machine holding a client-credentials token with the `admin` scope.
 import { randomBytes } from 'node:crypto';
-import type { Browser } from '../helpers/cookie-jar.ts';
-import { basicAuth } from '../helpers/cookie-jar.ts';
-import { startTestServer, type TeardownContext, type TestServer } from '../helpers/start-server.ts';
+import type { Browser } from './cookie-jar.ts';
+import { basicAuth } from './cookie-jar.ts';
+import { startTestServer, type TeardownContext, type TestServer } from './start-server.ts';
 
 /** A parsed JSON body as JSON.parse types it: the tests read answers field by field. */
 export type Json = ReturnType<typeof JSON.parse>;

@@ -6,7 +6,7 @@ import type { Db } from '../db/client.ts';
 import { accessRules, resources } from '../db/schema.ts';
 import { AppError, isUniqueViolation } from '../errors.ts';
 import { announceChange } from '../db/change-feed.ts';
-import { effectiveRoleIds } from './roles.service.ts';
+import { effectiveRoleIds } from '../privileges/index.ts';
 
 export type Resource = typeof resources.$inferSelect;
 export type AccessRule = typeof accessRules.$inferSelect;

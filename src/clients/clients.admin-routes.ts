@@ -1,12 +1,8 @@
 // /api/admin/clients: OAuth/OIDC clients, created with a generated id and a secret shown once,
 // edited, given a new secret (shown once) and deleted.
-import { changeClient, getClient, listClientsPage, registerClient, removeClient, rotateSecretOf, type ClientInput as ServiceInput } from '../clients/index.ts';
-import { actorOf } from './admin.guard.ts';
-import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.deps.ts';
-import { ClientCreated, ClientInput, ClientPage, ClientSecret, ClientView, IdParams, NoContent, type ClientInputBody } from './admin.schemas.ts';
-import { listQuerySchema, toPageRequest } from './list-query.ts';
-import { clientView, pageView } from './views.ts';
+import { changeClient, getClient, listClientsPage, registerClient, removeClient, rotateSecretOf, type ClientInput as ServiceInput } from './index.ts';
+import { actorOf, adminDoc, type AdminApp, type AdminDeps, IdParams, NoContent, listQuerySchema, toPageRequest, pageView } from '../admin/index.ts';
+import { ClientCreated, ClientInput, ClientPage, ClientSecret, ClientView, type ClientInputBody, clientView } from './clients.admin-schemas.ts';
 
 function toInput(b: ClientInputBody): ServiceInput {
   return {

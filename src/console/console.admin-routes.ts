@@ -4,9 +4,7 @@ import { Type } from 'typebox';
 import { listSettings } from '../config.ts';
 import { csrfToken } from '../http/csrf.ts';
 import { findUser } from '../users/index.ts';
-import { actorOf, superuserFor } from './admin.guard.ts';
-import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.deps.ts';
+import { actorOf, superuserFor, adminDoc, type AdminApp, type AdminDeps } from '../admin/index.ts';
 import { readDashboardStats } from './stats.service.ts';
 
 const Count = Type.Integer({ minimum: 0 });

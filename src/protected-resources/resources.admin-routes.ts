@@ -1,18 +1,10 @@
 // /api/admin/resources and /api/admin/access-rules: protected things and the rules opening them to a role.
-import {
-  createAccessRule, createResource, deleteAccessRule, deleteResource, getAccessRule, getResource, getRole, listAccessRulesPage,
-  listResourcesPage, updateAccessRule, updateResource,
-} from '../teams/index.ts';
+import { createAccessRule, createResource, deleteAccessRule, deleteResource, getAccessRule, getResource, listAccessRulesPage, listResourcesPage, updateAccessRule, updateResource } from './index.ts';
+import { getRole } from '../privileges/index.ts';
 import { Type } from 'typebox';
-import { actorOf } from './admin.guard.ts';
-import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.deps.ts';
-import {
-  AccessRuleCreate, AccessRulePage, AccessRuleUpdate, AccessRuleView, IdParams, NoContent, QueryBool, ResourceInput, ResourcePage, ResourceView,
-} from './admin.schemas.ts';
+import { actorOf, adminDoc, type AdminApp, type AdminDeps, IdParams, NoContent, QueryBool, listQuerySchema, toPageRequest, pageView } from '../admin/index.ts';
+import { AccessRuleCreate, AccessRulePage, AccessRuleUpdate, AccessRuleView, ResourceInput, ResourcePage, ResourceView, accessRuleView, resourceView } from './resources.admin-schemas.ts';
 import { audited } from '../access/index.ts';
-import { listQuerySchema, toPageRequest } from './list-query.ts';
-import { accessRuleView, pageView, resourceView } from './views.ts';
 
 const QueryId = Type.Optional(IdParams.properties.id);
 const blank = (s: string | null | undefined) => (s?.trim() ? s.trim() : null);

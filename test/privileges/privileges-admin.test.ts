@@ -2,7 +2,7 @@
 // bad input refused whole, and the effect on what users may do.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { startAdminFixture, type AdminFixture } from './admin.fixture.ts';
+import { startAdminFixture, type AdminFixture } from '../helpers/admin.fixture.ts';
 
 let F: AdminFixture;
 before(async (t) => { F = await startAdminFixture(t); });

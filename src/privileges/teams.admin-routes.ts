@@ -3,14 +3,10 @@ import { Type } from 'typebox';
 import {
   adminsInTeams, changeTeamMembershipAs, createNamedTeam, deleteTeam, getRole, getTeam, grantRoleToTeam, listRolesOfTeam, listTeamMembers,
   listTeamsPage, renameTeam, revokeRoleFromTeam,
-} from '../teams/index.ts';
-import { actorOf } from './admin.guard.ts';
-import { adminDoc } from './admin.docs.ts';
-import type { AdminApp, AdminDeps } from './admin.deps.ts';
-import { IdParams, MemberParams, NameInput, NoContent, RoleRef, TeamDetail, TeamPage, TeamView, UserRef } from './admin.schemas.ts';
+} from './index.ts';
+import { actorOf, adminDoc, type AdminApp, type AdminDeps, IdParams, MemberParams, NoContent, RoleRef, UserRef, listQuerySchema, toPageRequest, pageView } from '../admin/index.ts';
+import { NameInput, TeamDetail, TeamPage, TeamView, teamView } from './privileges.admin-schemas.ts';
 import { assertMay, audited, type Actor } from '../access/index.ts';
-import { listQuerySchema, toPageRequest } from './list-query.ts';
-import { pageView, teamView } from './views.ts';
 
 const RoleParams = Type.Object({ id: IdParams.properties.id, roleId: IdParams.properties.id });
 const taken = { 409: { description: '`NAME_TAKEN`', $ref: 'AdminError' } };

@@ -1,0 +1,13 @@
+export { createRole, effectiveRoleIds, findRoleByName, grantRoleToTeam, grantRoleToUser, listEffectiveRoleNames } from './roles.service.ts';
+export type { Role } from './roles.service.ts';
+export {
+  addTeamMember, createTeam, findTeamByName, listTeamNamesOfUser, listTeams, listUsersWithTeams,
+} from './teams.service.ts';
+export type { Team } from './teams.service.ts';
+export {
+  createNamedRole, createNamedTeam, deleteRole, deleteTeam, getRole, getTeam, listDirectRolesOfUser, listRoleHolders,
+  listRolesOfTeam, listRolesPage, listTeamMembers, listTeamsOfUser, listTeamsPage, missingTeamIds, renameRole, renameTeam,
+  revokeRoleFromTeam,
+} from './teams-admin.service.ts';
+export { adminsHoldingRole, adminsInTeams } from './affected-admins.ts';
+export { changeTeamMembershipAs, changeUserRoleAs } from './memberships-manage.service.ts';
