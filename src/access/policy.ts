@@ -70,6 +70,10 @@ const policy = {
   // Lifting a brute-force lock-out (#20) is a credentials matter: whoever may set the password.
   'user.unlock': mayManageUser,
   'user.memberships': mayManageUser,
+  // #22: second factors. A user adds and removes their own (after a fresh sign-in); an
+  // administrator who may set someone's password may also reset their factors, never add one.
+  'mfa.manage': (a: Actor, t: UserTarget) => isWholeSelf(a, t),
+  'mfa.reset': mayManageUser,
   'api-key.issue': mayHandleKey,
   'api-key.manage': mayHandleKey,
   'client.configure': mayConfigureClient,
