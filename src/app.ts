@@ -24,7 +24,7 @@ import { createPayloadCache, createProvider, interactionRoutes, mountProvider, p
 import { loginRoutes } from './accounts/login.routes.ts';
 import { selfServiceRoutes } from './accounts/accounts.routes.ts';
 import { applicationRoutes } from './clients/applications.routes.ts';
-import { resourceRoutes } from './sample-resource/sample-resource.routes.ts';
+import { sampleResourceRoutes } from './sample-resource/sample-resource.routes.ts';
 import { proxyRoutes } from './proxy/index.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/ops.routes.ts';
@@ -159,7 +159,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   await app.register(loginRoutes, { ...deps, throttle, onLogout: providerSessionEnder(provider) });
   await app.register(selfServiceRoutes, { ...deps, throttle, queue });
   await app.register(applicationRoutes, deps);
-  await app.register(resourceRoutes, { ...deps, provider });
+  await app.register(sampleResourceRoutes, { ...deps, provider });
   await app.register(proxyRoutes, { ...deps, caches, provider, signingKeys, decisions, keyCache, throttle });
   // The OpenAPI document covers the routes registered after it: the REST API below.
   await registerOpenApi(app);

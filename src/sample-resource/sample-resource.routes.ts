@@ -13,7 +13,7 @@ function challenge(reply: FastifyReply, error?: string) {
     .send({ error: error ?? 'unauthorized', message: 'A valid Bearer access token is required.' });
 }
 
-export async function resourceRoutes(app: FastifyInstance, deps: { provider: Provider; db: Db }): Promise<void> {
+export async function sampleResourceRoutes(app: FastifyInstance, deps: { provider: Provider; db: Db }): Promise<void> {
   app.get('/resource', async (request, reply) => {
     const match = /^Bearer\s+([\x21-\x7E]+)$/i.exec(request.headers.authorization ?? '');
     if (!match) return challenge(reply);
