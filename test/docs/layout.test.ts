@@ -1,6 +1,5 @@
 // The README's layout section is how a newcomer finds a capability: every folder of src/ has its
-// row there, no row names a folder that is gone, and each capability folder is entered through
-// its index.ts (the import rules of .dependency-cruiser.mjs take that for granted).
+// row there, and no row names a folder that is gone.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
