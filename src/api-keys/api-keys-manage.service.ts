@@ -61,7 +61,6 @@ export async function removeApiKey(deps: Deps, actor: Actor, id: number): Promis
   });
 }
 
-
 // The doors that hold the key and its owner already (the key API's FoundKey, the account page's
 // own keys) act through the functions below: no look-up before the change, and an audit record
 // of the key built from what they hold, never its value.

@@ -23,7 +23,6 @@ export const ApiKeyUpdate = Type.Object({
 export const BulkRevoke = Type.Object({ ids: Type.Array(Id, { minItems: 1, maxItems: 1000, uniqueItems: true }) }, { additionalProperties: false });
 export const BulkRevoked = Type.Object({ revoked: Type.Array(Type.Integer()) });
 
-
 export const apiKeyView = (k: AdminKeyView) => ({
   id: k.id, key_preview: `${k.key.slice(0, 8)}…`, user_id: k.userId, user_email: k.userEmail, scope: k.scope, revoked: k.revoked,
   expiry: iso(k.expiry), created_at: iso(k.createdAt), last_modified: iso(k.lastModified), last_used_at: iso(k.lastUsedAt),

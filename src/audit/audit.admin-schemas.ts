@@ -11,7 +11,6 @@ export const AuditEntryView = Type.Object({
 });
 export const AuditPage = pageSchema(AuditEntryView);
 
-
 export const auditEntryView = (e: AuditEntry) => ({
   id: e.id, actor_type: e.actorType, actor_id: e.actorId, actor_label: e.actorLabel, action: e.action,
   entity_type: e.entityType, entity_id: e.entityId, before: e.before, after: e.after, created_at: iso(e.createdAt),

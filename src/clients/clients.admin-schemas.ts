@@ -24,7 +24,6 @@ export const ClientInput = Type.Object({
 export const ClientCreated = Type.Object({ ...ClientView.properties, client_secret: Nullable(Type.String({ description: 'Shown this once; null for a public client.' })) });
 export const ClientSecret = Type.Object({ client_id: Type.String(), client_secret: Type.String({ description: 'Shown this once.' }) });
 
-
 export const clientView = (c: ClientRow) => ({
   id: c.id, client_id: c.clientId, name: c.name, client_type: c.clientType, grant_types: c.grantTypes, response_types: c.responseTypes,
   redirect_uris: c.redirectUris, post_logout_redirect_uris: c.postLogoutRedirectUris, scope: c.scope, jwt_alg: c.jwtAlg,

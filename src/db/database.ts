@@ -29,5 +29,5 @@ export interface ListenOptions {
 /** Counts what drizzle sends; cheap enough to stay on in production. */
 export function statementCounter() {
   let count = 0;
-  return { logger: { logQuery: (q: string) => { count += 1; if (process.env.DJAM_DEBUG_SQL) console.error("SQL", q.slice(0, 160)); } }, read: () => count };
+  return { logger: { logQuery: (q: string) => { count += 1; if (process.env.DJAM_DEBUG_SQL) console.error('SQL', q.slice(0, 160)); } }, read: () => count };
 }

@@ -13,7 +13,6 @@ export const LoginPreventionCreate = Type.Object({
 }, { additionalProperties: false });
 export const LoginPreventionUpdate = Type.Object({ team_ids: LoginPreventionCreate.properties.team_ids }, { additionalProperties: false });
 
-
 export const loginPreventionView = (p: LoginPreventionRecord) => ({
   id: p.id, client: p.clientRowId, client_id: p.clientId, team_ids: p.teamIds, created_at: iso(p.createdAt),
 });

@@ -21,7 +21,6 @@ function notExpired() {
   return or(isNull(oidcPayloads.expiresAt), gt(oidcPayloads.expiresAt, sql`now()`));
 }
 
-
 /**
  * The look-up of every token exchange, introspection and userinfo call, prepared once: the SQL
  * is not built again per request, and PostgreSQL plans it once per connection.

@@ -15,7 +15,6 @@ import { oidcPayloads } from '../db/schema.ts';
 import { announcement, CACHED_MODELS, type PayloadCache } from './payload-cache.ts';
 import { requestContext, type PendingRow, type PendingWrites, type RowKey } from './request-context.ts';
 
-
 /** The flush found a consumed row already consumed: nothing of the request was stored. */
 export class AlreadyConsumed extends Error {
   constructor(readonly grantIds: string[]) {

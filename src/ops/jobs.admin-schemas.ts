@@ -12,7 +12,6 @@ export const JobView = Type.Object({
 });
 export const JobPage = pageSchema(JobView);
 
-
 /** What a job is about, without its payload: a mail job carries links with one-time tokens. */
 function jobSummary(payload: Record<string, unknown>): Record<string, string> {
   const summary: Record<string, string> = {};

@@ -21,7 +21,6 @@ export const AccessRuleUpdate = Type.Object({
   resource_id: Type.Optional(Id), role_id: Type.Optional(Id), active: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false, minProperties: 1 });
 
-
 export const resourceView = (r: Resource) => ({
   id: r.id, slug: r.slug, url: r.url, description: r.description, type: r.type, created_at: iso(r.createdAt), updated_at: iso(r.updatedAt),
 });

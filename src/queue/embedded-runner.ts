@@ -5,7 +5,6 @@ import type { JobHandlers } from './handlers.ts';
 import { claimNext, type RetryPolicy } from './jobs.store.ts';
 import { runJob, runnerId, type JobLog } from './run-job.ts';
 
-
 export class EmbeddedRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;

@@ -2,7 +2,6 @@
 // whether a password is set instead of its hash.
 import type { User } from './users.service.ts';
 
-
 export function userRecord(u: User) {
   return {
     id: u.id, email: u.email, username: u.username, first_name: u.firstName, last_name: u.lastName,

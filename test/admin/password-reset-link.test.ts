@@ -69,4 +69,3 @@ describe('admin password reset', () => {
     await server.signIn(user.email, NEW_PASSWORD);
   });
 });
-

@@ -8,7 +8,6 @@ import type { Page } from 'playwright-core';
 import { openConsoleAs } from '../helpers/console-browser.ts';
 import { startTestServer } from '../helpers/start-server.ts';
 
-
 /** The State column of the table, top to bottom (latest activation first). */
 const states = (page: Page) => page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as { cells: Array<{ innerText: string }> }).cells[1].innerText.trim()));
 

@@ -15,4 +15,3 @@ function layoutRows(): string[] {
 test("the README's layout table has one row per folder of src/, and no other", () => {
   assert.deepEqual(layoutRows(), folders);
 });
-

@@ -217,7 +217,7 @@ describe('#8 djam import-djam', { skip }, () => {
       assert.equal(management.id, 4, 'key ids are kept');
     });
 
-      it('a confidential client without a code response type keeps its secret for client credentials', async () => {
+    it('a confidential client without a code response type keeps its secret for client credentials', async () => {
       const token = await fetch(`${server.url}/openid/token`, {
         method: 'POST', headers: { Authorization: basicAuth('machine', CLIENT_SECRETS.machine), 'Content-Type': 'application/x-www-form-urlencoded' },
         body: 'grant_type=client_credentials&scope=read',

@@ -9,7 +9,7 @@ let server: TestServer;
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
 before(async (t) => {
-  server = await startTestServer(t, { DJAM_JOB_POLL_SECONDS: "3600" });
+  server = await startTestServer(t, { DJAM_JOB_POLL_SECONDS: '3600' });
 });
 
 /** Statements sent while `fn` runs (the server is otherwise idle). */
@@ -122,6 +122,6 @@ test('the whole code flow from a signed-out browser, with the consent page, cost
     const userinfo = await step('userinfo', () => fetch(`${server.url}/openid/userinfo`, { headers: { authorization: `Bearer ${at}` } }));
     assert.equal(userinfo.status, 200);
   });
-  if (process.env.DJAM_DEBUG_SQL) console.error(steps.join(", "), used);
+  if (process.env.DJAM_DEBUG_SQL) console.error(steps.join(', '), used);
   assert.ok(used <= 11, `the consent flow took ${used} statements (${steps.join(', ')})`);
 });

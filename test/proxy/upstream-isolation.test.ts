@@ -44,7 +44,7 @@ test("#17 item 7: an upstream's cookies with DJAM's names are dropped, its other
   ]);
 });
 
-test("#17 item 7: a signed-in browser keeps its session when an upstream tries to replace it", async () => {
+test('#17 item 7: a signed-in browser keeps its session when an upstream tries to replace it', async () => {
   const browser = await F.server.signIn(F.people.alice.email, F.people.alice.password);
   const session = browser.cookie('djam_sessionid');
   await (await browser.get(headersPath('up', [['set-cookie', 'djam_sessionid=evil; Path=/']]))).text();

@@ -9,7 +9,6 @@ import { closeConfirmed } from '../with-runtime.ts';
 import { defineCommand } from '../command.ts';
 import { formatReport, importDjam, ImportError, readSource, unresolvedCount, type ImportReport } from '../../import/index.ts';
 
-
 /** The innermost cause: the database's own message, never a query text with its (secret) parameters. */
 function rootCause(err: unknown): { message: string; code?: string } {
   let e = err;

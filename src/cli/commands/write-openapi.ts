@@ -14,7 +14,6 @@ import { openApiDocument, type DocumentFormat } from '../../openapi/index.ts';
 import { defineCommand } from '../command.ts';
 import { ensureSigningKey } from '../../signing-keys/index.ts';
 
-
 async function renderDocument(format: DocumentFormat): Promise<string> {
   const secret = randomBytes(32).toString('hex');
   const config = loadConfig({ DJAM_SECRET_KEY: secret, DJAM_LOG_LEVEL: 'silent' }, '/nonexistent/.env');
