@@ -15,6 +15,8 @@ const DOTS_PER_LINE = 80;
 const STDERR_LINES = 40;
 /** Stack frames of an error kept: the test's own frames come first, the runner's are noise. */
 const STACK_FRAMES = 6;
+/** Files named in the closing "slowest" line: where CI's 30 minutes go. */
+const SLOWEST_FILES = 8;
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -69,6 +71,12 @@ function formatCoverage(summary: Coverage): string {
   ].join('\n');
 }
 
+function slowestLine(durations: Map<string, number>): string[] {
+  if (durations.size === 0) return [];
+  const slowest = [...durations].sort((a, b) => b[1] - a[1]).slice(0, SLOWEST_FILES);
+  return [dim(`slowest files: ${slowest.map(([file, ms]) => `${shortPath(file)} ${(ms / 1000).toFixed(1)} s`).join(', ')}`)];
+}
+
 function closingLines(counts: Counts | undefined, failures: Failure[]): string[] {
   if (!counts) return [red('tests: the run ended without a summary (interrupted?)')];
   const c = counts.counts;
@@ -91,6 +99,7 @@ export default async function* compactReporter(source: AsyncIterable<TestEvent>)
   const failures: Failure[] = [];
   let coverage: Coverage | undefined;
   let runSummary: Counts | undefined;
+  const fileDurations = new Map<string, number>();
   let dots = 0;
   const dot = (mark: string) => (++dots % DOTS_PER_LINE === 0 ? `${mark}\n` : mark);
 
@@ -132,6 +141,7 @@ export default async function* compactReporter(source: AsyncIterable<TestEvent>)
         break;
       case 'test:summary':
         if (event.data.file === undefined) runSummary = event.data;
+        else fileDurations.set(event.data.file, event.data.duration_ms);
         break;
     }
   }
@@ -149,6 +159,6 @@ export default async function* compactReporter(source: AsyncIterable<TestEvent>)
       out.push('');
     });
   }
-  out.push(...closingLines(runSummary, failures));
+  out.push(...slowestLine(fileDurations), ...closingLines(runSummary, failures));
   yield `${out.join('\n')}\n`;
 }
