@@ -364,3 +364,50 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex('webhook_deliveries_endpoint_event_key').on(t.endpointId, t.eventId), index('webhook_deliveries_event_id_idx').on(t.eventId)]);
+
+/**
+ * #23: upstream OpenID Connect providers users may sign in through (DJAM as a broker). The client
+ * secret is sealed (AES-256-GCM, crypto/keys.ts); `mappings` turn a value of `group_claim` into a
+ * team, applied at every sign-in.
+ */
+export const identityProviders = pgTable('identity_providers', {
+  id: serial('id').primaryKey(),
+  slug: varchar('slug', { length: 50 }).notNull().unique(),
+  name: varchar('name', { length: 150 }).notNull(),
+  issuer: varchar('issuer', { length: 2000 }).notNull(),
+  clientId: varchar('client_id', { length: 255 }).notNull(),
+  clientSecretSealed: text('client_secret_sealed').notNull(),
+  scope: varchar('scope', { length: 500 }).notNull().default('openid email profile'),
+  groupClaim: varchar('group_claim', { length: 100 }),
+  mappings: jsonb('mappings').$type<Array<{ value: string; team: string }>>().notNull().default([]),
+  /** Just-in-time creation of a user at their first sign-in. */
+  allowJit: boolean('allow_jit').notNull().default(true),
+  /** `email_verified` from this upstream is believed. */
+  trustEmail: boolean('trust_email').notNull().default(false),
+  /** E-mail domains allowed to sign in through this upstream (empty: any). */
+  allowedDomains: jsonb('allowed_domains').$type<string[]>().notNull().default([]),
+  /** Signing out of DJAM also sends the user to the upstream's end-session endpoint. */
+  endUpstreamSession: boolean('end_upstream_session').notNull().default(false),
+  isEnabled: boolean('is_enabled').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * #23: an upstream account linked to a DJAM user: an OIDC upstream's `sub` (`kind` oidc, with its
+ * provider) or a directory entry (`kind` ldap, its DN). `team_ids` are the teams the last sign-in's
+ * mapping put the user in, so the next one can take back those no longer granted.
+ */
+export const identityLinks = pgTable('identity_links', {
+  id: serial('id').primaryKey(),
+  kind: varchar('kind', { length: 10 }).notNull(),
+  providerId: integer('provider_id').references(() => identityProviders.id, { onDelete: 'cascade' }),
+  subject: varchar('subject', { length: 1000 }).notNull(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  teamIds: jsonb('team_ids').$type<number[]>().notNull().default([]),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+}, (t) => [
+  uniqueIndex('identity_links_upstream_subject_key').on(t.kind, sql`coalesce(${t.providerId}, 0)`, t.subject),
+  index('identity_links_user_id_idx').on(t.userId),
+]);
