@@ -42,6 +42,20 @@ export const catalogue = {
   WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, message: 'No such delivery of this webhook endpoint.' },
   WEBHOOK_URL_REFUSED: { status: 400, message: 'That webhook URL is refused: it must be http(s) and reach a public address (see DJAM_WEBHOOK_ALLOW_PRIVATE).' },
   WEBHOOK_EVENT_TYPE_UNKNOWN: { status: 400, message: 'No such event type (docs/events.md lists them; * subscribes to all).' },
+  IDP_NOT_FOUND: { status: 404, message: 'No such identity provider.' },
+  IDP_SLUG_TAKEN: { status: 409, message: 'An identity provider with that slug already exists.' },
+  IDP_ISSUER_REFUSED: { status: 400, message: 'The issuer must be an https URL (http only where DJAM_IDP_ALLOW_HTTP is set).' },
+  IDP_UNAVAILABLE: { status: 502, message: 'The identity provider could not be reached or gave a wrong answer. Try again later, or sign in another way.' },
+  IDP_SIGN_IN_FAILED: { status: 400, message: 'Signing in through the identity provider failed (the answer was expired, tampered with or not for us). Start again from the sign-in page.' },
+  IDP_ACCESS_DENIED: { status: 403, message: 'The identity provider did not let you sign in.' },
+  IDP_DOMAIN_NOT_ALLOWED: { status: 403, message: 'Accounts of that e-mail domain may not sign in through this identity provider.' },
+  IDP_EMAIL_UNVERIFIED: { status: 403, message: 'The identity provider did not vouch for your e-mail address, so no account can be created from it. Ask an administrator, or sign in another way.' },
+  IDP_ACCOUNT_EXISTS: { status: 409, message: 'An account with this e-mail address already exists. Sign in with your password, then link this sign-in method from your account page.' },
+  IDP_NO_ACCOUNT: { status: 403, message: 'No account is linked to this sign-in and this identity provider does not create accounts. Ask an administrator.' },
+  IDP_LINK_TAKEN: { status: 409, message: 'That account of the identity provider is already linked to another user.' },
+  IDP_LINK_NOT_FOUND: { status: 404, message: 'No such linked sign-in method.' },
+  IDP_LAST_SIGN_IN_METHOD: { status: 409, message: 'This is your only way to sign in: set a password or link another method before unlinking it.' },
+  LDAP_UNAVAILABLE: { status: 503, message: 'The directory could not be reached. Try again in a moment.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof catalogue;
