@@ -84,6 +84,8 @@ const policy = {
   'login-preventions.manage': superuserOnly,
   'signing-keys.manage': superuserOnly,
   'config.read': superuserOnly,
+  // #23: where users may sign in from (upstream providers, their secrets and team mappings) is a superuser's decision.
+  'identity-providers.manage': superuserOnly,
 } as const;
 
 export type Action = keyof typeof policy;
