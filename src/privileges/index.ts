@@ -7,7 +7,7 @@ export type { Team } from './teams.service.ts';
 export {
   createNamedRole, createNamedTeam, deleteRole, deleteTeam, getRole, getTeam, listDirectRolesOfUser, listRoleHolders,
   listRolesOfTeam, listRolesPage, listTeamMembers, listTeamsOfUser, listTeamsPage, missingTeamIds, renameRole, renameTeam,
-  revokeRoleFromTeam,
+  removeTeamMember, revokeRoleFromTeam,
 } from './teams-admin.service.ts';
 export { adminsHoldingRole, adminsInTeams } from './affected-admins.ts';
 export { changeTeamMembershipAs, changeUserRoleAs } from './memberships-manage.service.ts';
