@@ -23,9 +23,25 @@ function generateClientSecret(): string {
   return randomBytes(48).toString('base64url');
 }
 
+/** RFC 8628's grant type, as the provider names it (the registry's surfaces say `device_code`). */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+const GRANTS_OF: Record<ClientInput['grantType'], string[]> = {
+  authorization_code: ['authorization_code', 'refresh_token'],
+  client_credentials: ['client_credentials'],
+  device_code: [DEVICE_CODE_GRANT, 'refresh_token'],
+};
+
+/** The surfaces' one grant type of a stored client. */
+export function grantTypeOf(row: Pick<ClientRow, 'grantTypes'>): ClientInput['grantType'] {
+  if (row.grantTypes.includes(DEVICE_CODE_GRANT)) return 'device_code';
+  return row.grantTypes.includes('client_credentials') ? 'client_credentials' : 'authorization_code';
+}
+
 function columnsFor(input: ClientInput) {
-  const grantTypes = input.grantType === 'authorization_code' ? ['authorization_code', 'refresh_token'] : ['client_credentials'];
+  const grantTypes = GRANTS_OF[input.grantType];
   return {
+
     name: input.name, clientType: input.clientType, grantTypes,
     responseTypes: input.grantType === 'authorization_code' ? ['code'] : [],
     redirectUris: input.redirectUris, postLogoutRedirectUris: input.postLogoutRedirectUris ?? [],
@@ -43,6 +59,8 @@ export async function createClient(deps: Deps, raw: ClientInput & { ownerId?: nu
   try {
     const [row] = await deps.db.insert(oauthClients).values({
       ...columnsFor(input), clientId, scope, ownerId: raw.ownerId ?? null,
+      // #24: new clients get the flat groups claim unless they ask for the original's nested one.
+      protocolMetadata: { groups_claim: 'flat', ...input.protocol },
       clientSecretSealed: secret === null ? null : seal(deps.keys, secret),
     }).returning();
     return { client: row, clientSecret: secret };
@@ -58,7 +76,11 @@ export async function updateClient(deps: Deps, id: number, raw: ClientInput): Pr
   // Switching to public drops the secret; switching to confidential needs a new one (rotate).
   const secret = input.clientType === 'public' ? { clientSecretSealed: null } : {};
   const [row] = await deps.db.update(oauthClients)
-    .set({ ...columnsFor(input), ...secret, ...(input.scope ? { scope: input.scope } : {}) })
+    .set({
+      ...columnsFor(input), ...secret, ...(input.scope ? { scope: input.scope } : {}),
+      // Settings a surface does not show (the applications page) are kept as they were.
+      ...(input.protocol ? { protocolMetadata: { ...before.protocolMetadata, ...input.protocol } } : {}),
+    })
     .where(eq(oauthClients.id, before.id)).returning();
   await announceChange(deps.db, 'client', row.clientId);
   return row;

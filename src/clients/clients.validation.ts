@@ -1,15 +1,36 @@
 // Rules every client must satisfy, whichever surface (page, CLI, admin API) registers it.
 import { AppError } from '../errors.ts';
 
+/**
+ * #24: the client's other registered metadata, under its RFC names (stored as given in
+ * oauth_clients.protocol_metadata), and DJAM's `groups_claim` (flat | nested) and `fapi2`.
+ */
+export interface ProtocolSettings {
+  backchannel_logout_uri?: string;
+  backchannel_logout_session_required?: boolean;
+  frontchannel_logout_uri?: string;
+  dpop_bound_access_tokens?: boolean;
+  require_pushed_authorization_requests?: boolean;
+  jwks?: { keys: Record<string, unknown>[] };
+  jwks_uri?: string;
+  authorization_signed_response_alg?: string;
+  groups_claim?: 'flat' | 'nested';
+  fapi2?: boolean;
+}
+
+export const GRANT_TYPES = ['authorization_code', 'client_credentials', 'device_code'] as const;
+export const JWT_ALGS = ['RS256', 'HS256'] as const;
+
 export interface ClientInput {
   name: string;
   clientType: 'confidential' | 'public';
-  grantType: 'authorization_code' | 'client_credentials';
+  grantType: (typeof GRANT_TYPES)[number];
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
   scope?: string;
   requireConsent?: boolean;
-  jwtAlg?: 'RS256' | 'HS256';
+  jwtAlg?: (typeof JWT_ALGS)[number];
+  protocol?: ProtocolSettings;
 }
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 §3.3 scope-token characters
@@ -23,13 +44,40 @@ function redirectUriProblem(uri: string): string | undefined {
   return undefined;
 }
 
+/** A back-channel or front-channel logout URI: absolute, http(s), no fragment (OIDC Back-Channel Logout §2.2). */
+function logoutUriProblem(uri: unknown): string | undefined {
+  const url = typeof uri === 'string' ? URL.parse(uri) : null;
+  if (!url || !['https:', 'http:'].includes(url.protocol)) return 'Give an absolute http(s) URL.';
+  if (url.hash) return 'The URL must not contain a fragment.';
+  return undefined;
+}
+
+const BOOLEAN_SETTINGS = ['backchannel_logout_session_required', 'dpop_bound_access_tokens', 'require_pushed_authorization_requests', 'fapi2'] as const;
+
+function protocolProblems(p: ProtocolSettings, input: ClientInput): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const name of ['backchannel_logout_uri', 'frontchannel_logout_uri', 'jwks_uri'] as const) {
+    const problem = p[name] === undefined ? undefined : logoutUriProblem(p[name]);
+    if (problem) errors[name] = problem;
+  }
+  for (const name of BOOLEAN_SETTINGS) if (p[name] !== undefined && typeof p[name] !== 'boolean') errors[name] = 'Give true or false.';
+  if (p.jwks !== undefined && (typeof p.jwks !== 'object' || p.jwks === null || !Array.isArray(p.jwks.keys))) errors.jwks = 'Give a JWK Set: {"keys": [...]}.';
+  if (p.jwks !== undefined && p.jwks_uri !== undefined) errors.jwks_uri = 'Give jwks or jwks_uri, not both.';
+  if (p.groups_claim !== undefined && !['flat', 'nested'].includes(p.groups_claim)) errors.groups_claim = 'Choose flat or nested.';
+  if (p.authorization_signed_response_alg !== undefined && !['RS256', 'ES256', 'EdDSA', 'PS256'].includes(p.authorization_signed_response_alg)) {
+    errors.authorization_signed_response_alg = 'Choose RS256, PS256, ES256 or EdDSA.';
+  }
+  if (p.fapi2 && input.clientType === 'public') errors.fapi2 = 'FAPI 2.0 needs a confidential client.';
+  return errors;
+}
+
 export function validateClientInput(input: ClientInput): ClientInput {
   const errors: Record<string, string> = {};
   const name = (input.name ?? '').trim();
   if (!name) errors.name = 'This field is required.';
   else if (name.length > 100) errors.name = 'Ensure this field has no more than 100 characters.';
   if (!['confidential', 'public'].includes(input.clientType)) errors.client_type = 'Choose confidential or public.';
-  if (!['authorization_code', 'client_credentials'].includes(input.grantType)) errors.grant_type = 'Choose authorization_code or client_credentials.';
+  if (!GRANT_TYPES.includes(input.grantType)) errors.grant_type = 'Choose authorization_code, client_credentials or device_code.';
   if (input.grantType === 'client_credentials' && input.clientType === 'public') {
     errors.client_type = 'The client-credentials grant needs a confidential client.';
   }
@@ -39,7 +87,8 @@ export function validateClientInput(input: ClientInput): ClientInput {
   if (uriProblem) errors.redirect_uris = uriProblem;
   const scope = input.scope?.split(/\s+/).filter(Boolean);
   if (scope?.some((s) => !SCOPE_TOKEN.test(s))) errors.scope = 'Scopes are space-separated words without quotes or backslashes.';
-  if (input.jwtAlg && !['RS256', 'HS256'].includes(input.jwtAlg)) errors.jwt_alg = 'Choose RS256 or HS256.';
+  if (input.jwtAlg && !JWT_ALGS.includes(input.jwtAlg)) errors.jwt_alg = `Choose ${JWT_ALGS.join(' or ')}.`;
+  Object.assign(errors, protocolProblems(input.protocol ?? {}, input));
   if (Object.keys(errors).length) throw new AppError('VALIDATION_FAILED', { details: { fields: errors } });
   return { ...input, name, redirectUris: uris, scope: scope?.length ? [...new Set(scope)].join(' ') : undefined };
 }

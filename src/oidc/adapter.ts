@@ -6,7 +6,7 @@ import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from '../db/client.ts';
 import { oidcPayloads } from '../db/schema.ts';
-import { lookupHash, type SecretKeys } from '../crypto/keys.ts';
+import { lookupHash, seal, unseal, type SecretKeys } from '../crypto/keys.ts';
 import type { ClientCache, ClientRow } from '../clients/index.ts';
 import { toClientMetadata } from './client-metadata.ts';
 import { requestContext, type StoredRow } from './request-context.ts';
@@ -16,6 +16,12 @@ import { announceChange } from '../db/change-feed.ts';
 
 export interface AdapterDeps { db: Db; keys: SecretKeys; clientCache: ClientCache; payloadCache: PayloadCache }
 type PayloadDeps = AdapterDeps & { rowsById: ReturnType<typeof prepareRowsById> };
+
+/**
+ * #24: a device code is found again by its user code (RFC 8628 §3.3), and the provider saves it
+ * back under its id: that id is kept with the row, sealed (AES-256-GCM), as secrets read back are.
+ */
+const SEALED_ID = 'djamSealedId';
 
 function notExpired() {
   return or(isNull(oidcPayloads.expiresAt), gt(oidcPayloads.expiresAt, sql`now()`));
@@ -77,6 +83,7 @@ class PayloadAdapter implements Adapter {
     const { jti: _jti, ...stored } = payload as AdapterPayload & { djamSessionUuid?: string };
     const sessionUuid = requestContext()?.sessionUuid;
     if (this.model === 'AuthorizationCode' && sessionUuid) stored.djamSessionUuid = sessionUuid;
+    if (this.model === 'DeviceCode') (stored as Record<string, unknown>)[SEALED_ID] = seal(this.deps.keys, id);
     const row = {
       payload: stored as Record<string, unknown>, grantId: payload.grantId ?? null, uid: payload.uid ?? null,
       userCode: payload.userCode ?? null, expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
@@ -97,7 +104,7 @@ class PayloadAdapter implements Adapter {
   }
 
   private withJti(id: string, row: { payload: Record<string, unknown>; consumed: boolean }): AdapterPayload {
-    const { djamSessionUuid, ...payload } = row.payload;
+    const { djamSessionUuid, [SEALED_ID]: _sealed, ...payload } = row.payload;
     const context = requestContext();
     if (typeof djamSessionUuid === 'string' && context) context.codeSessionUuid = djamSessionUuid;
     return { ...payload, jti: id, ...(row.consumed ? { consumed: true } : {}) } as AdapterPayload;
@@ -128,13 +135,20 @@ class PayloadAdapter implements Adapter {
     return { ...row.payload, ...(row.consumedAt ? { consumed: true } : {}) } as AdapterPayload;
   }
 
+  /** The stored payload with its id back (see SEALED_ID). */
+  private unsealed(payload: Record<string, unknown>, consumed: boolean): AdapterPayload {
+    const { [SEALED_ID]: sealed, ...rest } = payload;
+    return { ...rest, ...(typeof sealed === 'string' ? { jti: unseal(this.deps.keys, sealed) } : {}), ...(consumed ? { consumed: true } : {}) } as AdapterPayload;
+  }
+
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
     const buffered = [...(writeBuffer()?.values() ?? [])].find((r) => r.model === this.model && r.userCode === userCode);
-    if (buffered) return { ...buffered.payload } as AdapterPayload;
+    if (buffered) return this.unsealed(buffered.payload, false);
     const [row] = await this.deps.db.select({ payload: oidcPayloads.payload, consumedAt: oidcPayloads.consumedAt })
-      .from(oidcPayloads).where(and(eq(oidcPayloads.model, this.model), eq(oidcPayloads.userCode, userCode), notExpired())).limit(1);
+      .from(oidcPayloads).where(and(eq(oidcPayloads.model, this.model), eq(oidcPayloads.userCode, userCode))).limit(1);
     if (!row) return undefined;
-    return { ...row.payload, ...(row.consumedAt ? { consumed: true } : {}) } as AdapterPayload;
+    // Expired rows are found too (until the sweep): the page then says "expired", not "unknown".
+    return this.unsealed(row.payload, Boolean(row.consumedAt));
   }
 
   /** The grant of a row this request has read (a replayed code revokes it). */

@@ -2,13 +2,16 @@
 // - docs/compatibility.md §3.3: the code exchange answers with `session_token`, the uuid of the browser session the
 //   code was issued in (the adapter stores it with the code; see request-context.ts);
 // - RP-initiated logout also ends the DJAM browser session;
+// - #24: the device pages (RFC 8628) are signed in by the DJAM browser session, as the authorize
+//   endpoint is (mount.ts does it there);
 // - docs/compatibility.md §3.5: a failed introspection (bad client credentials, missing token…) is a plain
 //   `200 {"active": false}`, as the original answered, not the provider's OAuth error.
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
-import { deleteSession } from '../users/index.ts';
+import { deleteSession, findSession } from '../users/index.ts';
 import { requestContext } from './request-context.ts';
+import { setRequestUser } from './request-user.ts';
 import { AlreadyConsumed, flushWrites } from './write-buffer.ts';
 import type { PayloadCache } from './payload-cache.ts';
 import { SESSION_COOKIE } from '../http/cookies.ts';
@@ -26,6 +29,18 @@ async function endBrowserSession(deps: Deps, ctx: KoaContextWithOIDC): Promise<v
   if (!session) return;
   await deleteSession(deps, session);
   ctx.cookies.set(SESSION_COOKIE, null, { path: '/', signed: false });
+}
+
+/** The device pages (/device, /device/<uid> on resume; not the device's own /device/auth) know the DJAM user. */
+const DEVICE_PAGE = /^\/device(?!\/auth)(\/|$)/;
+
+async function adoptBrowserSession(deps: Deps, ctx: KoaContextWithOIDC): Promise<void> {
+  const token = ctx.cookies.get(SESSION_COOKIE, { signed: false });
+  const session = token ? await findSession(deps, token) : undefined;
+  if (!session) return;
+  setRequestUser(ctx.req, String(session.user.id));
+  const context = requestContext();
+  if (context) Object.assign(context, { user: session.user, sessionUuid: session.uuid, signedInAt: session.signedInAt });
 }
 
 /** The provider answers client-authentication and request errors; DJAM's callers expect "inactive". */
@@ -67,11 +82,12 @@ async function storeWrites(deps: Deps, ctx: KoaContextWithOIDC): Promise<void> {
 
 // Endpoints a client calls without a browser: their errors are RFC 6749 §5.2 JSON whatever the
 // Accept header says (the provider renders its HTML error page for `Accept: text/html`).
-const BACK_CHANNEL = /^\/(token|introspect|revoke|request|userinfo)\/?$/;
+const BACK_CHANNEL = /^\/(token|introspect|revoke|request|userinfo|par|device\/auth)\/?$/;
 
 export function djamBridge(deps: Deps) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
     if (BACK_CHANNEL.test(ctx.path)) ctx.request.headers.accept = 'application/json';
+    else if (DEVICE_PAGE.test(ctx.path)) await adoptBrowserSession(deps, ctx);
     await next();
     await storeWrites(deps, ctx);
     const route = ctx.oidc?.route;

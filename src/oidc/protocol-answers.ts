@@ -79,6 +79,12 @@ function tokenAnswer(ctx: KoaContextWithOIDC, body: Body): Body {
   return body;
 }
 
+/** RFC 8628 §3.2 (errors of RFC 6749 §5.2): a client not registered for the device grant is `unauthorized_client`. */
+function deviceAuthorizationAnswer(body: Body): Body {
+  const notAllowed = body.error === 'invalid_request' && typeof body.error_description === 'string' && body.error_description.endsWith('is not allowed for this client');
+  return notAllowed ? { ...body, error: 'unauthorized_client' } : body;
+}
+
 function introspectionAnswer(body: Body): Body {
   if (body.active !== true || body.token_type !== 'Bearer') return body;
   return { ...body, token_type: 'bearer', aud: body.aud ?? body.client_id };
@@ -94,7 +100,8 @@ export function protocolAnswers() {
     ctx.set('Cache-Control', 'no-store');
     if (route === 'token') await refuseScopelessToken(ctx);
     if (!isBody(ctx.body)) return;
-    if (route === 'token' || route === 'device_authorization') ctx.body = tokenAnswer(ctx, ctx.body);
+    if (route === 'token') ctx.body = tokenAnswer(ctx, ctx.body);
+    else if (route === 'device_authorization') ctx.body = deviceAuthorizationAnswer(ctx.body);
     else if (route === 'introspection') ctx.body = introspectionAnswer(ctx.body);
   };
 }

@@ -20,12 +20,17 @@ import type { PayloadCache } from './payload-cache.ts';
 import { djamInteractionPolicy } from './login-policy.ts';
 import { accessTokenTtl, resourceIndicators } from './resource-servers.ts';
 import { logoutSource, postLogoutSuccessSource, renderError } from './views/provider-pages.ts';
+import { successSource, userCodeConfirmSource, userCodeInputSource } from './views/device-pages.ts';
+import { authorizationCodeTtl, DJAM_CLIENT_METADATA, isFapi2 } from './client-metadata.ts';
+import { devicePollPacing } from './device-poll.ts';
 
 export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; signingKeys: SigningKeyRing; clientCache: ClientCache; userCache: UserCache; payloadCache: PayloadCache }
 
 const providerRoutes = {
   authorization: '/authorize', token: '/token', userinfo: '/userinfo', end_session: '/end-session',
   introspection: '/introspect', revocation: '/revoke', jwks: '/jwks',
+  // #24: RFC 8628's pages at /openid/device; PAR's endpoint.
+  device_authorization: '/device/auth', code_verification: '/device', pushed_authorization_request: '/par',
 } as const;
 
 function features(c: Config): NonNullable<Configuration['features']> {
@@ -38,13 +43,23 @@ function features(c: Config): NonNullable<Configuration['features']> {
     userinfo: { enabled: true },
     // JWT access tokens for the APIs of DJAM_OIDC_RESOURCE_SERVERS; opaque tokens without `resource`.
     resourceIndicators: resourceIndicators(c.resourceServers),
+    // #24 (README "Protocol support"): each on for the clients registered for it.
+    deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', userCodeInputSource, userCodeConfirmSource, successSource },
+    backchannelLogout: { enabled: true },
+    dPoP: { enabled: true },
+    pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+    requestObjects: { enabled: true, requireSignedRequestObject: false },
+    jwtResponseModes: { enabled: true },
+    claimsParameter: { enabled: true },
+    // FAPI 2.0 is a per-client bundle (client-metadata.ts, isFapi2): the library's fapi feature
+    // is provider-wide and refuses `?access_token=`, which docs/compatibility.md §3.3 keeps.
   } as NonNullable<Configuration['features']>; // @types/oidc-provider picks a "disabled" union branch otherwise
 }
 
 function ttl(c: Config): Configuration['ttl'] {
   return {
     AccessToken: accessTokenTtl(c.DJAM_ACCESS_TOKEN_TTL_SECONDS), ClientCredentials: accessTokenTtl(c.DJAM_ACCESS_TOKEN_TTL_SECONDS),
-    AuthorizationCode: 600, IdToken: c.DJAM_ID_TOKEN_TTL_SECONDS, Interaction: 3600,
+    AuthorizationCode: authorizationCodeTtl, DeviceCode: 600, IdToken: c.DJAM_ID_TOKEN_TTL_SECONDS, Interaction: 3600,
     RefreshToken: c.DJAM_REFRESH_TOKEN_TTL_SECONDS, Session: c.DJAM_SESSION_TTL_SECONDS,
     Grant: 90 * 24 * 3600, // remembered consent, as the original's 90 days
   };
@@ -67,14 +82,14 @@ export function createProvider(deps: ProviderDeps): Provider {
     enabledJWA: { idTokenSigningAlgValues: ['RS256', 'HS256'] },
     cookies: { keys: deps.keys.cookies },
     ttl: ttl(config),
-    extraClientMetadata: { properties: ['urn:djam:scope', 'urn:djam:require_consent'] },
+    extraClientMetadata: { properties: ['urn:djam:scope', 'urn:djam:require_consent', ...DJAM_CLIENT_METADATA] },
     interactions: { policy: djamInteractionPolicy(findAccount, loadExistingGrant), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     loadExistingGrant,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
     // As the original's tokens, ours outlive the browser session (and need no session look-up).
     expiresWithSession: async () => false,
-    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' || isFapi2(client) },
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((u) => URL.parse(u)?.origin === origin) ?? false,
     renderError,
     // docs/compatibility.md §3.3: the original's userinfo also takes the token as `?access_token=`.
@@ -85,5 +100,6 @@ export function createProvider(deps: ProviderDeps): Provider {
   followSigningKeys(provider, deps.signingKeys);
   provider.use(djamBridge(deps));
   provider.use(protocolAnswers());
+  provider.use(devicePollPacing());
   return provider;
 }

@@ -137,14 +137,14 @@ describe('#18 scopes a client may not have', () => {
 });
 
 describe('#18 every error is described', () => {
-  test('#18 an authorization error the provider raises bare (request objects unsupported) carries error_description', async () => {
+  test('#18 an authorization error the provider raises (an unreadable request object, #24) carries error_description', async () => {
     const web = await app('authorization_code', 'openid email');
     const user = await server.make.user();
     const browser = await server.signIn(user.email, user.password);
     const query = new URLSearchParams({ client_id: web.clientId, response_type: 'code', redirect_uri: 'http://localhost:8100/cb', scope: 'openid', request: 'abc', state: 's2' });
     const res = await browser.get(`/openid/authorize?${query}`);
     const answer = new URL(res.headers.get('location')!).searchParams;
-    assert.equal(answer.get('error'), 'request_not_supported');
+    assert.equal(answer.get('error'), 'invalid_request_object');
     assert.ok(answer.get('error_description'));
     assert.equal(answer.get('state'), 's2');
   });
