@@ -51,9 +51,15 @@ import { signingKeysAdminRoutes } from './signing-keys/signing-keys.admin-routes
 import { auditAdminRoutes } from './audit/audit.admin-routes.ts';
 import { consoleAdminRoutes } from './console/console.admin-routes.ts';
 import { consoleRoutes } from './console/console.routes.ts';
+import { federationRoutes } from './federation/federation.routes.ts';
+import { identityProvidersAdminRoutes } from './federation/identity-providers.admin-routes.ts';
 import { registerOpenApi } from './openapi/openapi.routes.ts';
 import { createMailer, mailJobHandlers, type Mailer } from './mail/index.ts';
 import { createQueue, type Queue } from './queue/index.ts';
+import { registerEventStream } from './events/events.routes.ts';
+import { eventsAdminRoutes } from './audit/events.admin-routes.ts';
+import { webhookJobHandlers } from './webhooks/index.ts';
+import { webhooksAdminRoutes } from './webhooks/webhooks.admin-routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -116,8 +122,9 @@ export async function buildApp(input: AppDeps): Promise<App> {
   });
   const metrics = createMetrics(deps.db, changes);
   metrics.instrument(app);
+  registerEventStream(app, { log: app.log.child({ logger: 'events' }), count: metrics.eventRecorded });
   const mailer = deps.mailer ?? createMailer(config);
-  const queue = createQueue(config, deps.db, mailJobHandlers(mailer), app.log);
+  const queue = createQueue(config, deps.db, { ...mailJobHandlers(mailer), ...webhookJobHandlers(deps) }, app.log);
   app.addHook('onReady', async () => queue.start());
   app.addHook('onClose', async () => { await queue.stop(); mailer.close(); });
   const clientCache = createClientCache(caches, deps.db);
@@ -158,6 +165,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   await app.register(interactionRoutes, { ...deps, provider, payloadCache });
   await app.register(loginRoutes, { ...deps, throttle, onLogout: providerSessionEnder(provider) });
   await app.register(selfServiceRoutes, { ...deps, throttle, queue });
+  await app.register(federationRoutes, deps);
   await app.register(applicationRoutes, deps);
   await app.register(sampleResourceRoutes, { ...deps, provider });
   await app.register(proxyRoutes, { ...deps, caches, provider, signingKeys, decisions, keyCache, throttle });
@@ -175,6 +183,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
     routes: [
       usersAdminRoutes, teamsAdminRoutes, rolesAdminRoutes, resourcesAdminRoutes, apiKeysAdminRoutes, clientsAdminRoutes,
       loginPreventionsAdminRoutes, jobsAdminRoutes, signingKeysAdminRoutes, auditAdminRoutes, consoleAdminRoutes,
+      eventsAdminRoutes, webhooksAdminRoutes, identityProvidersAdminRoutes,
     ],
   });
   await app.register(consoleRoutes);

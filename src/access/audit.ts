@@ -3,6 +3,7 @@
 // the change came through, so a change without its entry never commits.
 import type { Db } from '../db/client.ts';
 import { auditLog } from '../db/schema.ts';
+import { eventOfAudit, recordEvent } from '../events/index.ts';
 import type { Actor } from './actor.ts';
 
 const SECRET_FIELD = /password|secret|sealed|hash|^key$|token/i;
@@ -23,13 +24,16 @@ export interface AuditChange {
   after?: object | null;
 }
 
+/** Writes the audit entry and its event (#21: the event log, searchable and streamed) in `db`'s transaction. */
 export async function recordAudit(db: Db, actor: Actor, change: AuditChange): Promise<void> {
+  const entityId = change.entityId === undefined || change.entityId === null ? null : String(change.entityId);
+  const before = scrub(change.before);
+  const after = scrub(change.after);
   await db.insert(auditLog).values({
     actorType: actor.kind, actorId: actor.id.slice(0, 255), actorLabel: actor.label.slice(0, 255),
-    action: change.action, entityType: change.entityType,
-    entityId: change.entityId === undefined || change.entityId === null ? null : String(change.entityId),
-    before: scrub(change.before), after: scrub(change.after),
+    action: change.action, entityType: change.entityType, entityId, before, after,
   });
+  await recordEvent(db, actor, eventOfAudit(actor, { action: change.action, entityType: change.entityType, entityId, before, after }));
 }
 
 /**

@@ -86,6 +86,10 @@ const policy = {
   'config.read': superuserOnly,
   // #23: where users may sign in from (upstream providers, their secrets and team mappings) is a superuser's decision.
   'identity-providers.manage': superuserOnly,
+  // #21: the event log names every identity's sign-ins and changes: staff read it (machines with
+  // the admin scope too, for a SIEM); where it is streamed to is a superuser's decision.
+  'events.read': staffOnly,
+  'webhooks.manage': superuserOnly,
 } as const;
 
 export type Action = keyof typeof policy;

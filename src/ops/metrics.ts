@@ -17,6 +17,7 @@ export function createMetrics(db: Db, changes?: ChangeFeed) {
   });
   const tokens = new Counter({ name: 'djam_tokens_issued_total', help: 'Tokens issued per grant type', labelNames: ['grant_type'], registers: [registry] });
   const logins = new Counter({ name: 'djam_logins_total', help: 'Sign-in attempts', labelNames: ['result'], registers: [registry] });
+  const events = new Counter({ name: 'djam_events_total', help: 'Events recorded in the event log (#21), per type and outcome', labelNames: ['type', 'outcome'], registers: [registry] });
   const authkeys = new Counter({ name: 'djam_authkey_checks_total', help: 'GeoServer authkey checks', labelNames: ['result'], registers: [registry] });
   // With DJAM_WORKERS > 1 each scrape is answered by one worker: the pid says which one.
   new Gauge({ name: 'djam_process_info', help: 'The server process that answered', labelNames: ['pid'], registers: [registry] }).set({ pid: String(process.pid) }, 1);
@@ -49,5 +50,8 @@ export function createMetrics(db: Db, changes?: ChangeFeed) {
     });
   }
 
-  return { registry, instrument, tokenIssued: (grantType: string) => tokens.inc({ grant_type: grantType }) };
+  return {
+    registry, instrument, tokenIssued: (grantType: string) => tokens.inc({ grant_type: grantType }),
+    eventRecorded: (type: string, outcome: string) => events.inc({ type, outcome }),
+  };
 }

@@ -1,5 +1,5 @@
 export type { JobHandlers } from './handlers.ts';
-export { findJob } from './jobs.store.ts';
+export { enqueue, findJob } from './jobs.store.ts';
 export type { Job } from './jobs.store.ts';
 export { createQueue, createWorker } from './queue.ts';
 export type { Queue } from './queue.ts';

@@ -6,6 +6,7 @@ import { logOptions } from '../../logging.ts';
 import { openRuntime } from '../../runtime.ts';
 import { createMailer, mailJobHandlers } from '../../mail/index.ts';
 import { createWorker } from '../../queue/index.ts';
+import { webhookJobHandlers } from '../../webhooks/index.ts';
 import { defineCommand } from '../command.ts';
 
 export const workerCommand = defineCommand({
@@ -18,9 +19,9 @@ async function runWorker(): Promise<number> {
   const config = loadConfig();
   const { stream, ...options } = logOptions(config);
   const log = pino(options, stream);
-  const { database } = await openRuntime(config);
+  const { database, keys } = await openRuntime(config);
   const mailer = createMailer(config);
-  const worker = createWorker(config, database.db, mailJobHandlers(mailer), log);
+  const worker = createWorker(config, database.db, { ...mailJobHandlers(mailer), ...webhookJobHandlers({ db: database.db, keys, config }) }, log);
   await worker.start();
   log.info({ mail: mailer.describe, broker: config.DJAM_RABBITMQ_HOST ?? null }, 'worker.started');
   await new Promise<void>((resolve) => {

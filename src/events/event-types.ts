@@ -1,0 +1,89 @@
+// Every event type the log records (#21): dotted lower case, subject first. docs/events.md
+// lists them (a test keeps the two in step); webhook endpoints subscribe to these names.
+
+/** What each type means and what its `changes` carry. */
+export const eventTypes = {
+  'user.login': 'A person signed in with a password (login form, console, /o/applications/). changes: door.',
+  'user.login_failed': 'A password sign-in was refused. changes: door, reason (wrong_password, unknown_user, inactive, email_not_confirmed, ...).',
+  'user.created': 'A user was created (admin API, console, CLI createsuperuser, import). changes: after.',
+  'user.updated': 'A user\'s profile or flags changed (is_staff / is_superuser: "who gave bob the admin role"). changes: before, after.',
+  'user.deleted': 'A user was deleted. changes: before.',
+  'user.email_confirmed': 'An administrator confirmed a user\'s e-mail address. changes: before, after.',
+  'user.password_changed': 'An administrator set a user\'s password (never the password itself).',
+  'user.password_reset_requested': 'An administrator sent a password-reset link (or forced a new password).',
+  'user.unlocked': 'An administrator lifted a brute-force lock-out. changes: after.',
+  'team.created': 'A team was created. changes: after.',
+  'team.updated': 'A team changed. changes: before, after.',
+  'team.deleted': 'A team was deleted. changes: before.',
+  'team.member_added': 'A user joined a team. subject: the user. changes: after (team).',
+  'team.member_removed': 'A user left a team. subject: the user. changes: before (team).',
+  'team.role_added': 'A team was given a role. changes: after.',
+  'team.role_removed': 'A team lost a role. changes: before.',
+  'role.created': 'A role was created. changes: after.',
+  'role.updated': 'A role changed. changes: before, after.',
+  'role.deleted': 'A role was deleted. changes: before.',
+  'role.member_added': 'A user was granted a role directly. subject: the user. changes: after (role).',
+  'role.member_removed': 'A user\'s directly held role was taken. subject: the user. changes: before (role).',
+  'resource.created': 'A protected resource was created. changes: after.',
+  'resource.updated': 'A protected resource changed. changes: before, after.',
+  'resource.deleted': 'A protected resource was deleted. changes: before.',
+  'access_rule.changed': 'An access rule was created (after), changed (before, after) or deleted (before).',
+  'login_prevention.created': 'A login prevention was created. changes: after.',
+  'login_prevention.updated': 'A login prevention changed. changes: before, after.',
+  'login_prevention.deleted': 'A login prevention was deleted. changes: before.',
+  'api_key.issued': 'An API key was issued (never its value). changes: after.',
+  'api_key.updated': 'An API key\'s settings changed. changes: before, after.',
+  'api_key.rotated': 'An API key was replaced by a new value. changes: before, after.',
+  'api_key.revoked': 'An API key (or several: changes.after.ids) was revoked. changes: before.',
+  'client.created': 'An OAuth client was created (admin API, console, CLI, or self-registered at /o/applications/register/). changes: after.',
+  'client.updated': 'An OAuth client changed. changes: before, after.',
+  'client.secret_rotated': 'An OAuth client\'s secret was replaced (never the secret).',
+  'client.deleted': 'An OAuth client was deleted. changes: before.',
+  'signing_key.rotated': 'A new signing key was created. changes: after (kid, activates_at).',
+  'job.retried': 'An administrator retried a dead background job. changes: before, after.',
+  'webhook.created': 'A webhook endpoint was registered (never its secret). changes: after.',
+  'webhook.updated': 'A webhook endpoint changed. changes: before, after.',
+  'webhook.deleted': 'A webhook endpoint was removed. changes: before.',
+  'webhook.delivery_retried': 'An administrator sent a dead webhook delivery round again. subject: the endpoint. changes: before, after (the delivery).',
+} as const;
+
+export type EventType = keyof typeof eventTypes;
+
+export function isEventType(name: string): name is EventType {
+  return Object.hasOwn(eventTypes, name);
+}
+
+/**
+ * The audit log's action names (access/audit.ts, written by every service since #17) as event
+ * types: the services keep naming their changes as before, and each lands in the event log
+ * under the name the API fixes.
+ */
+const fromAuditAction: Record<string, EventType> = {
+  'auth.signed-in': 'user.login', 'auth.sign-in-failed': 'user.login_failed',
+  'user.create': 'user.created', 'user.update': 'user.updated', 'user.delete': 'user.deleted',
+  'user.confirm-email': 'user.email_confirmed', 'user.set-password': 'user.password_changed',
+  'user.reset-password': 'user.password_reset_requested', 'user.force-new-password': 'user.password_reset_requested',
+  'user.unlock': 'user.unlocked',
+  'user.team.add': 'team.member_added', 'user.team.remove': 'team.member_removed',
+  'user.role.add': 'role.member_added', 'user.role.remove': 'role.member_removed',
+  'team.create': 'team.created', 'team.update': 'team.updated', 'team.delete': 'team.deleted',
+  'team.role.add': 'team.role_added', 'team.role.remove': 'team.role_removed',
+  'role.create': 'role.created', 'role.update': 'role.updated', 'role.delete': 'role.deleted',
+  'resource.create': 'resource.created', 'resource.update': 'resource.updated', 'resource.delete': 'resource.deleted',
+  'access-rule.create': 'access_rule.changed', 'access-rule.update': 'access_rule.changed', 'access-rule.delete': 'access_rule.changed',
+  'login-prevention.create': 'login_prevention.created', 'login-prevention.update': 'login_prevention.updated',
+  'login-prevention.delete': 'login_prevention.deleted',
+  'api-key.create': 'api_key.issued', 'api-key.update': 'api_key.updated', 'api-key.rotate': 'api_key.rotated',
+  'api-key.delete': 'api_key.revoked', 'api-key.bulk-revoke': 'api_key.revoked',
+  'client.create': 'client.created', 'client.update': 'client.updated', 'client.rotate-secret': 'client.secret_rotated',
+  'client.delete': 'client.deleted',
+  'signing-key.create': 'signing_key.rotated',
+  'job.retry': 'job.retried',
+  'webhook.create': 'webhook.created', 'webhook.update': 'webhook.updated', 'webhook.delete': 'webhook.deleted',
+  'webhook.retry': 'webhook.delivery_retried',
+};
+
+/** The event type of an audit action; an action nobody mapped yet keeps its name in the event log's spelling. */
+export function eventTypeOf(action: string): string {
+  return fromAuditAction[action] ?? action.replaceAll('-', '_');
+}
