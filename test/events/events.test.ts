@@ -1,0 +1,106 @@
+// #21 the event log through the real doors: sign-ins (ok, failed), a self-registered client at
+// /o/applications/register/, an administrator's role grant and superuser flag, each an event in
+// GET /api/admin/events with the filters and the cursor the API fixes; the export; who may read.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { AdminCaller, type Json } from '../helpers/admin.fixture.ts';
+import type { Browser } from '../helpers/cookie-jar.ts';
+import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+
+let server: TestServer;
+let root: AdminCaller;
+let rootBrowser: Browser;
+let staff: AdminCaller;
+let member: AdminCaller;
+before(async (t) => {
+  server = await startTestServer(t);
+  const su = await server.make.user({ email: 'root@example.com', isStaff: true, isSuperuser: true });
+  const st = await server.make.user({ email: 'staff@example.com', isStaff: true });
+  const me = await server.make.user({ email: 'member@example.com' });
+  rootBrowser = await server.signIn(su.email, su.password);
+  root = new AdminCaller(server, { browser: rootBrowser });
+  staff = new AdminCaller(server, { browser: await server.signIn(st.email, st.password) });
+  member = new AdminCaller(server, { browser: await server.signIn(me.email, me.password) });
+});
+
+const items = async (caller: AdminCaller, query: string) => {
+  const res = await caller.get(`/events?${query}`);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body.items as Json[];
+};
+
+test('#21 sign-ins, a failed one, a self-registered client and an admin role change are events, filtered and paged', async () => {
+  const alice = await server.make.user({ email: 'alice@example.com' });
+  const browser = server.browser();
+  const failed = await browser.fetch('/accounts/login/', { method: 'GET', headers: { 'user-agent': 'EventsTest/1' } });
+  assert.equal(failed.status, 200);
+  const wrong = await browser.submitForm('/accounts/login/', { username: alice.email, password: 'not it' });
+  assert.equal(wrong.status, 200);
+  const aliceBrowser = await server.signIn(alice.email, alice.password);
+  const registered = await aliceBrowser.submitForm('/o/applications/register/', { name: 'alice-app', client_type: 'confidential', authorization_grant_type: 'client-credentials' });
+  assert.equal(registered.status, 303);
+
+  const role = (await root.post('/roles', { name: 'editors' })).body;
+  assert.equal((await root.post(`/users/${alice.id}/roles`, { role_id: role.id })).status, 201);
+  assert.equal((await root.patch(`/users/${alice.id}`, { is_staff: true })).status, 200);
+
+  const logins = await items(staff, `type=user.login&user_id=${alice.id}`);
+  assert.equal(logins.length, 1);
+  assert.deepEqual({ ...logins[0], id: 0, time: '', request_id: '' }, {
+    id: 0, time: '', request_id: '', type: 'user.login', outcome: 'success', subject: `user:${alice.id}`, user_id: alice.id, client_id: null,
+    actor: { kind: 'user', id: String(alice.id), label: alice.email }, ip: '127.0.0.1', user_agent: logins[0].user_agent, changes: { door: 'login-form' },
+  });
+  assert.match(logins[0].request_id, /^[\w.:-]+$/);
+  assert.ok(!Number.isNaN(Date.parse(logins[0].time)));
+
+  const failures = await items(staff, 'type=user.login_failed&outcome=failure&q=alice@');
+  assert.equal(failures.length, 1);
+  assert.equal(failures[0].actor.label, alice.email);
+  assert.equal(failures[0].changes.reason, 'INVALID_CREDENTIALS');
+  assert.ok(!JSON.stringify(failures).includes('not it'), 'never a password in an event');
+
+  const [client] = await items(staff, 'type=client.created');
+  assert.deepEqual([client.actor.kind, client.actor.label, client.changes.after.name], ['user', alice.email, 'alice-app']);
+  assert.equal(client.client_id, client.changes.after.clientId ?? client.changes.after.client_id);
+  assert.ok(!JSON.stringify(client).match(/secret"?\s*:/i), 'no client secret in the event');
+
+  const [grant] = await items(staff, `type=role.member_added&user_id=${alice.id}`);
+  assert.deepEqual([grant.actor.label, grant.changes.after.role], ['root@example.com', 'editors']);
+  const [flag] = await items(staff, `type=user.updated&user_id=${alice.id}`);
+  assert.deepEqual([flag.changes.before.is_staff, flag.changes.after.is_staff, flag.actor.label], [false, true, 'root@example.com']);
+
+  // Everything about alice, newest first, two at a time: the cursor walks the whole list once.
+  const all = await items(staff, `user_id=${alice.id}&limit=100`);
+  const seen: number[] = [];
+  for (let cursor = ''; ;) {
+    const page = (await staff.get(`/events?user_id=${alice.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).body;
+    seen.push(...page.items.map((e: Json) => e.id));
+    if (!page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
+  assert.deepEqual(seen, all.map((e) => e.id));
+  assert.deepEqual([...seen].sort((a, b) => b - a), seen, 'newest first');
+  assert.equal((await items(staff, `ip=10.9.9.9&user_id=${alice.id}`)).length, 0);
+  assert.equal((await items(staff, `since=${new Date(Date.now() + 60_000).toISOString()}`)).length, 0);
+  assert.equal((await staff.get('/events?cursor=bm90LWEtY3Vyc29y')).body.error, 'VALIDATION_FAILED');
+});
+
+test('#21 the export is NDJSON or CSV with the same filters; only staff read the log', async () => {
+  const raw = await fetchRaw('/events/export?type=user.login');
+  assert.equal(raw.type, 'application/x-ndjson');
+  const lines = raw.text.trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(lines.length >= 3 && lines.every((e) => e.type === 'user.login'));
+  const csv = await fetchRaw('/events/export?format=csv&type=user.login');
+  assert.match(csv.type, /^text\/csv/);
+  assert.match(csv.text, /^id,time,type,outcome,actor_kind,actor_id,actor_label,subject,/);
+  assert.equal(csv.text.trim().split('\r\n').length, lines.length + 1);
+
+  assert.equal((await member.get('/events')).body.error, 'STAFF_REQUIRED');
+  assert.equal((await new AdminCaller(server, {}).get('/events')).status, 401);
+});
+
+async function fetchRaw(path: string): Promise<{ type: string; text: string }> {
+  const res = await rootBrowser.fetch(`/api/admin${path}`);
+  assert.equal(res.status, 200);
+  return { type: res.headers.get('content-type') ?? '', text: await res.text() };
+}
