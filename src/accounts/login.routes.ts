@@ -4,9 +4,10 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
-import { authenticate, deleteSession, retryAfterOf, startSession, type CredentialThrottle } from '../users/index.ts';
-import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../http/cookies.ts';
-import { csrfToken, rotateCsrfToken, verifyCsrf } from '../http/csrf.ts';
+import { authenticate, deleteSession, retryAfterOf, type CredentialThrottle, type SessionCache } from '../users/index.ts';
+import { afterFirstFactor, mfaRoutes } from '../mfa/index.ts';
+import { clearSessionCookie, SESSION_COOKIE } from '../http/cookies.ts';
+import { csrfToken, verifyCsrf } from '../http/csrf.ts';
 import { ownOrigins } from '../http/https-rule.ts';
 import { loadSession } from '../http/session.ts';
 import { loginPage, notConfirmedMessage } from './views/login.ts';
@@ -17,6 +18,7 @@ export interface LoginDeps {
   config: Config; db: Db; keys: SecretKeys;
   /** Counts every password attempt, with the other doors that take passwords (#17 item 1). */
   throttle: CredentialThrottle;
+  sessionCache?: SessionCache;
   /** Also ends the provider's own session, so the next authorize asks again. */
   onLogout(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
@@ -28,8 +30,9 @@ function nextOf(request: FastifyRequest): string | undefined {
 }
 
 export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promise<void> {
+  await app.register(mfaRoutes, { ...deps, nextOf });
   const render = (request: FastifyRequest, reply: FastifyReply, extra: { email?: string; error?: Parameters<typeof loginPage>[0]['error'] } = {}) =>
-    reply.type('text/html').send(loginPage({ action: request.url, csrfToken: csrfToken(deps.keys, request, reply), ...extra }));
+    reply.type('text/html').send(loginPage({ action: request.url, csrfToken: csrfToken(deps.keys, request, reply), next: nextOf(request), ...extra }));
 
   // A signed-in user sent here to sign in again (prompt=login, an elapsed max_age) finds their
   // e-mail filled in: they confirm who they are with the password, as Keycloak's re-auth form.
@@ -44,12 +47,10 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
     verifyCsrf(deps.keys, request);
     try {
       const user = await authenticate(deps, email, password, { requireConfirmedEmail: true, recordLogin: false, ip: request.ip, door: 'login-form', auditSuccess: true });
-      const session = await startSession(deps, user, deps.config.DJAM_SESSION_TTL_SECONDS);
-      setSessionCookie(request, reply, session.token, deps.config.DJAM_SESSION_TTL_SECONDS);
-      rotateCsrfToken(deps.keys, request, reply, session.token);
       const next = nextOf(request);
-      request.log.info({ userId: user.id }, 'login.succeeded');
-      return reply.redirect(next ?? `/user/account/edit/${user.id}/`, 302);
+      // #22: a user with a second factor (or who must have one) is not signed in yet.
+      const secondStep = await afterFirstFactor(deps, request, reply, user, next);
+      return reply.redirect(secondStep ?? next ?? `/user/account/edit/${user.id}/`, 302);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       request.log.info({ reason: err.code }, 'login.failed');

@@ -14,6 +14,7 @@ import { layout } from '../http/views/layout.ts';
 import { consentPage } from './views/consent.ts';
 import type { PayloadCache } from './payload-cache.ts';
 import { withRequestContext } from './request-context.ts';
+import { ACR_MFA as ACR_MFA_VALUE, acrOf, MFA_REASON } from './acr.ts';
 import { flushWrites, startWriteBuffer } from './write-buffer.ts';
 
 export interface InteractionDeps { provider: Provider; config: Config; db: Db; keys: SecretKeys; payloadCache: PayloadCache }
@@ -79,7 +80,9 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
     if (!session) return reply.redirect(loginRedirectUrl(deps.config.loginUrl, request.url), 302);
     if (d.prompt.name === 'login') {
       if (needsFreshSignIn(d, session.signedInAt)) return reply.redirect(loginRedirectUrl(deps.config.loginUrl, request.url), 302);
-      return finish(deps, request, reply, { login: { accountId: String(session.user.id), ts: seconds(session.signedInAt) } });
+      // #22 step-up: the application asks for a second factor this session lacks.
+      if (d.prompt.reasons.includes(MFA_REASON) && acrOf(session.amr) !== ACR_MFA_VALUE) return reply.redirect(`/accounts/login/verify/?next=${encodeURIComponent(request.url)}`, 302);
+      return finish(deps, request, reply, { login: { accountId: String(session.user.id), ts: seconds(session.signedInAt), amr: session.amr, acr: acrOf(session.amr) } });
     }
     const client = await deps.provider.Client.find(String(d.params.client_id));
     const scopes = (d.prompt.details as { missingOIDCScope?: string[] }).missingOIDCScope ?? [];

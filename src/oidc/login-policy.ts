@@ -7,6 +7,7 @@ import { interactionPolicy, type FindAccount, type KoaContextWithOIDC } from 'oi
 import { getRequestUser } from './request-user.ts';
 import { requestContext, requestUser } from './request-context.ts';
 import { ADMIN_SCOPE } from '../access/index.ts';
+import { followSessionMethods, mfaRequested } from './acr.ts';
 
 const { Check, base } = interactionPolicy;
 type GrantLoader = (ctx: KoaContextWithOIDC) => Promise<InstanceType<KoaContextWithOIDC['oidc']['provider']['Grant']> | undefined>;
@@ -28,6 +29,7 @@ async function adopt(ctx: KoaContextWithOIDC, accountId: string, findAccount: Fi
   // Synchronously first: the prompt's other checks (max_age, id_token_hint) read it concurrently.
   session.accountId = accountId;
   session.loginTs = signedInAt(accountId);
+  followSessionMethods(ctx, accountId);
   const account = await findAccount(ctx, accountId);
   if (!account) return false;
   oidc.entity('Account', account);
@@ -56,7 +58,10 @@ export function djamInteractionPolicy(findAccount: FindAccount, loadGrant: Grant
     const djamUser = getRequestUser(ctx.req);
     const session = ctx.oidc.session!;
     if (!djamUser) return Check.REQUEST_PROMPT;
-    if (session.accountId === djamUser) return Check.NO_NEED_TO_PROMPT;
+    if (session.accountId === djamUser) {
+      followSessionMethods(ctx, djamUser);
+      return Check.NO_NEED_TO_PROMPT;
+    }
     if (session.accountId || ctx.oidc.route !== 'authorization') return Check.REQUEST_PROMPT;
     return (await adopt(ctx, djamUser, findAccount, loadGrant)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
   });
@@ -65,6 +70,7 @@ export function djamInteractionPolicy(findAccount: FindAccount, loadGrant: Grant
   const at = login.checks.findIndex((c) => c.reason === 'no_session');
   login.checks.remove('no_session');
   login.checks.add(djamSession, at);
+  login.checks.add(mfaRequested);
   policy.get('consent')!.checks.add(adminAlwaysAsks);
   return policy;
 }

@@ -69,7 +69,7 @@ async function beforeAuthorize(deps: MountDeps, request: FastifyRequest, reply: 
   const context = requestContext();
   if (session) {
     setRequestUser(request.raw, String(session.user.id));
-    if (context) Object.assign(context, { user: session.user, sessionUuid: session.uuid, signedInAt: session.signedInAt });
+    if (context) Object.assign(context, { user: session.user, sessionUuid: session.uuid, signedInAt: session.signedInAt, amr: session.amr });
   }
   if (path === `${PREFIX}/authorize`) await withDefaultAuthorizeScope(scopeDeps(deps), request);
   return true;

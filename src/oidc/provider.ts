@@ -18,6 +18,7 @@ import { protocolAnswers } from './protocol-answers.ts';
 import { followSigningKeys, providerJwks } from './provider-keys.ts';
 import type { PayloadCache } from './payload-cache.ts';
 import { djamInteractionPolicy } from './login-policy.ts';
+import { ACR_VALUES, authenticationClaims, withAuthenticationClaims } from './acr.ts';
 import { accessTokenTtl, resourceIndicators } from './resource-servers.ts';
 import { logoutSource, postLogoutSuccessSource, renderError } from './views/provider-pages.ts';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './views/device-pages.ts';
@@ -72,7 +73,10 @@ export function createProvider(deps: ProviderDeps): Provider {
     adapter: adapterFactory(deps),
     findAccount,
     jwks: providerJwks(deps.signingKeys.current()),
-    claims: claimsByScope,
+    // #22: acr and amr in every id token; acr_values_supported in discovery; the sign-in's methods in access tokens (acr.ts).
+    claims: withAuthenticationClaims(claimsByScope),
+    acrValues: ACR_VALUES,
+    extraTokenClaims: authenticationClaims,
     scopes: plainScopes,
     conformIdTokenClaims: false,
     features: features(config),

@@ -21,6 +21,8 @@ export interface ProviderRequestContext {
   user?: User;
   /** When the DJAM session of this request was signed in (auth_time, OIDC Core 3.1.2.1). */
   signedInAt?: Date;
+  /** #22: the RFC 8176 methods of that session (acr.ts). */
+  amr?: string[];
   /** The DJAM session uuid of this request, stored with the code it issues (docs/compatibility.md §3.3 session_token). */
   sessionUuid?: string;
   /** The session uuid the exchanged code was issued in. */

@@ -16,6 +16,10 @@ export interface ActiveSession {
   user: User;
   /** When this session's sign-in happened (OIDC `auth_time`): a session is only ever opened by one. */
   signedInAt: Date;
+  /** #22: RFC 8176 methods of the sign-in (`pwd`, `otp`, `hwk`/`swk`, `mfa`), raised by a step-up. */
+  amr: string[];
+  /** #22: the last time the user proved who they are here (sign-in, second step, re-authentication). */
+  verifiedAt: Date;
 }
 interface StoredSession extends ActiveSession { expiresAt: Date }
 /** Sessions by token hash (session-cache.ts); made by buildApp and passed down in deps. */
@@ -27,16 +31,16 @@ interface Deps { db: Db; keys: SecretKeys; sessionCache?: SessionCache }
  * A sign-in: stamps `last_login` and opens the session in one statement (a hot path). The
  * signed-in user's next request (the authorize it came for) finds the session in memory.
  */
-export async function startSession(deps: Deps, user: User, ttlSeconds: number): Promise<NewSession> {
+export async function startSession(deps: Deps, user: User, ttlSeconds: number, amr: string[] = ['pwd']): Promise<NewSession> {
   const token = randomBytes(32).toString('base64url');
   const hash = lookupHash(deps.keys, token);
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
   const result = await deps.db.execute(sql`with stamp as (update ${users} set last_login = now() where ${users.id} = ${user.id})
-    insert into ${sessions} (id_hash, user_id, expires_at) values (${hash}, ${user.id}, ${expiresAt.toISOString()}::timestamptz)
+    insert into ${sessions} (id_hash, user_id, expires_at, amr) values (${hash}, ${user.id}, ${expiresAt.toISOString()}::timestamptz, ${JSON.stringify(amr)}::jsonb)
     returning uuid, created_at`);
   const [row] = (result as unknown as { rows: Array<{ uuid: string; created_at: string | Date }> }).rows;
   const signedInAt = new Date(row.created_at);
-  if (user.isActive) deps.sessionCache?.set(hash, { uuid: row.uuid, user: { ...user, lastLogin: signedInAt }, expiresAt, signedInAt });
+  if (user.isActive) deps.sessionCache?.set(hash, { uuid: row.uuid, user: { ...user, lastLogin: signedInAt }, expiresAt, signedInAt, amr, verifiedAt: signedInAt });
   return { token, uuid: row.uuid, expiresAt };
 }
 
@@ -49,11 +53,23 @@ export async function findSession(deps: Deps, token: string): Promise<ActiveSess
 
 /** The live session stored under this token hash, with its active user, from the database. */
 export async function findSessionByHash(deps: { db: Db }, hash: string): Promise<StoredSession | undefined> {
-  const [row] = await deps.db.select({ uuid: sessions.uuid, expiresAt: sessions.expiresAt, signedInAt: sessions.createdAt, user: users }).from(sessions)
+  const [row] = await deps.db.select({ uuid: sessions.uuid, expiresAt: sessions.expiresAt, signedInAt: sessions.createdAt, amr: sessions.amr, verifiedAt: sessions.verifiedAt, user: users }).from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.idHash, hash), gt(sessions.expiresAt, new Date()), eq(users.isActive, true)))
     .limit(1);
   return row;
+}
+
+/**
+ * #22: the user proved who they are again in this session (a second step, a step-up, a
+ * re-authentication): its methods become `amr` when given, and `verified_at` is now. Every node
+ * drops its cached copy, as when a session ends.
+ */
+export async function raiseSession(deps: Deps, token: string, amr?: string[]): Promise<void> {
+  const hash = lookupHash(deps.keys, token);
+  await deps.db.update(sessions).set({ verifiedAt: new Date(), ...(amr ? { amr } : {}) }).where(eq(sessions.idHash, hash));
+  deps.sessionCache?.delete(hash);
+  await announceChange(deps.db, 'session', hash);
 }
 
 /** Ends one session, on every node at once (its cached copies go). */

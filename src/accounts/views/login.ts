@@ -1,7 +1,8 @@
 import { html, raw, type SafeHtml } from '../../http/views/html.ts';
 import { layout, message } from '../../http/views/layout.ts';
+import { PASSKEY_SCRIPT_PATH, WEBAUTHN_BROWSER_PATH } from '../../mfa/index.ts';
 
-export interface LoginView { action: string; csrfToken: string; email?: string; error?: SafeHtml | string; notice?: string; title?: string }
+export interface LoginView { action: string; csrfToken: string; email?: string; error?: SafeHtml | string; notice?: string; title?: string; next?: string }
 
 export function loginPage(v: LoginView): string {
   return layout({ title: v.title ?? 'Sign in' }, html`
@@ -15,7 +16,10 @@ export function loginPage(v: LoginView): string {
       <input type="password" id="id_password" name="password" autocomplete="current-password" required maxlength="4096">
       <button type="submit">Sign in</button>
     </form>
-    <p><a href="/accounts/password_reset/">Forgotten your password?</a> · <a href="/user/register/">Create an account</a></p>`);
+    <p><button type="button" class="secondary" data-passkey="login" data-csrf="${v.csrfToken}" data-next="${v.next ?? ''}">Sign in with a passkey</button></p>
+    <p class="error" role="alert" id="passkey-error" hidden></p>
+    <p><a href="/accounts/password_reset/">Forgotten your password?</a> · <a href="/user/register/">Create an account</a></p>
+    <script src="${WEBAUTHN_BROWSER_PATH}" defer></script><script src="${PASSKEY_SCRIPT_PATH}" defer></script>`);
 }
 
 export const notConfirmedMessage = raw(
