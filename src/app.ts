@@ -56,6 +56,7 @@ import { identityProvidersAdminRoutes } from './federation/identity-providers.ad
 import { registerOpenApi } from './openapi/openapi.routes.ts';
 import { createMailer, mailJobHandlers, type Mailer } from './mail/index.ts';
 import { createQueue, type Queue } from './queue/index.ts';
+import { backchannelLogoutJobs } from './oidc/backchannel-logout.ts';
 import { registerEventStream } from './events/events.routes.ts';
 import { eventsAdminRoutes } from './audit/events.admin-routes.ts';
 import { webhookJobHandlers } from './webhooks/index.ts';
@@ -124,7 +125,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   metrics.instrument(app);
   registerEventStream(app, { log: app.log.child({ logger: 'events' }), count: metrics.eventRecorded });
   const mailer = deps.mailer ?? createMailer(config);
-  const queue = createQueue(config, deps.db, { ...mailJobHandlers(mailer), ...webhookJobHandlers(deps) }, app.log);
+  const queue = createQueue(config, deps.db, { ...mailJobHandlers(mailer), ...webhookJobHandlers(deps), ...backchannelLogoutJobs(() => provider) }, app.log);
   app.addHook('onReady', async () => queue.start());
   app.addHook('onClose', async () => { await queue.stop(); mailer.close(); });
   const clientCache = createClientCache(caches, deps.db);
@@ -147,7 +148,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   // check and identity signer, and the admin API read them here.
   const signingKeys = await openSigningKeyRing({ ...deps, log: app.log });
   app.addHook('onClose', () => signingKeys.close());
-  const provider = createProvider({ ...deps, signingKeys, clientCache, userCache, payloadCache });
+  const provider = createProvider({ ...deps, signingKeys, clientCache, userCache, payloadCache, queue });
   provider.on('server_error', (_ctx, err) => app.log.error({ err }, 'oidc.server_error'));
   provider.on('grant.success', (ctx) => metrics.tokenIssued(String(ctx.oidc.params?.grant_type ?? 'unknown')));
   await app.register(opsRoutes, {

@@ -24,8 +24,13 @@ import { logoutSource, postLogoutSuccessSource, renderError } from './views/prov
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './views/device-pages.ts';
 import { authorizationCodeTtl, DJAM_CLIENT_METADATA, isFapi2 } from './client-metadata.ts';
 import { devicePollPacing } from './device-poll.ts';
+import { providerFetch } from './backchannel-logout.ts';
+import type { Queue } from '../queue/index.ts';
 
-export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; signingKeys: SigningKeyRing; clientCache: ClientCache; userCache: UserCache; payloadCache: PayloadCache }
+export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; signingKeys: SigningKeyRing; clientCache: ClientCache; userCache: UserCache; payloadCache: PayloadCache;
+  /** #24: back-channel logouts go out as jobs of this queue (backchannel-logout.ts). */
+  queue?: Pick<Queue, 'enqueue'>;
+}
 
 const providerRoutes = {
   authorization: '/authorize', token: '/token', userinfo: '/userinfo', end_session: '/end-session',
@@ -98,6 +103,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     renderError,
     // docs/compatibility.md §3.3: the original's userinfo also takes the token as `?access_token=`.
     acceptQueryParamAccessTokens: true,
+    fetch: providerFetch(() => deps.queue && ((db, type, payload) => deps.queue!.enqueue(db, type, payload)), deps.db) as Configuration['fetch'],
   });
   // Koa believes X-Forwarded-* from every peer once on; the app's guard drops them from untrusted peers.
   provider.proxy = parseProxyTrust(config.DJAM_TRUST_PROXY) !== false;
