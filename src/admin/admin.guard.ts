@@ -1,6 +1,7 @@
 // Who calls the admin API: a signed-in staff member (session cookie, X-CSRFToken on unsafe
 // methods), or a holder of an access token from this server carrying the `admin` scope: a
-// machine (client credentials, staff-level) or an application acting for a staff member.
+// machine (client credentials, staff-level) or an application acting for a staff member. A
+// DPoP-bound token (#24, RFC 9449) counts only as `DPoP <token>` with its proof.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Db } from '../db/client.ts';
@@ -9,7 +10,7 @@ import { ADMIN_SCOPE, assertMay, clientActor, may, userActor, userTokenActor, ty
 import { AppError } from '../errors.ts';
 import { verifyCsrf } from '../http/csrf.ts';
 import { loadSession } from '../http/session.ts';
-import { withRequestContext } from '../oidc/index.ts';
+import { presentedToken, senderConstraintHolds, withRequestContext, type PresentedToken } from '../oidc/index.ts';
 import { findUser } from '../users/index.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -39,11 +40,13 @@ function admitted(actor: Actor): Actor {
   return actor;
 }
 
-interface GuardDeps { db: Db; keys: SecretKeys; provider: Provider }
+interface GuardDeps { db: Db; keys: SecretKeys; provider: Provider; config: { baseUrl: string } }
 
-async function actorFromToken(deps: GuardDeps, request: FastifyRequest, reply: FastifyReply, token: string): Promise<Actor> {
+async function actorFromToken(deps: GuardDeps, request: FastifyRequest, reply: FastifyReply, presented: PresentedToken): Promise<Actor> {
+  const { token } = presented;
   const found = await withRequestContext(async () => await deps.provider.AccessToken.find(token) ?? await deps.provider.ClientCredentials.find(token));
-  if (!found || found.isExpired) {
+  const at = { proof: request.headers.dpop, method: request.method, url: `${deps.config.baseUrl}${request.url}` };
+  if (!found || found.isExpired || !(await senderConstraintHolds(presented, found.jkt, at))) {
     bearerChallenge(reply, 'invalid_token');
     throw new AppError('UNAUTHENTICATED', { message: 'The access token is missing, expired, revoked or malformed.' });
   }
@@ -67,12 +70,12 @@ export function adminGuard(deps: GuardDeps) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
-      const match = /^Bearer\s+([\x21-\x7E]+)$/i.exec(authorization);
-      if (!match) {
+      const presented = presentedToken(authorization);
+      if (!presented) {
         bearerChallenge(reply);
         throw new AppError('UNAUTHENTICATED', { message: 'Send a Bearer access token or sign in.' });
       }
-      actors.set(request, await actorFromToken(deps, request, reply, match[1]));
+      actors.set(request, await actorFromToken(deps, request, reply, presented));
       return;
     }
     const session = await loadSession(deps, request);

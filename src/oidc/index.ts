@@ -7,3 +7,5 @@ export { mayIntrospect } from './policies.ts';
 export { createProvider } from './provider.ts';
 export { rewriteProviderUrl } from './url-aliases.ts';
 export { withRequestContext } from './request-context.ts';
+export { presentedToken, senderConstraintHolds } from './sender-constraint.ts';
+export type { PresentedToken, ProofContext } from './sender-constraint.ts';

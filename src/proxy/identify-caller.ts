@@ -10,12 +10,13 @@ import { isKeyUsable, type KeyCache } from '../api-keys/index.ts';
 import { authenticate, checkKey, findUser, type CredentialThrottle, type User } from '../users/index.ts';
 import { loadSession } from '../http/session.ts';
 import type { BearerCheck } from './bearer-token.ts';
+import { presentedToken, type PresentedToken } from '../oidc/index.ts';
 
 export type CallerVia = 'basic' | 'bearer' | 'authkey' | 'session';
 /** What the proxy needs of a caller: the access decision and the signed identity. */
 type ProxyUser = Pick<User, 'id' | 'email' | 'username' | 'isStaff' | 'isSuperuser'>;
 export type Caller = { user: ProxyUser; via: CallerVia } | 'rejected' | 'anonymous';
-export interface CallerDeps { db: Db; keys: SecretKeys; bearer: BearerCheck; keyCache: KeyCache; throttle: CredentialThrottle; authkeyAllowed: boolean }
+export interface CallerDeps { db: Db; keys: SecretKeys; bearer: BearerCheck; keyCache: KeyCache; throttle: CredentialThrottle; authkeyAllowed: boolean; baseUrl: string }
 
 // Passwords and keys count in the credential throttle (#17 item 1); past its limits they throw
 // RATE_LIMITED, which the proxy answers with a 429.
@@ -34,8 +35,9 @@ async function fromBasic(deps: CallerDeps, encoded: string, ip: string): Promise
   }
 }
 
-async function fromBearer(deps: CallerDeps, token: string, slug: string): Promise<Caller> {
-  const userId = await deps.bearer.userIdOf(token, slug);
+async function fromBearer(deps: CallerDeps, presented: PresentedToken, request: FastifyRequest<{ Params: { slug: string } }>): Promise<Caller> {
+  const at = { proof: request.headers.dpop, method: request.method, url: `${deps.baseUrl}${request.url}` };
+  const userId = await deps.bearer.userIdOf(presented, request.params.slug, at);
   if (userId === undefined) return 'rejected';
   const user = await findUser(deps, userId);
   return user?.isActive ? { user, via: 'bearer' } : 'rejected';
@@ -59,8 +61,9 @@ export async function identifyCaller(deps: CallerDeps, request: FastifyRequest<{
   if (authorization !== undefined) {
     const basic = /^\s*basic\s+(\S+)\s*$/i.exec(authorization);
     if (basic) return fromBasic(deps, basic[1], request.ip);
-    const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization);
-    return bearer ? fromBearer(deps, bearer[1], request.params.slug) : 'rejected';
+    // #24: a Bearer token, or a DPoP-bound one with its proof.
+    const presented = presentedToken(authorization);
+    return presented ? fromBearer(deps, presented, request) : 'rejected';
   }
   const session = await loadSession(deps, request);
   const authkey = (request.query as Record<string, unknown>).authkey;

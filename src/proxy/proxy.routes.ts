@@ -57,7 +57,7 @@ async function identify(deps: CallerDeps, request: ProxyRequest, reply: FastifyR
 /** docs/compatibility.md §8.1 + §8.2: the caller and the resource they may use; undefined once a refusal is sent. */
 async function authorise({ deps, bearer }: Proxying, request: ProxyRequest, reply: FastifyReply): Promise<{ caller: Identified; resource: Resource; teams: string[] } | undefined> {
   const authkeyAllowed = !deps.config.DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION || isSecureRequest(request, deps.config.DJAM_SECURE_PROXY_HEADER);
-  const caller = await identify({ ...deps, bearer, authkeyAllowed }, request, reply);
+  const caller = await identify({ ...deps, bearer, authkeyAllowed, baseUrl: deps.config.baseUrl }, request, reply);
   if (!caller) return undefined;
   if (caller === 'rejected' || caller === 'anonymous') return void answer(reply, 403, PROXY_FORBIDDEN, 'text/html; charset=utf-8');
   // docs/compatibility.md §8.3: cookie-authenticated unsafe requests need the signed CSRF cookie echoed in X-CSRFToken

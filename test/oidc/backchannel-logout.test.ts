@@ -9,7 +9,7 @@ import { before, describe, test } from 'node:test';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Browser } from '../helpers/cookie-jar.ts';
-import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+import { afterOf, startTestServer, type TestServer } from '../helpers/start-server.ts';
 
 const CALLBACK = 'http://127.0.0.1:8100/cb';
 const insecure = { execute: [client.allowInsecureRequests] };
@@ -32,7 +32,7 @@ before(async (t) => {
     });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => { http.close(() => resolve()); http.closeAllConnections(); }));
+  afterOf(t)(() => new Promise<void>((resolve) => { http.close(() => resolve()); http.closeAllConnections(); }));
   receiver.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/backchannel-logout`;
   server = await startTestServer(t, { DJAM_JOB_RETRY_SECONDS: '0.3', DJAM_JOB_POLL_SECONDS: '0.1' });
   alice = await server.make.user({ email: 'alice@example.com', firstName: 'Alice', lastName: 'Liddell' });

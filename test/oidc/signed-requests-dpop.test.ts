@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as client from 'openid-client';
-import { exportJWK, generateKeyPair } from 'jose';
+import { createHash, randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 import type { ProtocolSettings } from '../../src/clients/index.ts';
 
@@ -83,6 +84,27 @@ describe('sender-constrained tokens and signed requests', () => {
     assert.equal(plain.status, 401, 'a DPoP-bound token without its proof is refused');
     const other = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
     assert.notEqual(await oauthError(client.fetchUserInfo(config, tokens.access_token, client.skipSubjectCheck, { DPoP: other })), undefined);
+  });
+
+  test('DPoP at DJAM\'s own doors (/resource): a bound token as a plain Bearer, with a replayed proof, or a proof for another URL or key is refused', async () => {
+    const { config } = await rp('client_credentials', { dpop_bound_access_tokens: true });
+    const key = await client.randomDPoPKeyPair('ES256');
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'read' }, { DPoP: client.getDPoPHandle(config, key) });
+    const url = `${server.url}/resource`;
+    const proof = (k: client.CryptoKeyPair, htu = url, htm = 'GET') => new SignJWT({ htm, htu, ath: createHash('sha256').update(tokens.access_token).digest('base64url'), jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: publicJwk }).setIssuedAt().sign(k.privateKey);
+    const publicJwk = await exportJWK(key.publicKey);
+    const call = (headers: Record<string, string>) => fetch(url, { headers });
+    assert.equal((await call({ authorization: `Bearer ${tokens.access_token}` })).status, 401, 'a bound token as a plain Bearer');
+    const good = await proof(key);
+    assert.equal((await call({ authorization: `DPoP ${tokens.access_token}`, dpop: good })).status, 200);
+    assert.equal((await call({ authorization: `DPoP ${tokens.access_token}`, dpop: good })).status, 401, 'a proof is single-use');
+    assert.equal((await call({ authorization: `DPoP ${tokens.access_token}`, dpop: await proof(key, `${server.url}/elsewhere`) })).status, 401, 'a proof for another URL');
+    assert.equal((await call({ authorization: `DPoP ${tokens.access_token}`, dpop: await proof(key, url, 'POST') })).status, 401, 'a proof for another method');
+    const other = await client.randomDPoPKeyPair('ES256');
+    const foreign = await new SignJWT({ htm: 'GET', htu: url, ath: createHash('sha256').update(tokens.access_token).digest('base64url'), jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(other.publicKey) }).setIssuedAt().sign(other.privateKey);
+    assert.equal((await call({ authorization: `DPoP ${tokens.access_token}`, dpop: foreign })).status, 401, 'a proof of another key');
   });
 
   test('PAR: a pushed request works; a PAR-required client\'s plain authorization request is refused', async () => {
