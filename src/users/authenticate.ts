@@ -48,19 +48,20 @@ async function checkPassword(deps: AuthDeps, email: string, password: string): P
   const user = email && !isImpossible(email, password) ? await findUserByEmail(deps, email) : undefined;
   if (!user || !user.isActive || !user.password) {
     await burnPasswordCheck(password);
-    throw new AppError('INVALID_CREDENTIALS');
+    // One answer for all three (it tells a guesser nothing); the cause is for the event log (#21).
+    throw new AppError('INVALID_CREDENTIALS', { cause: !user ? 'unknown_user' : !user.isActive ? 'inactive' : 'no_password' });
   }
-  if (!(await verifyPassword(password, user.password))) throw new AppError('INVALID_CREDENTIALS');
+  if (!(await verifyPassword(password, user.password))) throw new AppError('INVALID_CREDENTIALS', { cause: 'wrong_password' });
   return user;
 }
 
 /** The sign-in as the audit log keeps it: who tried, from where, through which door, and why it failed. */
-async function auditSignIn(deps: AuthDeps, email: string, opts: AuthOptions, outcome: { user?: User; failure?: string }): Promise<void> {
+async function auditSignIn(deps: AuthDeps, email: string, opts: AuthOptions, outcome: { user?: User; failure?: string; cause?: unknown }): Promise<void> {
   const label = email.replace(CONTROL_IN_EMAIL_ALL, '\uFFFD') || '(none)'; // the log is text too
   const who = outcome.user ? userActor(outcome.user, opts.ip) : anonymousActor(label, opts.ip);
   await recordAudit(deps.db, who, {
     action: outcome.failure ? 'auth.sign-in-failed' : 'auth.signed-in', entityType: 'user', entityId: outcome.user?.id,
-    after: { door: opts.door, ip: opts.ip, ...(outcome.failure ? { reason: outcome.failure } : {}) },
+    after: { door: opts.door, ip: opts.ip, ...(outcome.failure ? { reason: outcome.failure } : {}), ...(typeof outcome.cause === 'string' ? { cause: outcome.cause } : {}) },
   });
 }
 
@@ -73,7 +74,7 @@ export async function authenticate(deps: AuthDeps, email: string, password: stri
   } catch (err) {
     // A refusal by the throttle checked nothing and costs the sender nothing: auditing each
     // would turn a flood into one write per request.
-    if (err instanceof AppError && err.code !== 'RATE_LIMITED') await auditSignIn(deps, email, opts, { failure: err.code });
+    if (err instanceof AppError && err.code !== 'RATE_LIMITED') await auditSignIn(deps, email, opts, { failure: err.code, cause: err.cause });
     throw err;
   }
 }

@@ -56,7 +56,9 @@ test('#21 sign-ins, a failed one, a self-registered client and an admin role cha
   const failures = await items(staff, 'type=user.login_failed&outcome=failure&q=alice@');
   assert.equal(failures.length, 1);
   assert.equal(failures[0].actor.label, alice.email);
-  assert.equal(failures[0].changes.reason, 'INVALID_CREDENTIALS');
+  assert.deepEqual(failures[0].changes, { door: 'login-form', reason: 'INVALID_CREDENTIALS', cause: 'wrong_password' });
+  await browser.submitForm('/accounts/login/', { username: 'nobody@example.com', password: 'x' });
+  assert.equal((await items(staff, 'type=user.login_failed&q=nobody@'))[0].changes.cause, 'unknown_user');
   assert.ok(!JSON.stringify(failures).includes('not it'), 'never a password in an event');
 
   const [client] = await items(staff, 'type=client.created');
