@@ -50,6 +50,7 @@ import { jobsAdminRoutes } from './ops/jobs.admin-routes.ts';
 import { signingKeysAdminRoutes } from './signing-keys/signing-keys.admin-routes.ts';
 import { auditAdminRoutes } from './audit/audit.admin-routes.ts';
 import { consoleAdminRoutes } from './console/console.admin-routes.ts';
+import { mfaAdminRoutes } from './mfa/index.ts';
 import { consoleRoutes } from './console/console.routes.ts';
 import { federationRoutes } from './federation/federation.routes.ts';
 import { identityProvidersAdminRoutes } from './federation/identity-providers.admin-routes.ts';
@@ -183,7 +184,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
     ...deps, provider, queue, signingKeys, throttle,
     routes: [
       usersAdminRoutes, teamsAdminRoutes, rolesAdminRoutes, resourcesAdminRoutes, apiKeysAdminRoutes, clientsAdminRoutes,
-      loginPreventionsAdminRoutes, jobsAdminRoutes, signingKeysAdminRoutes, auditAdminRoutes, consoleAdminRoutes,
+      loginPreventionsAdminRoutes, jobsAdminRoutes, signingKeysAdminRoutes, auditAdminRoutes, consoleAdminRoutes, mfaAdminRoutes,
       eventsAdminRoutes, webhooksAdminRoutes, identityProvidersAdminRoutes,
     ],
   });

@@ -74,6 +74,8 @@ const policy = {
   // administrator who may set someone's password may also reset their factors, never add one.
   'mfa.manage': (a: Actor, t: UserTarget) => isWholeSelf(a, t),
   'mfa.reset': mayManageUser,
+  // Asking a team's members for a second factor only ever asks more of them.
+  'mfa.require': staffOnly,
   'api-key.issue': mayHandleKey,
   'api-key.manage': mayHandleKey,
   'client.configure': mayConfigureClient,

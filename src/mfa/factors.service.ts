@@ -89,3 +89,19 @@ export async function renameFactor(deps: MfaDeps, actor: Actor, user: UserTarget
   const [row] = await deps.db.update(mfaFactors).set({ name }).where(and(eq(mfaFactors.id, factorId), eq(mfaFactors.userId, user.id))).returning({ id: mfaFactors.id });
   if (!row) throw new AppError('MFA_FACTOR_NOT_FOUND');
 }
+
+export async function teamRequiresMfa(deps: { db: Db }, teamId: number): Promise<boolean> {
+  const [team] = await deps.db.select({ requiresMfa: teams.requiresMfa }).from(teams).where(eq(teams.id, teamId));
+  if (!team) throw new AppError('TEAM_NOT_FOUND');
+  return team.requiresMfa;
+}
+
+/** The team's "members must use MFA" flag: staff decide it, for ordinary and admin members alike (it only asks more of them). */
+export async function setTeamRequiresMfa(deps: { db: Db }, actor: Actor, teamId: number, required: boolean): Promise<boolean> {
+  assertMay(actor, 'mfa.require');
+  return audited(deps.db, actor, async (tx) => {
+    const [team] = await tx.update(teams).set({ requiresMfa: required }).where(eq(teams.id, teamId)).returning({ id: teams.id, name: teams.name });
+    if (!team) throw new AppError('TEAM_NOT_FOUND');
+    return { action: 'team.update', entityType: 'team', entityId: team.id, after: { name: team.name, requires_mfa: required }, result: required };
+  });
+}

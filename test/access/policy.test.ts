@@ -14,6 +14,7 @@ const rows: Row[] = [
   { action: 'user.credentials (set password)', call: (c, id) => c.put(`/users/${id}/password`, { password: 'a Fresh passphrase 91' }) },
   { action: 'user.credentials (confirm e-mail)', call: (c, id) => c.post(`/users/${id}/confirm-email`) },
   { action: 'user.unlock (lift a brute-force lock-out, #20)', call: (c, id) => c.post(`/users/${id}/unlock`) },
+  { action: 'mfa.reset (#22: remove a user\'s second factors)', call: (c, id) => c.post(`/users/${id}/mfa/reset`) },
   { action: 'user.memberships', call: async (c, id, F) => c.post(`/users/${id}/teams`, { team_id: (await F.superuser.post('/teams', { name: `t-${id}-${Math.random()}` })).body.id }) },
   { action: 'user.delete', call: (c, id) => c.delete(`/users/${id}`) },
   { action: 'api-key.issue', call: (c, id) => c.post('/api-keys', { user_id: id, scope: 'resource' }) },

@@ -8,7 +8,7 @@ import * as client from 'openid-client';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
-import { mfaFactors, sessions, teams } from '../../src/db/schema.ts';
+import { mfaFactors, sessions } from '../../src/db/schema.ts';
 import { announceChange } from '../../src/db/change-feed.ts';
 import { lookupHash, seal } from '../../src/crypto/keys.ts';
 
@@ -252,11 +252,42 @@ describe('#22 what applications see', () => {
   });
 });
 
+/** A signed-in staff member calling the admin API with the session cookie and its CSRF token. */
+async function adminCaller() {
+  const staff = await server.make.user({ isStaff: true });
+  const browser = await server.signIn(staff.email, staff.password);
+  return (method: string, path: string, body?: unknown) => browser.fetch(path, {
+    method, body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'x-csrftoken': browser.cookie('XSRF-TOKEN')! },
+  });
+}
+
 describe('#22 policy', () => {
+  test('#22 an administrator sees a user\'s factors and resets them: the user signs in with the password alone again (and the reset is audited)', async () => {
+    const user = await server.make.user();
+    await enrolTotp(await server.signIn(user.email, user.password));
+    const staff = await adminCaller();
+    const seen = await (await staff('GET', `/api/admin/users/${user.id}/mfa`)).json() as { factors: Array<{ kind: string }>; unused_recovery_codes: number; required: boolean };
+    assert.deepEqual(seen.factors.map((f) => f.kind), ['totp']);
+    assert.equal(seen.unused_recovery_codes, 10);
+    assert.equal(seen.required, false);
+    const member = server.browser();
+    await signInWithPassword(member, (await server.make.user()));
+    const refused = await member.fetch(`/api/admin/users/${user.id}/mfa/reset`, { method: 'POST', headers: { 'x-csrftoken': member.cookie('XSRF-TOKEN')! } });
+    assert.equal(refused.status, 403, 'a plain user cannot reset anyone\'s factors');
+    const reset = await staff('POST', `/api/admin/users/${user.id}/mfa/reset`);
+    assert.deepEqual(await reset.json(), { removed_factors: 1 });
+    assert.equal((await signInWithPassword(server.browser(), user)).headers.get('location'), `/user/account/edit/${user.id}/`);
+    const [audit] = (await server.database.db.execute(sql`select count(*)::int as n from audit_log where action = 'mfa.reset' and entity_id = ${String(user.id)}`) as unknown as { rows: Array<{ n: number }> }).rows;
+    assert.equal(audit.n, 1);
+  });
+
   test('#22 a team that requires MFA takes its member to enrolment right after the password, then where they were going', async () => {
     const user = await server.make.user();
     const team = await server.make.team(`mfa-team-${user.id}`, [user.id]);
-    await server.database.db.update(teams).set({ requiresMfa: true }).where(eq(teams.id, team.id));
+    const staff = await adminCaller();
+    assert.deepEqual(await (await staff('PUT', `/api/admin/teams/${team.id}/mfa`, { requires_mfa: true })).json(), { requires_mfa: true });
+    assert.equal((await (await staff('GET', `/api/admin/users/${user.id}/mfa`)).json() as { required: boolean }).required, true);
     const browser = server.browser();
     const res = await signInWithPassword(browser, user, '/o/applications/');
     assert.equal(res.headers.get('location'), `/accounts/security/totp/?next=${encodeURIComponent('/o/applications/')}`);
