@@ -4,6 +4,7 @@ import { Divider } from '@mui/material';
 import type { Team } from '../api-types.ts';
 import { Responsive, bulkDelete, searchFilter } from '../list-parts.tsx';
 import { RelationPanel, del, postJson } from '../relation-panel.tsx';
+import { TeamMfaPanel } from './mfa-panels.tsx';
 
 export const TeamList = () => (
   <List exporter={false} filters={[searchFilter('Search teams')]} sort={{ field: 'name', order: 'ASC' }}>
@@ -55,6 +56,7 @@ const TeamTitle = () => <span>Team {useRecordContext<Team>()?.name ?? ''}</span>
 export const TeamEdit = () => (
   <Edit title={<TeamTitle />} mutationMode="pessimistic">
     <NameForm />
+    <TeamMfaPanel />
     <TeamPanels />
   </Edit>
 );

@@ -8,6 +8,7 @@ import { Divider } from '@mui/material';
 import type { User } from '../api-types.ts';
 import { Responsive, bulkDelete, fullName, searchFilter, yesNoFilter } from '../list-parts.tsx';
 import { AccountActions, ApiKeysPanel, MembershipPanel } from './user-panels.tsx';
+import { MfaPanel } from './mfa-panels.tsx';
 
 const filters = [
   searchFilter('Search e-mail or name'),
@@ -84,6 +85,8 @@ export const UserEdit = () => (
     </SimpleForm>
     <Divider />
     <AccountActions />
+    <Divider />
+    <MfaPanel />
     <Divider />
     <MembershipPanel kind="teams" />
     <Divider />
