@@ -17,6 +17,7 @@ import HistoryIcon from '@mui/icons-material/History';
 import { authProvider } from './auth-provider.ts';
 import { ConfigPage } from './config-page.tsx';
 import { Dashboard } from './dashboard.tsx';
+import { EventsPage } from './events-page.tsx';
 import { dataProvider } from './data-provider.ts';
 import { AppLayout } from './layout.tsx';
 import { AccessRuleCreate, AccessRuleEdit, AccessRuleList } from './resources/access-rules.tsx';
@@ -53,6 +54,9 @@ export function App() {
           <Resource name="jobs" list={JobList} icon={WorkHistoryIcon} />
           {permissions === 'superuser' && <Resource name="signing-keys" options={{ label: 'Signing keys' }} list={SigningKeyList} icon={VpnKeyIcon} />}
           <Resource name="audit-log" options={{ label: 'Audit log' }} list={AuditLogList} icon={HistoryIcon} />
+          <CustomRoutes>
+            <Route path="/events" element={<EventsPage />} />
+          </CustomRoutes>
           {permissions === 'superuser' && (
             <CustomRoutes>
               <Route path="/config" element={<ConfigPage />} />

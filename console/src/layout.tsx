@@ -4,6 +4,7 @@
 import type { ReactNode } from 'react';
 import { Layout, Menu, usePermissions } from 'react-admin';
 import SettingsIcon from '@mui/icons-material/Settings';
+import TimelineIcon from '@mui/icons-material/Timeline';
 import { OneTimeSecretDialog } from './one-time-secret.tsx';
 
 function AppMenu() {
@@ -12,6 +13,7 @@ function AppMenu() {
     <Menu>
       <Menu.DashboardItem />
       <Menu.ResourceItems />
+      <Menu.Item to="/events" primaryText="Events" leftIcon={<TimelineIcon />} />
       {permissions === 'superuser' && <Menu.Item to="/config" primaryText="Configuration" leftIcon={<SettingsIcon />} />}
     </Menu>
   );

@@ -1,0 +1,38 @@
+// #21 the console's Events page in Chromium: it lists the events, filters them (type, outcome,
+// search), and with "Live" a sign-in made meanwhile appears without a reload.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openConsoleAs } from '../helpers/console-browser.ts';
+import { startTestServer } from '../helpers/start-server.ts';
+
+test('#21 the Events page shows, filters and tails the event log', async (t) => {
+  const server = await startTestServer(t);
+  const root = await server.make.user({ email: 'root@example.com', isStaff: true, isSuperuser: true });
+  const alice = await server.make.user({ email: 'alice@example.com' });
+  await server.signIn(alice.email, alice.password);
+  await server.browser().submitForm('/accounts/login/', { username: 'mallory@example.com', password: 'guess' });
+
+  const { page, problems } = await openConsoleAs(t, server.url, root);
+  await page.getByRole('menuitem', { name: 'Events' }).click();
+  const rows = page.getByTestId('event-row');
+  await rows.filter({ hasText: 'mallory@example.com' }).waitFor();
+  const types = async () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
+  assert.ok((await types()).includes('user.login'));
+
+  await page.getByLabel('Type').fill('user.login_failed');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="event-row"]')].every((r) => r.getAttribute('data-type') === 'user.login_failed'));
+  assert.deepEqual(await types(), ['user.login_failed']);
+  assert.match(page.url(), /#\/events\?type=user\.login_failed/);
+
+  await page.getByLabel('Type').fill('');
+  await page.getByLabel('Search subject or actor').fill('alice@');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid="event-row"]')].some((r) => r.textContent?.includes('mallory')));
+  assert.ok((await rows.count()) >= 1);
+
+  await page.getByLabel('Live').check();
+  await server.signIn(alice.email, alice.password);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="event-row"][data-type="user.login"]').length >= 2, undefined, { timeout: 10_000 });
+  assert.deepEqual(problems, []);
+});
