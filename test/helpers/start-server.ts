@@ -46,6 +46,11 @@ export function freePort(): Promise<number> {
 interface TestServerOptions {
   /** Receives the server's JSON log lines (set DJAM_LOG_LEVEL in env: tests default to silent). */
   logStream?: Writable;
+  /**
+   * The host name of SITEURL (default 127.0.0.1; the server listens there either way). WebAuthn
+   * (#22) refuses an IP address as relying party id: passkey tests use `localhost`.
+   */
+  siteHost?: string;
 }
 
 /**
@@ -96,7 +101,7 @@ async function startOn(
 ): Promise<TestServer> {
   const database = await openTestDatabase();
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${options.siteHost ?? '127.0.0.1'}:${port}`;
   const config = loadConfig({
     SITEURL: `${url}/`, DJAM_SECRET_KEY: randomBytes(32).toString('hex'), DJAM_LOG_LEVEL: process.env.DJAM_TEST_LOG_LEVEL ?? 'silent',
     DJAM_DATA_DIR: mkdtempSync(join(tmpdir(), 'djam-test-')), ...env,
