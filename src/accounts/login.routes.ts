@@ -10,6 +10,7 @@ import { clearSessionCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';
 import { ownOrigins } from '../http/https-rule.ts';
 import { loadSession } from '../http/session.ts';
+import { listSignInButtons } from '../federation/index.ts';
 import { loginPage, notConfirmedMessage } from './views/login.ts';
 import { logoutPage } from './views/logout.ts';
 import { safeNext } from './safe-next.ts';
@@ -31,8 +32,8 @@ function nextOf(request: FastifyRequest): string | undefined {
 
 export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promise<void> {
   await app.register(mfaRoutes, { ...deps, nextOf });
-  const render = (request: FastifyRequest, reply: FastifyReply, extra: { email?: string; error?: Parameters<typeof loginPage>[0]['error'] } = {}) =>
-    reply.type('text/html').send(loginPage({ action: request.url, csrfToken: csrfToken(deps.keys, request, reply), next: nextOf(request), ...extra }));
+  const render = async (request: FastifyRequest, reply: FastifyReply, extra: { email?: string; error?: Parameters<typeof loginPage>[0]['error'] } = {}) =>
+    reply.type('text/html').send(loginPage({ action: request.url, csrfToken: csrfToken(deps.keys, request, reply), next: nextOf(request), upstreams: await listSignInButtons(deps), ...extra }));
 
   // A signed-in user sent here to sign in again (prompt=login, an elapsed max_age) finds their
   // e-mail filled in: they confirm who they are with the password, as Keycloak's re-auth form.

@@ -7,6 +7,7 @@ import { commandHelp, parseFlags, UsageError, wantsHelp, type Command } from './
 import { checkCommand } from './commands/check-config.ts';
 import { createApiKeyCommand } from './commands/create-api-key.ts';
 import { createClientCommand } from './commands/create-client.ts';
+import { createIdpCommand } from './commands/create-idp.ts';
 import { createResourceCommand } from './commands/create-resource.ts';
 import { createRoleCommand } from './commands/create-role.ts';
 import { createTeamCommand } from './commands/create-team.ts';
@@ -22,7 +23,7 @@ import { openApiCommand } from './commands/write-openapi.ts';
 const commands: Command[] = [
   migrateCommand, createSuperuserCommand, createClientCommand, createTeamCommand, createRoleCommand, createResourceCommand,
   createApiKeyCommand, createRsaKeyCommand, checkCommand, configCommand, workerCommand, importDjamCommand, uploadUsersCommand,
-  openApiCommand,
+  openApiCommand, createIdpCommand,
 ];
 
 function usage(): string {

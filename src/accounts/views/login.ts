@@ -2,7 +2,9 @@ import { html, raw, type SafeHtml } from '../../http/views/html.ts';
 import { layout, message } from '../../http/views/layout.ts';
 import { PASSKEY_SCRIPT_PATH, WEBAUTHN_BROWSER_PATH } from '../../mfa/index.ts';
 
-export interface LoginView { action: string; csrfToken: string; email?: string; error?: SafeHtml | string; notice?: string; title?: string; next?: string }
+export interface LoginView { action: string; csrfToken: string; email?: string; error?: SafeHtml | string; notice?: string; title?: string; next?: string;
+  /** #23: one "Sign in with <name>" button per enabled upstream identity provider. */
+  upstreams?: Array<{ slug: string; name: string }>; }
 
 export function loginPage(v: LoginView): string {
   return layout({ title: v.title ?? 'Sign in' }, html`
@@ -18,8 +20,16 @@ export function loginPage(v: LoginView): string {
     </form>
     <p><button type="button" class="secondary" data-passkey="login" data-csrf="${v.csrfToken}" data-next="${v.next ?? ''}">Sign in with a passkey</button></p>
     <p class="error" role="alert" id="passkey-error" hidden></p>
+    ${upstreamButtons(v.upstreams ?? [], v.next)}
     <p><a href="/accounts/password_reset/">Forgotten your password?</a> · <a href="/user/register/">Create an account</a></p>
     <script src="${WEBAUTHN_BROWSER_PATH}" defer></script><script src="${PASSKEY_SCRIPT_PATH}" defer></script>`);
+}
+
+/** #23: the upstream providers' buttons, each starting its sign-in with the same `next`. */
+function upstreamButtons(upstreams: Array<{ slug: string; name: string }>, next: string | undefined): SafeHtml {
+  if (!upstreams.length) return html``;
+  const query = next ? `?next=${encodeURIComponent(next)}` : '';
+  return html`<p class="actions">${upstreams.map((u) => html`<a class="button secondary" href="/accounts/idp/${u.slug}/login/${query}">Sign in with ${u.name}</a>`)}</p>`;
 }
 
 export const notConfirmedMessage = raw(

@@ -1,0 +1,212 @@
+// #23: DJAM as a broker. A second DJAM is the upstream OpenID provider; the DJAM under test signs
+// users in through it with openid-client over real HTTP. Each browser is two cookie jars, one per
+// site (the two servers share 127.0.0.1, where real browsers would also share cookies).
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { eq } from 'drizzle-orm';
+import { identityLinks } from '../../src/db/schema.ts';
+import { findUserByEmail } from '../../src/users/index.ts';
+import { listTeamNamesOfUser, listTeamsOfUser, removeTeamMember } from '../../src/privileges/index.ts';
+import { createIdentityProviderAs } from '../../src/federation/index.ts';
+import { cliActor } from '../../src/access/index.ts';
+import { Browser } from '../helpers/cookie-jar.ts';
+import { freePort, startTestServer, type TestServer } from '../helpers/start-server.ts';
+
+let upstream: TestServer;
+let djam: TestServer;
+let clientId: string;
+let clientSecret: string;
+let editorsTeamId: number;
+
+const SLUGS = ['corp', 'strict', 'nojit', 'badsecret', 'down'];
+
+/** Two jars, each used for its own server; redirects followed across both. */
+class TwoSites {
+  constructor(readonly up: Browser, readonly down: Browser) {}
+  private jar(url: string): Browser { return url.startsWith(upstream.url) ? this.up : this.down; }
+  /** GETs `url` and follows redirects (on either server) until an answer that is not one, or one leaving both. */
+  async go(url: string, maxHops = 15): Promise<{ res: Response; url: string; text: string }> {
+    let current = new URL(url, djam.url).href;
+    for (let i = 0; i < maxHops; i++) {
+      const res = await this.jar(current).get(current);
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || !location) return { res, url: current, text: await res.text() };
+      const target = new URL(location, current).href;
+      if (!target.startsWith(upstream.url) && !target.startsWith(djam.url)) return { res, url: target, text: '' };
+      current = target;
+    }
+    throw new Error('too many redirects');
+  }
+}
+
+async function upstreamUser(email: string, teams: string[] = []) {
+  const user = await upstream.make.user({ email, firstName: 'Up', lastName: 'Stream' });
+  for (const name of teams) await upstream.make.team(name, [user.id]);
+  return user;
+}
+
+async function signedInAtUpstream(email: string, teams: string[] = []): Promise<TwoSites> {
+  const user = await upstreamUser(email, teams);
+  return new TwoSites(await upstream.signIn(user.email, user.password), djam.browser());
+}
+
+before(async (t) => {
+  upstream = await startTestServer(t);
+  djam = await startTestServer(t, { DJAM_IDP_ALLOW_HTTP: 'true', DJAM_IDP_TIMEOUT_SECONDS: '3' });
+  const { client, clientSecret: secret } = await upstream.make.client({
+    clientType: 'confidential', requireConsent: false, redirectUris: SLUGS.map((s) => `${djam.url}/accounts/idp/${s}/callback/`),
+  });
+  clientId = client.clientId;
+  clientSecret = secret!;
+  const deps = { db: djam.database.db, keys: djam.keys, config: djam.config };
+  const issuer = `${upstream.url}/openid`;
+  const base = { issuer, clientId, clientSecret, scope: 'openid email profile groups', trustEmail: true };
+  await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'corp', name: 'Corporate login', groupClaim: 'groups', mappings: [{ value: 'gis-editors', team: 'Editors' }] });
+  await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'strict', name: 'Strict', allowedDomains: ['other.org'] });
+  await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'nojit', name: 'No JIT', allowJit: false });
+  await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'badsecret', name: 'Bad secret', clientSecret: 'not-the-secret' });
+  await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'down', name: 'Down', issuer: `http://127.0.0.1:${await freePort()}/openid` });
+  editorsTeamId = (await djam.make.team('Editors')).id;
+});
+
+const linksOf = async (userId: number) => djam.database.db.select().from(identityLinks).where(eq(identityLinks.userId, userId));
+
+describe('#23 sign-in through an upstream OpenID provider', () => {
+  test('the login page has one button per enabled upstream, carrying next', async () => {
+    const res = await djam.browser().get('/accounts/login/?next=/o/applications/');
+    const page = await res.text();
+    assert.match(page, /href="\/accounts\/idp\/corp\/login\/\?next=%2Fo%2Fapplications%2F">Sign in with Corporate login</);
+    assert.match(page, /Sign in with Strict/);
+  });
+
+  test('first sign-in creates the user just in time, links the upstream subject, maps groups to teams', async () => {
+    const b = await signedInAtUpstream('carol@corp.example', ['gis-editors']);
+    const { res, url } = await b.go('/accounts/idp/corp/login/');
+    assert.equal(res.status, 200, url);
+    const carol = await findUserByEmail({ db: djam.database.db }, 'carol@corp.example');
+    assert.ok(carol, 'the user was created');
+    assert.equal(carol.emailConfirmed, true);
+    assert.equal(carol.firstName, 'Up');
+    assert.equal(carol.password, '', 'no password is set');
+    assert.ok(url.endsWith(`/user/account/edit/${carol.id}/`), url);
+    const [link] = await linksOf(carol.id);
+    assert.equal(link.kind, 'oidc');
+    assert.ok(link.lastUsedAt);
+    assert.deepEqual(await listTeamNamesOfUser({ db: djam.database.db }, carol.id), ['Editors']);
+    // Signed in at DJAM: the account page answers.
+    assert.equal((await b.down.get(`/user/account/edit/${carol.id}/`)).status, 200);
+
+    // The upstream takes the group away: the next sign-in takes the team back, and only that team.
+    const upCarol = (await findUserByEmail({ db: upstream.database.db }, 'carol@corp.example'))!;
+    for (const team of await listTeamsOfUser({ db: upstream.database.db }, upCarol.id)) await removeTeamMember({ db: upstream.database.db }, team.id, upCarol.id);
+    const other = await djam.make.team(`hand-made-${Date.now()}`, [carol.id]);
+    const again = new TwoSites(b.up, djam.browser());
+    assert.equal((await again.go('/accounts/idp/corp/login/')).res.status, 200);
+    assert.deepEqual(await listTeamNamesOfUser({ db: djam.database.db }, carol.id), [other.name]);
+    assert.equal((await linksOf(carol.id)).length, 1, 'the same link is used again');
+    void editorsTeamId;
+  });
+
+  test('a pending /openid/authorize resumes after the upstream sign-in', async () => {
+    const { client } = await djam.make.client({ clientType: 'public', requireConsent: false, redirectUris: ['http://127.0.0.1:8100/cb'] });
+    const authorize = `/openid/authorize?${new URLSearchParams({
+      client_id: client.clientId, response_type: 'code', scope: 'openid', redirect_uri: 'http://127.0.0.1:8100/cb', state: 'xyz',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+    })}`;
+    const b = await signedInAtUpstream('erin@corp.example');
+    const login = await b.go(authorize);
+    assert.equal(login.res.status, 200);
+    const href = /href="(\/accounts\/idp\/corp\/login\/[^"]*)"/.exec(login.text)?.[1]?.replaceAll('&amp;', '&');
+    assert.ok(href, 'the login page offers the upstream with next');
+    const done = await b.go(href);
+    const back = new URL(done.url);
+    assert.equal(`${back.origin}${back.pathname}`, 'http://127.0.0.1:8100/cb');
+    assert.equal(back.searchParams.get('state'), 'xyz');
+    assert.ok(back.searchParams.get('code'));
+  });
+
+  test('an e-mail already registered is never linked silently; the owner links it after signing in with the password', async () => {
+    const dave = await djam.make.user({ email: 'dave@corp.example' });
+    const b = await signedInAtUpstream('dave@corp.example');
+    const refused = await b.go('/accounts/idp/corp/login/');
+    assert.equal(refused.res.status, 409);
+    assert.match(refused.text, /already exists\. Sign in with your password, then link/);
+    assert.equal((await linksOf(dave.id)).length, 0);
+    assert.equal(b.down.cookie('djam_sessionid'), undefined, 'not signed in');
+
+    // Dave proves he owns the account, then links the upstream one from his sign-in methods.
+    const down = await djam.signIn(dave.email, dave.password);
+    const linking = new TwoSites(b.up, down);
+    const page = await down.get('/accounts/idp/');
+    const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(await page.text())![1];
+    const start = await down.post('/accounts/idp/corp/link/', { csrfmiddlewaretoken: token });
+    assert.equal(start.status, 302);
+    const linked = await linking.go(start.headers.get('location')!);
+    assert.equal(linked.res.status, 200);
+    assert.match(linked.text, /The account is linked/);
+    assert.equal((await linksOf(dave.id)).length, 1);
+
+    // From now on the upstream signs Dave in as himself.
+    const later = new TwoSites(b.up, djam.browser());
+    const { url } = await later.go('/accounts/idp/corp/login/');
+    assert.ok(url.endsWith(`/user/account/edit/${dave.id}/`), url);
+  });
+
+  test('a forbidden e-mail domain is refused with a page, and no user is made', async () => {
+    const b = await signedInAtUpstream('frank@corp.example');
+    const { res, text } = await b.go('/accounts/idp/strict/login/');
+    assert.equal(res.status, 403);
+    assert.match(text, /e-mail domain may not sign in/);
+    assert.match(text, /href="\/accounts\/login\/"/);
+    assert.equal(await findUserByEmail({ db: djam.database.db }, 'frank@corp.example'), undefined);
+  });
+
+  test('an upstream that does not create accounts refuses unknown users', async () => {
+    const b = await signedInAtUpstream('gina@corp.example');
+    const { res, text } = await b.go('/accounts/idp/nojit/login/');
+    assert.equal(res.status, 403);
+    assert.match(text, /does not create accounts/);
+  });
+
+  test('a tampered state is refused, and a callback this browser did not start too', async () => {
+    const b = await signedInAtUpstream('hank@corp.example');
+    const start = await b.down.get('/accounts/idp/corp/login/');
+    const upstreamAuthorize = new URL(start.headers.get('location')!);
+    upstreamAuthorize.searchParams.set('state', 'forged-state');
+    const tampered = await b.go(upstreamAuthorize.href);
+    assert.equal(tampered.res.status, 400);
+    assert.match(tampered.text, /Signing in through the identity provider failed/);
+    assert.equal(await findUserByEmail({ db: djam.database.db }, 'hank@corp.example'), undefined);
+
+    // A code delivered to another browser (login CSRF): no pending sign-in there.
+    const start2 = await b.down.get('/accounts/idp/corp/login/');
+    const toCallback = await b.up.get(start2.headers.get('location')!);
+    const callback = toCallback.headers.get('location')!;
+    const victim = djam.browser();
+    const res = await victim.get(callback);
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /was not started here/);
+    assert.equal(victim.cookie('djam_sessionid'), undefined);
+  });
+
+  test('a denied consent at the upstream is a clear page', async () => {
+    const b = await signedInAtUpstream('ivy@corp.example');
+    const start = await b.down.get('/accounts/idp/corp/login/');
+    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+    const res = await b.down.get(`/accounts/idp/corp/callback/?error=access_denied&state=${state}&iss=${encodeURIComponent(`${upstream.url}/openid`)}`);
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /did not let you sign in/);
+  });
+
+  test('a wrong client secret and an upstream that is down are clear pages, not 500s', async () => {
+    const b = await signedInAtUpstream('jack@corp.example');
+    const wrong = await b.go('/accounts/idp/badsecret/login/');
+    assert.equal(wrong.res.status, 502);
+    assert.match(wrong.text, /could not be reached or gave a wrong answer/);
+    const down = await b.go('/accounts/idp/down/login/');
+    assert.equal(down.res.status, 502);
+    assert.match(down.text, /could not be reached/);
+    const unknown = await b.go('/accounts/idp/nope/login/');
+    assert.equal(unknown.res.status, 404);
+  });
+});
