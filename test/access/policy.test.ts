@@ -64,3 +64,28 @@ describe('#17 the policy table through the admin API', () => {
     });
   }
 });
+
+/** Deployment-wide actions (no target user): superusers only; staff told SUPERUSER_REQUIRED, others STAFF_REQUIRED. */
+const deploymentRows: Array<{ action: string; call(caller: AdminCaller, n: number): Promise<{ status: number; body: { error?: string } }> }> = [
+  {
+    action: 'identity-providers.manage (#23: register an upstream)',
+    call: (c, n) => c.post('/identity-providers', { slug: `up-${n}`, issuer: 'https://login.example.org', client_id: 'djam', client_secret: 's3cret' }),
+  },
+  { action: 'identity-providers.manage (#23: list upstreams)', call: (c) => c.get('/identity-providers') },
+];
+
+describe('#17 the policy table: deployment-wide actions', () => {
+  let n = 0;
+  for (const row of deploymentRows) {
+    test(row.action, async () => {
+      const wrong: string[] = [];
+      const want = { superuser: 'allow', staff: 'SUPERUSER_REQUIRED', machine: 'SUPERUSER_REQUIRED', member: 'STAFF_REQUIRED' } as const;
+      for (const actor of ['superuser', 'staff', 'machine', 'member'] as const) {
+        const res = await row.call(F[actor], n++);
+        const got = res.status < 300 ? 'allow' : res.body.error;
+        if (got !== want[actor]) wrong.push(`${actor}: want ${want[actor]}, got ${res.status} ${got}`);
+      }
+      assert.deepEqual(wrong, []);
+    });
+  }
+});
