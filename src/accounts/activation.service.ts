@@ -1,8 +1,10 @@
 // E-mail confirmation and activation resend (docs/compatibility.md §2.2, §6.5, §6.6). The link of a change of
 // address (email-change.service.ts) goes to the same page; its code says which address it proves.
 import { eq } from 'drizzle-orm';
+import { userActor } from '../access/index.ts';
 import { announceChange } from '../db/change-feed.ts';
 import { users } from '../db/schema.ts';
+import { recordEvent } from '../events/index.ts';
 import { queueMail } from '../mail/index.ts';
 import { findUserByEmail, type User } from '../users/index.ts';
 import { inTransaction, siteName, type AccountDeps } from './accounts.deps.ts';
@@ -52,6 +54,7 @@ export async function confirmEmail(deps: AccountDeps, uuid: string, code: string
     await tx.db.update(users).set({ emailConfirmed: true, updatedAt: now }).where(eq(users.id, user.id));
     await announceChange(tx.db, 'user', String(user.id)); // the email_verified claim changed
     await deleteCode(tx, row);
+    await recordEvent(tx.db, userActor(user), { type: 'user.email_confirmed', subject: `user:${user.id}`, userId: user.id, changes: { door: 'activation-link', after: { email: user.email } } });
     return 'confirmed';
   });
   return { outcome, email };

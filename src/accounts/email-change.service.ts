@@ -4,7 +4,9 @@
 // claims. Otherwise anyone signed in could claim `ceo@corp.example`, verified, to relying parties
 // that link accounts by e-mail. The old address hears of the request and of the change.
 import { queueMail } from '../mail/index.ts';
+import { userActor } from '../access/index.ts';
 import { AppError } from '../errors.ts';
+import { recordEvent } from '../events/index.ts';
 import { findUserByEmail, findUserByUsername, normaliseEmail, setPendingEmail, switchToPendingEmail, type User } from '../users/index.ts';
 import { inTransaction, siteName, type AccountDeps } from './accounts.deps.ts';
 import { deleteChangeCode, deleteCode, isCodeExpired, newConfirmationLink, type CodeRow } from './confirmation-codes.ts';
@@ -53,6 +55,7 @@ export async function applyEmailChange(deps: AccountDeps, user: User, row: CodeR
   const saved = await switchToPendingEmail(deps, user.id, row.email);
   await deleteCode(deps, row);
   await queueMail(deps, deps.db, { to: user.email, ...emailChangedMail(siteName(deps.config), saved, saved.email) });
+  await recordEvent(deps.db, userActor(user), { type: 'user.email_changed', subject: `user:${user.id}`, userId: user.id, changes: { before: { email: user.email }, after: { email: saved.email } } });
   return 'email-changed';
 }
 

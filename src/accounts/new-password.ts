@@ -1,6 +1,8 @@
 // What setting a new password means, whether by reset link or by change: the profile's rules
 // first; then, in one transaction, the new hash, the end of the sessions that knew the old
 // password, and the "Password change" notice (docs/compatibility.md §6.7, §6.8).
+import { userActor } from '../access/index.ts';
+import { recordEvent } from '../events/index.ts';
 import { queueMail } from '../mail/index.ts';
 import { deleteSessionsOfUser, hashPassword, passwordProblems, setPasswordHash, updateUser, type User } from '../users/index.ts';
 import { inTransaction, siteName, type AccountDeps } from './accounts.deps.ts';
@@ -27,5 +29,8 @@ export async function storeNewPassword(
     if (opts.confirmsEmail && !user.emailConfirmed) await updateUser(tx, user.id, { emailConfirmed: true });
     await deleteSessionsOfUser(tx, user.id, { exceptToken: opts.keepSessionToken });
     await queueMail(tx, tx.db, { to: user.email, ...passwordChangedMail(siteName(deps.config), user) });
+    // The signed-in user changing it keeps their session; a reset link ends them all (#21).
+    const type = opts.keepSessionToken ? 'user.password_changed' : 'user.password_reset';
+    await recordEvent(tx.db, userActor(user), { type, subject: `user:${user.id}`, userId: user.id, changes: { door: 'self-service' } });
   });
 }

@@ -1,9 +1,11 @@
 // Password reset by e-mailed link (docs/compatibility.md §6.7). Asking for a link answers the same whether or not
 // the address has an account (a deliberate change from the original's "No user found with
 // email" message, which told anyone which addresses are registered, docs/compatibility.md §12 item 8).
+import { anonymousActor } from '../access/index.ts';
+import { recordEvent } from '../events/index.ts';
 import { queueMail } from '../mail/index.ts';
 import { findUser, findUserByEmail, type User } from '../users/index.ts';
-import { siteName, type AccountDeps } from './accounts.deps.ts';
+import { inTransaction, siteName, type AccountDeps } from './accounts.deps.ts';
 import { readField, requireEmailField, throwIfInvalid, type FieldErrors } from './form-input.ts';
 import { checkNewPassword, storeNewPassword } from './new-password.ts';
 import { decodeUid, encodeUid, isResetTokenValid, makeResetToken } from './password-reset-token.ts';
@@ -14,7 +16,10 @@ export async function requestPasswordReset(deps: AccountDeps, email: string): Pr
   requireEmailField(email);
   const user = await findUserByEmail(deps, email);
   if (!user || !user.isActive || !user.password) return;
-  await mailPasswordResetLink(deps, user);
+  await inTransaction(deps, async (tx) => {
+    await mailPasswordResetLink(tx, user);
+    await recordEvent(tx.db, anonymousActor(user.email), { type: 'user.password_reset_requested', subject: `user:${user.id}`, userId: user.id, changes: { door: 'self-service' } });
+  });
 }
 
 /**

@@ -5,7 +5,9 @@
 // the same either way, after the same work, so that it tells nobody which addresses are registered
 // (#17 item 8, as login and password reset); the owner learns of the attempt by e-mail.
 import { createUser, findUserByEmail, hashPassword, passwordProblems, type User } from '../users/index.ts';
+import { userActor } from '../access/index.ts';
 import { AppError } from '../errors.ts';
+import { recordEvent } from '../events/index.ts';
 import { queueMail } from '../mail/index.ts';
 import { inTransaction, siteName, type AccountDeps } from './accounts.deps.ts';
 import { sendActivationLink, signInLinks } from './activation.service.ts';
@@ -58,6 +60,7 @@ export async function registerUser(deps: AccountDeps, form: RegistrationForm): P
       secondaryEmail: form.secondary_email || null, emailConfirmed: false, isActive: true,
     });
     await sendActivationLink(tx, user);
+    await recordEvent(tx.db, userActor(user), { type: 'user.registered', subject: `user:${user.id}`, userId: user.id, changes: { after: { email: user.email } } });
     return 'created';
   }).catch((err: unknown) => {
     // A concurrent sign-up with the same address (or an account whose username it is) won the race: the same answer.

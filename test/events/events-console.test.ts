@@ -21,18 +21,18 @@ test('#21 the Events page shows, filters and tails the event log', async (t) => 
 
   await page.getByLabel('Type').fill('user.login_failed');
   await page.getByRole('button', { name: 'Apply' }).click();
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="event-row"]')].every((r) => r.getAttribute('data-type') === 'user.login_failed'));
+  await page.locator('[data-testid="event-row"]:not([data-type="user.login_failed"])').first().waitFor({ state: 'detached' });
   assert.deepEqual(await types(), ['user.login_failed']);
   assert.match(page.url(), /#\/events\?type=user\.login_failed/);
 
   await page.getByLabel('Type').fill('');
   await page.getByLabel('Search subject or actor').fill('alice@');
   await page.getByRole('button', { name: 'Apply' }).click();
-  await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid="event-row"]')].some((r) => r.textContent?.includes('mallory')));
+  await rows.filter({ hasText: 'mallory@example.com' }).first().waitFor({ state: 'detached' });
   assert.ok((await rows.count()) >= 1);
 
   await page.getByLabel('Live').check();
   await server.signIn(alice.email, alice.password);
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="event-row"][data-type="user.login"]').length >= 2, undefined, { timeout: 10_000 });
+  await page.locator('[data-testid="event-row"][data-type="user.login"]').nth(1).waitFor({ timeout: 10_000 });
   assert.deepEqual(problems, []);
 });

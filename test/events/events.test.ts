@@ -106,3 +106,24 @@ async function fetchRaw(path: string): Promise<{ type: string; text: string }> {
   assert.equal(res.status, 200);
   return { type: res.headers.get('content-type') ?? '', text: await res.text() };
 }
+
+test('#21 the self-service pages are doors too: registration, a password change, a reset request', async () => {
+  const email = 'dora@example.com';
+  const password = 'a Fresh passphrase 91';
+  const reg = await server.browser().submitForm('/user/register/', { first_name: 'Dora', last_name: 'Explorer', email, secondary_email: '', password1: password, password2: password });
+  assert.equal(reg.status, 302);
+  const [registered] = await items(staff, `type=user.registered&q=${email}`);
+  assert.deepEqual([registered.actor.label, registered.changes.after.email, registered.ip], [email, email, '127.0.0.1']);
+
+  const carl = await server.make.user({ email: 'carl@example.com' });
+  const browser = await server.signIn(carl.email, carl.password);
+  const changed = await browser.submitForm('/accounts/password_change/', { old_password: carl.password, new_password1: password, new_password2: password });
+  assert.equal(changed.status, 302);
+  const [change] = await items(staff, `type=user.password_changed&user_id=${carl.id}`);
+  assert.deepEqual([change.actor.label, change.changes], [carl.email, { door: 'self-service' }]);
+
+  assert.equal((await server.browser().submitForm('/accounts/password_reset/', { email: carl.email })).status, 302);
+  const [asked] = await items(staff, `type=user.password_reset_requested&user_id=${carl.id}`);
+  assert.deepEqual([asked.actor.kind, asked.actor.id, asked.outcome], ['user', '-', 'success']);
+  assert.ok(!JSON.stringify([registered, change, asked]).includes(password));
+});
