@@ -1,12 +1,14 @@
 // docs/compatibility.md §4.2: GeoServer checks HTTP-Basic credentials it received against DJAM, sending the username
 // and password Base64-encoded in the query string.
+import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { isPasswordAloneRefused } from '../mfa/index.ts';
 import { admitPasswordAttempt, findUserByUsername, verifyPassword, type CredentialThrottle } from '../users/index.ts';
 import { listTeamNamesOfUser } from '../privileges/index.ts';
 
 type CredentialCheck =
   | { outcome: 'valid'; username: string; groups: string[] }
-  | { outcome: 'malformed' | 'unknown-user' | 'wrong-password' };
+  | { outcome: 'malformed' | 'unknown-user' | 'wrong-password' | 'mfa-required' };
 
 /**
  * Python's lenient `b64decode(...).decode('ascii')`: characters outside the alphabet are
@@ -27,7 +29,7 @@ function decodeBase64Ascii(value: string | undefined): string | undefined {
  * A password GeoServer relays is a guess like any other: the credential throttle counts it
  * for the username and `ip` (GeoServer's), and throws RATE_LIMITED past a limit (#17 item 1).
  */
-export async function checkCredentials(deps: { db: Db; throttle: CredentialThrottle }, encodedUser: string | undefined, encodedPassword: string | undefined, ip: string): Promise<CredentialCheck> {
+export async function checkCredentials(deps: { config: Pick<Config, 'DJAM_MFA_REQUIRED'>; db: Db; throttle: CredentialThrottle }, encodedUser: string | undefined, encodedPassword: string | undefined, ip: string): Promise<CredentialCheck> {
   const username = decodeBase64Ascii(encodedUser);
   const password = decodeBase64Ascii(encodedPassword);
   if (username === undefined || password === undefined) return { outcome: 'malformed' };
@@ -39,5 +41,7 @@ export async function checkCredentials(deps: { db: Db; throttle: CredentialThrot
   const isValid = user.isActive && Boolean(user.password) && await verifyPassword(password, user.password);
   if (!isValid) return { outcome: 'wrong-password' };
   await attempt.succeeded();
+  // #22: a password relayed by GeoServer is a password alone.
+  if (await isPasswordAloneRefused(deps, user)) return { outcome: 'mfa-required' };
   return { outcome: 'valid', username: user.username, groups: await listTeamNamesOfUser(deps, user.id) };
 }

@@ -9,6 +9,7 @@ import { queryParam } from '../http/query-param.ts';
 import { documentedBy } from '../http/route-docs.ts';
 import { introspectAuthKey } from './authkey.service.ts';
 import { checkCredentials } from './credentials.service.ts';
+import { catalogue } from '../errors.ts';
 import { breaksSecureRule, NO_IDENTITY } from './geoserver.guards.ts';
 import type { GeoServerRouteDeps } from './geoserver.deps.ts';
 import { authKeyIntrospectionDocs, credentialsIntrospectionDocs } from './geoserver.schemas.ts';
@@ -16,7 +17,7 @@ import { authKeyIntrospectionDocs, credentialsIntrospectionDocs } from './geoser
 const AUTHKEY_URL = '/openid/authkey/introspect/';
 const CREDENTIALS_URL = '/openid/credentials/introspect/';
 // docs/compatibility.md §4.2's statuses; unknown user and wrong password stay distinct, as GeoServer setups expect.
-const STATUS_OF = { malformed: 400, 'unknown-user': 404, 'wrong-password': 401 } as const;
+const STATUS_OF = { malformed: 400, 'unknown-user': 404, 'wrong-password': 401, 'mfa-required': 403 } as const;
 
 /** DRF's refusal of an invalid key: the text depends on who the request authenticated as. */
 function invalidKeyDetail(auth: DrfAuth): string {
@@ -59,6 +60,8 @@ export async function introspectionRoutes(app: FastifyInstance, deps: GeoServerR
     const result = await checkCredentials(deps, queryParam(request, 'u'), queryParam(request, 'p'), request.ip);
     if (result.outcome === 'valid') return { username: result.username, groups: result.groups };
     if (result.outcome !== 'malformed') fail(request, `geoserver.credentials_${result.outcome}`);
+    // #22: the reason is told, so the administrator knows to give the user an API key instead.
+    if (result.outcome === 'mfa-required') return reply.status(403).send({ ...NO_IDENTITY, detail: catalogue.MFA_REQUIRED.message });
     return reply.status(STATUS_OF[result.outcome]).send(NO_IDENTITY);
   });
   refuseOtherMethods(app, CREDENTIALS_URL, { name: 'Credentials Introspection', formats: JSON_ONLY });

@@ -4,7 +4,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
-import { AppError } from '../errors.ts';
+import type { Config } from '../config.ts';
+import { AppError, catalogue } from '../errors.ts';
+import { isPasswordAloneRefused } from '../mfa/index.ts';
 import { authenticate, retryAfterOf, type CredentialThrottle, type User } from '../users/index.ts';
 import { loadSession } from './session.ts';
 
@@ -16,8 +18,10 @@ export const DRF = {
 
 export type DrfAuth = { kind: 'user'; user: User } | { kind: 'anonymous' } | { kind: 'bad-credentials' }
   /** The credential throttle refused to check the password (#17 item 1). */
-  | { kind: 'throttled'; retryAfterSeconds: number };
-type DrfAuthDeps = { db: Db; keys: SecretKeys; throttle: CredentialThrottle };
+  | { kind: 'throttled'; retryAfterSeconds: number }
+  /** #22: the password was right, but the user must also give a second factor, which Basic cannot carry. */
+  | { kind: 'mfa-required' };
+type DrfAuthDeps = { config: Pick<Config, 'DJAM_MFA_REQUIRED'>; db: Db; keys: SecretKeys; throttle: CredentialThrottle };
 
 function basicCredentials(header: string | undefined): { email: string; password: string } | 'malformed' | undefined {
   if (!header || !/^basic\s/i.test(header)) return undefined;
@@ -33,7 +37,8 @@ export async function authenticateDrf(deps: DrfAuthDeps, request: FastifyRequest
   if (!basic) return { kind: 'anonymous' };
   if (basic === 'malformed') return { kind: 'bad-credentials' };
   try {
-    return { kind: 'user', user: await authenticate(deps, basic.email, basic.password, { requireConfirmedEmail: false, recordLogin: false, ip: request.ip, door: 'basic' }) };
+    const user = await authenticate(deps, basic.email, basic.password, { requireConfirmedEmail: false, recordLogin: false, ip: request.ip, door: 'basic' });
+    return (await isPasswordAloneRefused(deps, user)) ? { kind: 'mfa-required' } : { kind: 'user', user };
   } catch (err) {
     const retryAfterSeconds = retryAfterOf(err);
     if (retryAfterSeconds !== undefined) return { kind: 'throttled', retryAfterSeconds };
@@ -55,6 +60,7 @@ export function drfThrottled(reply: FastifyReply, seconds: number) {
 /** Basic credentials that failed (403) or were not checked (429), or undefined when there are none. */
 export function refusedBasic(reply: FastifyReply, auth: DrfAuth) {
   if (auth.kind === 'bad-credentials') return drfDetail(reply, 403, DRF.badBasic);
+  if (auth.kind === 'mfa-required') return drfDetail(reply, 403, catalogue.MFA_REQUIRED.message);
   return auth.kind === 'throttled' ? drfThrottled(reply, auth.retryAfterSeconds) : undefined;
 }
 

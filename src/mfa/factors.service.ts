@@ -26,7 +26,7 @@ export async function hasFactor(deps: { db: Db }, userId: number): Promise<boole
 }
 
 /** DJAM_MFA_REQUIRED (none | staff | all), or a team of the user's that asks it of its members. */
-export async function mustUseMfa(deps: { config: Config; db: Db }, user: UserTarget & { id: number }): Promise<boolean> {
+export async function mustUseMfa(deps: { config: Pick<Config, 'DJAM_MFA_REQUIRED'>; db: Db }, user: UserTarget & { id: number }): Promise<boolean> {
   const rule = deps.config.DJAM_MFA_REQUIRED;
   if (rule === 'all' || (rule === 'staff' && (user.isStaff || user.isSuperuser))) return true;
   const [row] = await deps.db.select({ id: teams.id }).from(teamMembers).innerJoin(teams, eq(teams.id, teamMembers.teamId))
@@ -104,4 +104,13 @@ export async function setTeamRequiresMfa(deps: { db: Db }, actor: Actor, teamId:
     if (!team) throw new AppError('TEAM_NOT_FOUND');
     return { action: 'team.update', entityType: 'team', entityId: team.id, after: { name: team.name, requires_mfa: required }, result: required };
   });
+}
+
+/**
+ * A door that takes only a password (HTTP Basic at the proxy, the DRF endpoints, GeoServer's
+ * credentials introspection) cannot ask for a second factor: it refuses a user who must use one
+ * or who has one (their password alone must not open what their sign-in protects).
+ */
+export async function isPasswordAloneRefused(deps: { config: Pick<Config, 'DJAM_MFA_REQUIRED'>; db: Db }, user: UserTarget & { id: number }): Promise<boolean> {
+  return (await hasFactor(deps, user.id)) || (await mustUseMfa(deps, user));
 }

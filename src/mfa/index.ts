@@ -1,9 +1,6 @@
 // Multi-factor sign-in (#22): authenticator apps, passkeys, recovery codes, the second step.
 export { mfaRoutes } from './mfa.routes.ts';
-export type { MfaRouteDeps } from './second-step.routes.ts';
 export { afterFirstFactor } from './sign-in.ts';
-export { hasFactor, listFactors, mustUseMfa, resetFactors } from './factors.service.ts';
+export { isPasswordAloneRefused } from './factors.service.ts';
 export { mfaAdminRoutes } from './mfa.admin-routes.ts';
-export type { Factor } from './factors.service.ts';
-export { acrOf } from './second-step.service.ts';
 export { PASSKEY_SCRIPT_PATH, WEBAUTHN_BROWSER_PATH } from './views/passkey-script.ts';

@@ -30,8 +30,3 @@ export async function checkSecondStep(deps: SecondStepDeps, user: User, firstMet
   await recordAudit(deps.db, userActor(user, ip), { action: 'mfa.second-step-failed', entityType: 'user', entityId: user.id, after: { ip } });
   throw new AppError('MFA_CODE_INVALID');
 }
-
-/** The OIDC `acr` of a sign-in that used these methods. */
-export function acrOf(amr: readonly string[]): string {
-  return amr.includes('mfa') || amr.includes('hwk') || amr.includes('swk') ? 'urn:djam:acr:mfa' : 'urn:djam:acr:pwd';
-}

@@ -1,6 +1,7 @@
 // The privilege API (docs/compatibility.md §4.5): a read-only DRF viewset over teams at /api/privilege/groups/, its
 // router root, DRF's format suffixes (`groups.json`, `groups/1.csv`) and Django's APPEND_SLASH.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import type { CredentialThrottle } from '../users/index.ts';
@@ -12,7 +13,7 @@ import { documentedBy } from '../http/route-docs.ts';
 import { teamDocs, teamListDocs } from './groups.schemas.ts';
 import { findTeam, listTeams } from './teams.service.ts';
 
-interface Deps { db: Db; keys: SecretKeys; throttle: CredentialThrottle }
+interface Deps { config: Config; db: Db; keys: SecretKeys; throttle: CredentialThrottle }
 
 const ROOT = '/api/privilege';
 const LIST = `${ROOT}/groups`;

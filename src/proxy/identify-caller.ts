@@ -5,7 +5,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
+import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
+import { isPasswordAloneRefused } from '../mfa/index.ts';
 import { isKeyUsable, type KeyCache } from '../api-keys/index.ts';
 import { authenticate, checkKey, findUser, type CredentialThrottle, type User } from '../users/index.ts';
 import { loadSession } from '../http/session.ts';
@@ -16,7 +18,7 @@ export type CallerVia = 'basic' | 'bearer' | 'authkey' | 'session';
 /** What the proxy needs of a caller: the access decision and the signed identity. */
 type ProxyUser = Pick<User, 'id' | 'email' | 'username' | 'isStaff' | 'isSuperuser'>;
 export type Caller = { user: ProxyUser; via: CallerVia } | 'rejected' | 'anonymous';
-export interface CallerDeps { db: Db; keys: SecretKeys; bearer: BearerCheck; keyCache: KeyCache; throttle: CredentialThrottle; authkeyAllowed: boolean; baseUrl: string }
+export interface CallerDeps { config: Pick<Config, 'DJAM_MFA_REQUIRED'>; db: Db; keys: SecretKeys; bearer: BearerCheck; keyCache: KeyCache; throttle: CredentialThrottle; authkeyAllowed: boolean; baseUrl: string }
 
 // Passwords and keys count in the credential throttle (#17 item 1); past its limits they throw
 // RATE_LIMITED, which the proxy answers with a 429.
@@ -28,9 +30,11 @@ async function fromBasic(deps: CallerDeps, encoded: string, ip: string): Promise
     // Credentials on a request are no sign-in (Django's authenticate() leaves last_login alone, only
     // login() sets it): the users export filters on it, and a busy client must not write per call.
     const user = await authenticate(deps, decoded.slice(0, i), decoded.slice(i + 1), { requireConfirmedEmail: false, recordLogin: false, ip, door: 'proxy-basic' });
+    // #22: Basic carries no second factor; proxy.routes.ts answers 403 with the reason.
+    if (await isPasswordAloneRefused(deps, user)) throw new AppError('MFA_REQUIRED');
     return { user, via: 'basic' };
   } catch (err) {
-    if (err instanceof AppError && err.code !== 'RATE_LIMITED') return 'rejected';
+    if (err instanceof AppError && err.code !== 'RATE_LIMITED' && err.code !== 'MFA_REQUIRED') return 'rejected';
     throw err;
   }
 }

@@ -10,7 +10,7 @@ import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import type { SigningKeyRing } from '../signing-keys/index.ts';
 import type { KeyCache } from '../api-keys/index.ts';
-import { catalogue } from '../errors.ts';
+import { AppError, catalogue } from '../errors.ts';
 import { retryAfterOf, type CredentialThrottle } from '../users/index.ts';
 import { UPSTREAM_SERVICE, type AccessDecisions, type Resource } from '../protected-resources/index.ts';
 import { verifyCsrf } from '../http/csrf.ts';
@@ -48,6 +48,7 @@ async function identify(deps: CallerDeps, request: ProxyRequest, reply: FastifyR
   try {
     return await identifyCaller(deps, request);
   } catch (err) {
+    if (err instanceof AppError && err.code === 'MFA_REQUIRED') return void answer(reply, 403, err.message);
     const seconds = retryAfterOf(err);
     if (seconds === undefined) throw err;
     return void answer(reply.header('retry-after', String(seconds)), 429, catalogue.RATE_LIMITED.message);

@@ -1,6 +1,7 @@
 // GET /public_api/users/ (docs/compatibility.md §7): the staff-only users export, JSON pages in DRF's envelope or the
 // current page as CSV; and the router root /public_api/.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { authenticateDrf, refusedBasic, requireStaff } from '../http/drf-auth.ts';
@@ -14,7 +15,7 @@ import { exportUsersPage, type ExportedUser, type UserExportPage } from './users
 import { parseExportQuery } from './users-export.query.ts';
 import { usersExportDocs } from './users-export.schemas.ts';
 
-interface Deps { db: Db; keys: SecretKeys; throttle: CredentialThrottle }
+interface Deps { config: Config; db: Db; keys: SecretKeys; throttle: CredentialThrottle }
 
 const ROOT = '/public_api';
 const USERS = `${ROOT}/users`;

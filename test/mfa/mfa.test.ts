@@ -263,6 +263,24 @@ async function adminCaller() {
 }
 
 describe('#22 policy', () => {
+  test('#22 Basic-auth doors refuse a user with a second factor, saying why: the DRF endpoints and GeoServer\'s credentials introspection', async () => {
+    const user = await server.make.user();
+    await enrolTotp(await server.signIn(user.email, user.password));
+    const basic = `Basic ${Buffer.from(`${user.email}:${user.password}`).toString('base64')}`;
+    const groups = await fetch(`${server.url}/api/privilege/groups/`, { headers: { authorization: basic, accept: 'application/json' } });
+    assert.equal(groups.status, 403);
+    assert.match(((await groups.json()) as { detail: string }).detail, /second factor/);
+    const b64 = (v: string) => encodeURIComponent(Buffer.from(v).toString('base64'));
+    const introspected = await fetch(`${server.url}/openid/credentials/introspect/?u=${b64(user.username)}&p=${b64(user.password)}`, { headers: { accept: 'application/json' } });
+    assert.equal(introspected.status, 403);
+    const body = await introspected.json() as { username: null; detail: string };
+    assert.equal(body.username, null);
+    assert.match(body.detail, /API key/);
+    const other = await server.make.user();
+    const plain = await fetch(`${server.url}/api/privilege/groups/`, { headers: { authorization: `Basic ${Buffer.from(`${other.email}:${other.password}`).toString('base64')}`, accept: 'application/json' } });
+    assert.equal(plain.status, 200, 'a user without a factor still may');
+  });
+
   test('#22 an administrator sees a user\'s factors and resets them: the user signs in with the password alone again (and the reset is audited)', async () => {
     const user = await server.make.user();
     await enrolTotp(await server.signIn(user.email, user.password));

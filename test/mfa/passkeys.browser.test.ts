@@ -3,7 +3,7 @@
 // password, rename and remove it. The server's SITEURL is http://localhost:<port>: WebAuthn
 // refuses an IP address as relying party id.
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mfaFactors, sessions } from '../../src/db/schema.ts';
@@ -18,7 +18,7 @@ let page: Page;
 before(async (t) => {
   server = await startTestServer(t, {}, { siteHost: 'localhost' });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  t.after(() => browser.close());
+  after(() => browser.close());
   context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
