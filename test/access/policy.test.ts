@@ -72,6 +72,9 @@ const deploymentRows: Array<{ action: string; call(caller: AdminCaller, n: numbe
     call: (c, n) => c.post('/identity-providers', { slug: `up-${n}`, issuer: 'https://login.example.org', client_id: 'djam', client_secret: 's3cret' }),
   },
   { action: 'identity-providers.manage (#23: list upstreams)', call: (c) => c.get('/identity-providers') },
+  // #21: where the event log is streamed (a public address literal: no DNS, and the SSRF rule holds).
+  { action: 'webhooks.manage (#21: register an endpoint)', call: (c, n) => c.post('/webhooks', { url: `https://93.184.216.34/hook-${n}`, event_types: ['user.login'] }) },
+  { action: 'webhooks.manage (#21: list endpoints)', call: (c) => c.get('/webhooks') },
 ];
 
 describe('#17 the policy table: deployment-wide actions', () => {
@@ -88,4 +91,20 @@ describe('#17 the policy table: deployment-wide actions', () => {
       assert.deepEqual(wrong, []);
     });
   }
+});
+
+/** #21 reading the event log is staff-level: every administrator and admin-scoped machine (a SIEM), nobody else. */
+describe('#21 the policy table: events.read', () => {
+  test('events.read (the event log and its export)', async () => {
+    const want = { superuser: 'allow', staff: 'allow', machine: 'allow', member: 'STAFF_REQUIRED' } as const;
+    const wrong: string[] = [];
+    for (const actor of ['superuser', 'staff', 'machine', 'member'] as const) {
+      for (const path of ['/events?limit=1', '/events/export?limit=1']) {
+        const res = await F[actor].call<{ error?: string }>('GET', path); // limit=1: the export's one NDJSON line parses as JSON
+        const got = res.status < 300 ? 'allow' : res.body.error;
+        if (got !== want[actor]) wrong.push(`${actor} ${path}: want ${want[actor]}, got ${res.status} ${got}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
 });
