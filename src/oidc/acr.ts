@@ -4,7 +4,7 @@
 // `acr_values=urn:djam:acr:mfa` (directly, or through the client's registered
 // default_acr_values) is a login prompt until the session has a second factor: the interaction
 // sends the user through the second step (or enrolment) and back.
-import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import { interactionPolicy, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import { requestContext, requestUser } from './request-context.ts';
 
 const { Check } = interactionPolicy;
@@ -58,4 +58,20 @@ export async function authenticationClaims(ctx: KoaContextWithOIDC): Promise<Rec
   const source = entities.AuthorizationCode ?? entities.RefreshToken ?? entities.DeviceCode;
   if (!source?.amr && !source?.acr) return undefined;
   return { ...(source.acr ? { acr: source.acr } : {}), ...(source.amr ? { amr: source.amr } : {}) };
+}
+
+/** Userinfo tells the methods of the sign-in its access token came from (authenticationClaims put them there). */
+export function withSignInMethods(findAccount: FindAccount): FindAccount {
+  return async (ctx, sub, token) => {
+    const account = await findAccount(ctx, sub, token);
+    const extra = (token as { extra?: TokenWithMethods } | undefined)?.extra;
+    if (!account || !extra || (!extra.acr && !extra.amr)) return account;
+    return {
+      ...account,
+      claims: async (use, scope, claims, rejected) => {
+        const base = await account.claims(use, scope, claims, rejected);
+        return use === 'userinfo' ? { ...base, ...(extra.acr ? { acr: extra.acr } : {}), ...(extra.amr ? { amr: extra.amr } : {}) } : base;
+      },
+    };
+  };
 }

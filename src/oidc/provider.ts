@@ -18,7 +18,7 @@ import { protocolAnswers } from './protocol-answers.ts';
 import { followSigningKeys, providerJwks } from './provider-keys.ts';
 import type { PayloadCache } from './payload-cache.ts';
 import { djamInteractionPolicy } from './login-policy.ts';
-import { ACR_VALUES, authenticationClaims, withAuthenticationClaims } from './acr.ts';
+import { ACR_VALUES, authenticationClaims, withAuthenticationClaims, withSignInMethods } from './acr.ts';
 import { accessTokenTtl, resourceIndicators } from './resource-servers.ts';
 import { logoutSource, postLogoutSuccessSource, renderError } from './views/provider-pages.ts';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './views/device-pages.ts';
@@ -73,7 +73,7 @@ function ttl(c: Config): Configuration['ttl'] {
 
 export function createProvider(deps: ProviderDeps): Provider {
   const { config } = deps;
-  const findAccount = accountFinder(deps.db, deps.userCache);
+  const findAccount = withSignInMethods(accountFinder(deps.db, deps.userCache));
   const provider = new Provider(config.issuer, {
     adapter: adapterFactory(deps),
     findAccount,

@@ -146,6 +146,8 @@ describe('#22 authenticator app and second step', () => {
     assert.equal(tokens.claims()!.acr, 'urn:djam:acr:mfa');
     const introspected = await client.tokenIntrospection(app.config, tokens.access_token);
     assert.deepEqual(introspected.amr, ['pwd', 'otp', 'mfa'], 'introspection tells the methods');
+    const userinfo = await client.fetchUserInfo(app.config, tokens.access_token, String(tokens.claims()!.sub));
+    assert.deepEqual([userinfo.acr, userinfo.amr], ['urn:djam:acr:mfa', ['pwd', 'otp', 'mfa']], 'userinfo tells them too');
 
     const viaRecovery = server.browser();
     const flow2 = await authorize(viaRecovery, app);
