@@ -2,6 +2,7 @@
 // non-numeric one 404), the profile form, and the Resources section with its API-key actions.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userActor } from '../access/index.ts';
+import { listOwnSignIns } from '../events/index.ts';
 import { listUsableResources } from '../protected-resources/index.ts';
 import { AppError, catalogue } from '../errors.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';
@@ -19,6 +20,7 @@ import { accountPage, emailChangeNotice, KEY_NOTICES, PROFILE_UPDATED, type Acco
 type AccountRequest = FastifyRequest<{ Params: { id?: string }; Querystring: Record<string, unknown> }>;
 type KeyRequest = FastifyRequest<{ Params: { keyId?: string; action?: string } }>;
 const PAGE_KEY_ACTIONS: readonly string[] = ['renew', 'rotate', 'revoke'];
+const RECENT_SIGN_INS = 10;
 
 /** The account id of the path must be the caller's own. */
 function checkOwnId(user: User, id: string | undefined): void {
@@ -41,7 +43,8 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps & { 
       ? (await listUsableResources(deps, user)).map((r) => ({ slug: r.slug, description: r.description, url: `${origin}/service/${r.slug}` }))
       : undefined;
     const keys = config.DJAM_SHOW_API_KEYS_IN_DASHBOARD ? await listActiveResourceKeys(deps, user.id) : undefined;
-    return reply.type('text/html').send(accountPage({ user, csrfToken: csrfToken(deps.keys, request, reply), services, keys, ...v }));
+    const signIns = await listOwnSignIns(deps, user.id, RECENT_SIGN_INS);
+    return reply.type('text/html').send(accountPage({ user, csrfToken: csrfToken(deps.keys, request, reply), services, keys, signIns, ...v }));
   };
 
   const show = async (request: AccountRequest, reply: FastifyReply) => {

@@ -107,7 +107,7 @@ async function fetchRaw(path: string): Promise<{ type: string; text: string }> {
   return { type: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 
-test('#21 the self-service pages are doors too: registration, a password change, a reset request', async () => {
+test('#21 the self-service pages are doors too: registration, a password change, a reset request; the account page lists one\'s own sign-ins', async () => {
   const email = 'dora@example.com';
   const password = 'a Fresh passphrase 91';
   const reg = await server.browser().submitForm('/user/register/', { first_name: 'Dora', last_name: 'Explorer', email, secondary_email: '', password1: password, password2: password });
@@ -117,6 +117,10 @@ test('#21 the self-service pages are doors too: registration, a password change,
 
   const carl = await server.make.user({ email: 'carl@example.com' });
   const browser = await server.signIn(carl.email, carl.password);
+  const account = await (await browser.get('/user/account/')).text();
+  assert.match(account, /<h2 id="sign-ins">Recent sign-ins<\/h2>/);
+  assert.match(account, /<tr><td><time datetime="[^"]+">[^<]+ UTC<\/time><\/td><td>127\.0\.0\.1<\/td><td>[^<]*<\/td><\/tr>/, 'the user sees their own sign-in');
+  assert.equal(account.match(/<tr><td><time/g)?.length, 1, 'only their own');
   const changed = await browser.submitForm('/accounts/password_change/', { old_password: carl.password, new_password1: password, new_password2: password });
   assert.equal(changed.status, 302);
   const [change] = await items(staff, `type=user.password_changed&user_id=${carl.id}`);

@@ -23,7 +23,11 @@ export interface AccountView {
   /** undefined: that part of the Resources section is off. */
   services?: ServiceLink[];
   keys?: KeyView[];
+  /** #21: the user's own recent sign-ins, newest first. */
+  signIns?: SignInView[];
 }
+
+interface SignInView { time: Date; ip: string | null; userAgent: string | null }
 
 const FIX_ERROR = 'User data cannot be empty! Fill the form and try again!';
 export const PROFILE_UPDATED = 'Information successfully updated!';
@@ -78,6 +82,14 @@ function keysPart(keys: KeyView[], csrfToken: string): SafeHtml {
     <form method="post" action="/user/account/keys/">${csrfInput(csrfToken)}<button type="submit">Create a new API key</button></form>`;
 }
 
+/** When, from where and with what the user signed in: a stranger's sign-in is theirs to notice. */
+function signInsPart(signIns: SignInView[]): SafeHtml {
+  const rows = signIns.map((s) => html`<tr><td><time datetime="${s.time.toISOString()}">${utc(s.time)}</time></td><td>${s.ip ?? ''}</td><td>${s.userAgent ?? ''}</td></tr>`);
+  return html`<section aria-labelledby="sign-ins"><h2 id="sign-ins">Recent sign-ins</h2>
+    ${signIns.length ? html`<table><thead><tr><th>When</th><th>IP address</th><th>Device</th></tr></thead><tbody>${rows}</tbody></table>`
+      : html`<p>No sign-ins recorded yet.</p>`}</section>`;
+}
+
 export function accountPage(v: AccountView): string {
   const resources = v.services || v.keys ? html`<section aria-labelledby="resources"><h2 id="resources">Resources</h2>
     ${v.services ? servicesPart(v.services) : ''}${v.keys ? keysPart(v.keys, v.csrfToken) : ''}</section>` : '';
@@ -85,5 +97,6 @@ export function accountPage(v: AccountView): string {
     ${message('notice', v.notice)}
     ${profileForm(v)}
     ${resources}
+    ${v.signIns ? signInsPart(v.signIns) : ''}
     <p><a class="button secondary" href="/o/applications/">Your OAuth applications</a></p>`);
 }
