@@ -95,7 +95,7 @@ describe('djam CLI', () => {
       assertNoStackTrace(out);
     }
     assert.match(noGrant.stderr, /missing --grant-type client_credentials\|authorization_code/);
-    assert.match(badGrant.stderr, /--grant-type must be client_credentials or authorization_code, not "password"/);
+    assert.match(badGrant.stderr, /--grant-type must be authorization_code or client_credentials or device_code, not "password"/);
     assert.match(unknownOption.stderr, /unknown option '--bogus'/);
 
     assert.equal(checkAll.code, 0, `every variable present (some empty) passes:\n${checkAll.stderr}`);

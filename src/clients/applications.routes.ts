@@ -76,7 +76,8 @@ export async function applicationRoutes(app: FastifyInstance, deps: Deps): Promi
     if (!s) return reply;
     const values = readForm(request.body);
     try {
-      const { client, clientSecret } = await registerClient(deps, userActor(s.user, request.ip), { ...toInput(values), ownerId: s.user.id });
+      // #24: a new client gets the flat `groups` claim.
+      const { client, clientSecret } = await registerClient(deps, userActor(s.user, request.ip), { ...toInput(values), ownerId: s.user.id, protocol: { groups_claim: 'flat' } });
       request.log.info({ clientId: client.clientId, userId: s.user.id }, 'client.registered');
       if (clientSecret) setSecretFlash(deps.keys, request, reply, s, client, clientSecret);
       return reply.redirect(flashPath(client.id), 303);

@@ -2,13 +2,14 @@
 // edited, given a new secret (shown once) and deleted.
 import { changeClient, getClient, listClientsPage, registerClient, removeClient, rotateSecretOf, type ClientInput as ServiceInput } from './index.ts';
 import { actorOf, adminDoc, type AdminApp, type AdminDeps, IdParams, NoContent, listQuerySchema, toPageRequest, pageView } from '../admin/index.ts';
-import { ClientCreated, ClientInput, ClientPage, ClientSecret, ClientView, type ClientInputBody, clientView } from './clients.admin-schemas.ts';
+import { ClientCreated, ClientInput, ClientPage, ClientSecret, ClientView, type ClientInputBody, clientView, protocolInput } from './clients.admin-schemas.ts';
 
 function toInput(b: ClientInputBody): ServiceInput {
   return {
     name: b.name, clientType: b.client_type as ServiceInput['clientType'], grantType: b.grant_type as ServiceInput['grantType'],
     redirectUris: b.redirect_uris ?? [], postLogoutRedirectUris: b.post_logout_redirect_uris, scope: b.scope,
-    requireConsent: b.require_consent, jwtAlg: b.jwt_alg as ServiceInput['jwtAlg'],
+    requireConsent: b.require_consent, jwtAlg: (b.id_token_signed_response_alg ?? b.jwt_alg) as ServiceInput['jwtAlg'],
+    protocol: protocolInput(b),
   };
 }
 
@@ -20,7 +21,9 @@ export async function clientsAdminRoutes(app: AdminApp, deps: AdminDeps): Promis
   app.post('/clients', {
     schema: { ...adminDoc('admin_clients_create', 'Register a client: generated client id, secret in this answer only', { 201: ClientCreated }), body: ClientInput },
   }, async (request, reply) => {
-    const { client, clientSecret } = await registerClient(deps, actorOf(request), toInput(request.body));
+    // #24: a new client gets the flat `groups` claim unless it asks for the original's nested one.
+    const input = toInput(request.body);
+    const { client, clientSecret } = await registerClient(deps, actorOf(request), { ...input, protocol: { groups_claim: 'flat', ...input.protocol } });
     const created = { ...clientView(client), client_secret: clientSecret };
     return reply.status(201).send(created);
   });

@@ -59,8 +59,8 @@ export async function createClient(deps: Deps, raw: ClientInput & { ownerId?: nu
   try {
     const [row] = await deps.db.insert(oauthClients).values({
       ...columnsFor(input), clientId, scope, ownerId: raw.ownerId ?? null,
-      // #24: new clients get the flat groups claim unless they ask for the original's nested one.
-      protocolMetadata: { groups_claim: 'flat', ...input.protocol },
+      // #24: without groups_claim the original's nested `groups` (the surfaces ask for flat on new clients).
+      protocolMetadata: { ...input.protocol },
       clientSecretSealed: secret === null ? null : seal(deps.keys, secret),
     }).returning();
     return { client: row, clientSecret: secret };
