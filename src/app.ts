@@ -52,6 +52,7 @@ import { auditAdminRoutes } from './audit/audit.admin-routes.ts';
 import { consoleAdminRoutes } from './console/console.admin-routes.ts';
 import { mfaAdminRoutes } from './mfa/index.ts';
 import { consoleRoutes } from './console/console.routes.ts';
+import { directoryPasswordCheck } from './federation/index.ts';
 import { federationRoutes } from './federation/federation.routes.ts';
 import { identityProvidersAdminRoutes } from './federation/identity-providers.admin-routes.ts';
 import { registerOpenApi } from './openapi/openapi.routes.ts';
@@ -95,7 +96,8 @@ export async function buildApp(input: AppDeps): Promise<App> {
   // The change feed and the caches behind it belong to this app (a process may build several).
   const changes = await openChangeFeed(input);
   const caches = createCacheRegistry(changes);
-  const deps = { ...input, changes, sessionCache: createSessionCache(caches, input.db) };
+  // #23: `directory` is the LDAP password check every password door's authenticate() asks (absent without DJAM_LDAP_URL).
+  const deps = { ...input, changes, sessionCache: createSessionCache(caches, input.db), directory: directoryPasswordCheck(input) };
   const proxyTrust = parseProxyTrust(config.DJAM_TRUST_PROXY);
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),

@@ -6,3 +6,4 @@ export {
 export type { IdentityProvider, IdentityProviderInput, TeamMapping } from './providers.service.ts';
 export { listLinksOfUser } from './links.service.ts';
 export { federationRoutes } from './federation.routes.ts';
+export { checkDirectoryPassword, directoryPasswordCheck, escapeFilterValue } from './ldap.service.ts';

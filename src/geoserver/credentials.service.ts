@@ -3,7 +3,8 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { isPasswordAloneRefused } from '../mfa/index.ts';
-import { admitPasswordAttempt, findUserByUsername, verifyPassword, type CredentialThrottle } from '../users/index.ts';
+import { admitPasswordAttempt, findUserByUsername, verifyPassword, type CredentialThrottle, type DirectoryPasswordCheck, type User } from '../users/index.ts';
+import { AppError } from '../errors.ts';
 import { listTeamNamesOfUser } from '../privileges/index.ts';
 
 type CredentialCheck =
@@ -29,15 +30,34 @@ function decodeBase64Ascii(value: string | undefined): string | undefined {
  * A password GeoServer relays is a guess like any other: the credential throttle counts it
  * for the username and `ip` (GeoServer's), and throws RATE_LIMITED past a limit (#17 item 1).
  */
-export async function checkCredentials(deps: { config: Pick<Config, 'DJAM_MFA_REQUIRED'>; db: Db; throttle: CredentialThrottle }, encodedUser: string | undefined, encodedPassword: string | undefined, ip: string): Promise<CredentialCheck> {
+/** The directory's answer for a Basic-style check: its user, a wrong password, or not a directory user. */
+async function directoryUser(check: DirectoryPasswordCheck, username: string, password: string): Promise<User | 'wrong-password' | undefined> {
+  try {
+    return await check(username, password);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') return 'wrong-password';
+    throw err;
+  }
+}
+
+export async function checkCredentials(deps: { config: Pick<Config, 'DJAM_MFA_REQUIRED'>; db: Db; throttle: CredentialThrottle; directory?: DirectoryPasswordCheck }, encodedUser: string | undefined, encodedPassword: string | undefined, ip: string): Promise<CredentialCheck> {
   const username = decodeBase64Ascii(encodedUser);
   const password = decodeBase64Ascii(encodedPassword);
   if (username === undefined || password === undefined) return { outcome: 'malformed' };
   const attempt = await admitPasswordAttempt(deps.throttle, username, ip);
   // #17 review: PostgreSQL refuses NUL in text, so no stored username holds one; the original
   // answered such a name with a 500, and GeoServer can only read it as "no such user".
-  const user = username.includes('\0') ? undefined : await findUserByUsername(deps, username);
+  const local = username.includes('\0') ? undefined : await findUserByUsername(deps, username);
+  // #23: a name without a local password may be a directory user's (uid or e-mail); its password is checked there.
+  const fromDirectory = deps.directory && !local?.password && !username.includes('\0') ? await directoryUser(deps.directory, username, password) : undefined;
+  if (fromDirectory === 'wrong-password') return { outcome: 'wrong-password' };
+  const user = fromDirectory ?? local;
   if (!user) return { outcome: 'unknown-user' };
+  if (fromDirectory) {
+    await attempt.succeeded();
+    if (await isPasswordAloneRefused(deps, user)) return { outcome: 'mfa-required' };
+    return { outcome: 'valid', username: user.username, groups: await listTeamNamesOfUser(deps, user.id) };
+  }
   const isValid = user.isActive && Boolean(user.password) && await verifyPassword(password, user.password);
   if (!isValid) return { outcome: 'wrong-password' };
   await attempt.succeeded();

@@ -29,7 +29,13 @@ export interface AuthOptions {
   auditSuccess?: boolean;
 }
 
-type AuthDeps = { db: Db; throttle: CredentialThrottle };
+/**
+ * #23: the directory's password check (federation/ldap.service.ts), asked for a login with no
+ * local password: the directory's user, undefined when it does not know the login.
+ */
+export type DirectoryPasswordCheck = (login: string, password: string) => Promise<User | undefined>;
+
+type AuthDeps = { db: Db; throttle: CredentialThrottle; directory?: DirectoryPasswordCheck };
 
 // PostgreSQL refuses NUL in text (a 500 if it reached a query), and no e-mail address holds a
 // control character: such credentials are simply wrong (#17 review). Passwords are only hashed,
@@ -45,7 +51,13 @@ function isImpossible(email: string, password: string): boolean {
 
 /** The active user this e-mail and password name, or INVALID_CREDENTIALS. */
 async function checkPassword(deps: AuthDeps, email: string, password: string): Promise<User> {
-  const user = email && !isImpossible(email, password) ? await findUserByEmail(deps, email) : undefined;
+  const possible = Boolean(email) && !isImpossible(email, password);
+  const user = possible ? await findUserByEmail(deps, email) : undefined;
+  // #23: a login without a local password may be a directory user's (uid or e-mail).
+  if (possible && deps.directory && !user?.password) {
+    const fromDirectory = await deps.directory(email, password);
+    if (fromDirectory) return fromDirectory;
+  }
   if (!user || !user.isActive || !user.password) {
     await burnPasswordCheck(password);
     // One answer for all three (it tells a guesser nothing); the cause is for the event log (#21).
@@ -85,7 +97,8 @@ async function checkThrottled(deps: AuthDeps, email: string, password: string, o
   await attempt.succeeded();
   if (opts.requireConfirmedEmail && !user.emailConfirmed) throw new AppError('EMAIL_NOT_CONFIRMED', { details: { userId: user.id } });
   const login = (opts.recordLogin ?? true) ? { lastLogin: new Date() } : {};
-  const upgrade = needsRehash(user.password) ? { password: await hashPassword(password) } : {};
+  // A directory user (#23) has no local password, and gets none: the directory's is never stored.
+  const upgrade = user.password && needsRehash(user.password) ? { password: await hashPassword(password) } : {};
   const change = { ...login, ...upgrade };
   if (Object.keys(change).length) await deps.db.update(users).set(change).where(eq(users.id, user.id));
   return { ...user, ...change };

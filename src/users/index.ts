@@ -1,4 +1,4 @@
-export { authenticate } from './authenticate.ts';
+export { authenticate, type DirectoryPasswordCheck } from './authenticate.ts';
 export {
   admitMailRequest, admitPasswordAttempt, checkKey, countKeyMiss, createCredentialThrottle, keyCheckWait, lockStateOf, retryAfterOf, unlockAccount,
 } from './credential-throttle.ts';
