@@ -2,17 +2,15 @@
 // on every action, the expiry and revoked formats, form and multipart bodies, malformed input
 // (never a 500), methods and slashes, and the rate limit on failed authentications.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { DETAIL, KEY_API, UUID, assertAbout, expiryParam, readAnswer, startKeyApiFixture, type KeyApiFixture } from './key-api.fixture.ts';
 
 const ACTIONS = ['key_list', 'create_key', 'status', 'revoke', 'renew', 'rotate'];
 const RESOURCE_ACTIONS = ['status', 'revoke', 'renew', 'rotate'];
 
 let F: KeyApiFixture;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
 // Many failed authentications below come from one address: the limit is tested on its own server.
-before(async () => { F = await startKeyApiFixture(cleanups, { DJAM_KEY_CHECK_RATE_LIMIT: '100000' }); });
+before(async (t) => { F = await startKeyApiFixture(t, { DJAM_KEY_CHECK_RATE_LIMIT: '100000' }); });
 
 const form = (fields: Record<string, string>, token: string) => ({
   method: 'POST', body: new URLSearchParams(fields),
@@ -258,8 +256,8 @@ describe('request bodies and methods (compatibility.md §5.1)', () => {
   });
 });
 
-test('failed authentications are limited per client IP, missing credentials are not counted', async () => {
-  const L = await startKeyApiFixture(cleanups, { DJAM_KEY_CHECK_RATE_LIMIT: '3', DJAM_SHORT_APIKEY_EXPIRE_DAYS: '5', DJAM_APIKEY_EXPIRE_DAYS: '7' });
+test('failed authentications are limited per client IP, missing credentials are not counted', async (t) => {
+  const L = await startKeyApiFixture(t, { DJAM_KEY_CHECK_RATE_LIMIT: '3', DJAM_SHORT_APIKEY_EXPIRE_DAYS: '5', DJAM_APIKEY_EXPIRE_DAYS: '7' });
   for (let i = 0; i < 5; i++) assert.equal((await L.post('key_list', undefined)).status, 401);
   const rotated = await L.post('rotate', L.keys.AM, { resource_key: L.keys.AR, short_expiry: 'True' });
   assert.match(rotated.body.message as string, / is revoked and extended for 5 days$/, 'the configured number of days');

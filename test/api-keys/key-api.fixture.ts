@@ -36,9 +36,9 @@ export async function readAnswer(res: Response): Promise<Answer> {
   return { status: res.status, headers: res.headers, text, body };
 }
 
-/** `t`: a file-level before()'s context (or, as before, an array of cleanups the caller runs). */
-export async function startKeyApiFixture(t: TeardownContext | Array<() => Promise<void>>, env: Record<string, string> = {}): Promise<KeyApiFixture> {
-  const server = await startTestServer(Array.isArray(t) ? { after: (fn: () => Promise<void>) => { t.push(fn); } } : t, env);
+/** `t`: where the teardown goes: a file-level before()'s context (its after() runs once the file's tests are done), or a test's. */
+export async function startKeyApiFixture(t: TeardownContext, env: Record<string, string> = {}): Promise<KeyApiFixture> {
+  const server = await startTestServer(t, env);
   const { make } = server;
   const admin = await make.user({ email: 'admin@example.com', password: 'adminpass', isSuperuser: true, isStaff: true, firstName: 'Ad', lastName: 'Min' });
   const alice = await make.user({ email: 'alice@example.com', password: 'alicepass', firstName: 'Alice', lastName: 'Liddell' });

@@ -3,12 +3,15 @@
 // says the client spoke HTTPS; the role service is not concerned.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
+import type { TeardownContext } from '../helpers/start-server.ts';
 import { b64, call, DETAIL, NO_IDENTITY, startGeoServerFixture, type GeoServerFixture } from './geoserver.fixture.ts';
 
 const RULE_ON = { DJAM_REQUIRE_SECURE_HTTP_FOR_GEOSERVER_INTROSPECTION: 'true' };
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
+// The file-level before()'s context: each describe's server hands its teardown to this context's
+// after(), which runs once the file's tests are done (a describe's own before() has no after()).
+let file: TeardownContext;
+before((t) => { file = t; });
 
 const credentialsPath = `/openid/credentials/introspect/?u=${encodeURIComponent(b64('alice@example.com'))}&p=${encodeURIComponent(b64('alicepass'))}`;
 const tokenIntrospection = (F: GeoServerFixture, headers: Record<string, string> = {}) => call(F.B, '/openid/introspect/geoserver/', {
@@ -18,7 +21,7 @@ const tokenIntrospection = (F: GeoServerFixture, headers: Record<string, string>
 
 describe('secure rule on, trusted proxy header configured', () => {
   let F: GeoServerFixture;
-  before(async () => { F = await startGeoServerFixture(cleanups, { ...RULE_ON, DJAM_SECURE_PROXY_HEADER: 'X-Forwarded-Proto', DJAM_TRUST_PROXY: 'loopback' }); });
+  before(async () => { F = await startGeoServerFixture(file, { ...RULE_ON, DJAM_SECURE_PROXY_HEADER: 'X-Forwarded-Proto', DJAM_TRUST_PROXY: 'loopback' }); });
 
   test('6: a valid key over plain HTTP is 400 naming nobody', async () => {
     const res = await call(F.B, `/openid/authkey/introspect/?authkey=${F.keys.AR}`);
@@ -62,7 +65,7 @@ describe('secure rule on, trusted proxy header configured', () => {
 
 describe('secure rule on, no trusted proxy header', () => {
   let F: GeoServerFixture;
-  before(async () => { F = await startGeoServerFixture(cleanups, RULE_ON); });
+  before(async () => { F = await startGeoServerFixture(file, RULE_ON); });
 
   test('X-Forwarded-Proto is not believed unless configured (compatibility.md §4.6)', async () => {
     const res = await call(F.B, `/openid/authkey/introspect/?authkey=${F.keys.AR}`, { headers: { 'x-forwarded-proto': 'https' } });

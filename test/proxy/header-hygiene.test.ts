@@ -5,12 +5,15 @@
 // the client that proxy reported.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
+import type { TeardownContext } from '../helpers/start-server.ts';
 import type { Echo } from '../helpers/upstream.ts';
 import { basicOf, startProxyFixture, type ProxyFixture } from './proxy.fixture.ts';
 
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
+// The file-level before()'s context: each describe's server hands its teardown to this context's
+// after(), which runs once the file's tests are done (a describe's own before() has no after()).
+let file: TeardownContext;
+before((t) => { file = t; });
 
 /** node:http sends header names as written (underscores included); the upstream echoes what arrived. */
 function echoed(F: ProxyFixture, headers: Record<string, string>): Promise<Echo> {
@@ -30,7 +33,7 @@ const normalised = (name: string) => name.toLowerCase().replaceAll('_', '-');
 
 describe('from a peer that is not a trusted proxy (the default)', () => {
   let F: ProxyFixture;
-  before(async () => { F = await startProxyFixture(cleanups); });
+  before(async () => { F = await startProxyFixture(file); });
 
   test('#17 item 15: forged identity, hop and proxy headers never reach the upstream, however spelled', async () => {
     const echo = await echoed(F, {
@@ -58,7 +61,7 @@ describe('from a peer that is not a trusted proxy (the default)', () => {
 
 describe('behind a trusted proxy (DJAM_TRUST_PROXY=loopback)', () => {
   let F: ProxyFixture;
-  before(async () => { F = await startProxyFixture(cleanups, { DJAM_TRUST_PROXY: 'loopback' }); });
+  before(async () => { F = await startProxyFixture(file, { DJAM_TRUST_PROXY: 'loopback' }); });
 
   test('#17 item 15: X-Forwarded-* name the client the trusted proxy reported, not what came before it', async () => {
     // The trusted proxy appended the client's address to a value the client made up.

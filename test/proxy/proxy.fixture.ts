@@ -26,13 +26,12 @@ export function basicOf(p: Person): string {
   return basic(p.email, p.password);
 }
 
-/** `t`: a file-level before()'s context (or, as before, an array of cleanups the caller runs). */
-export async function startProxyFixture(t: TeardownContext | Array<() => Promise<void>>, env: Record<string, string> = {}): Promise<ProxyFixture> {
+/** `t`: where the teardown goes: a file-level before()'s context (its after() runs once the file's tests are done), or a test's. */
+export async function startProxyFixture(t: TeardownContext, env: Record<string, string> = {}): Promise<ProxyFixture> {
   const upstream = await startUpstream();
-  const server = await startTestServer(Array.isArray(t) ? { after: (fn: () => Promise<void>) => { t.unshift(fn); } } : t, env);
+  const server = await startTestServer(t, env);
   // The upstream closes after the server.
-  if (Array.isArray(t)) t.push(() => upstream.close());
-  else afterOf(t)(() => upstream.close());
+  afterOf(t)(() => upstream.close());
   const { make } = server;
   const admin = await make.user({ email: 'admin@example.com', password: 'adminpass', isSuperuser: true, isStaff: true });
   const alice = await make.user({ email: 'alice@example.com', password: 'alicepass' });

@@ -3,7 +3,8 @@
 // first, with a status Fastify cannot send, or by breaking off mid-body.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
+import { afterOf } from '../helpers/start-server.ts';
 import { basicOf, startProxyFixture, type ProxyFixture } from './proxy.fixture.ts';
 
 const PIECE_MS = 300;
@@ -37,14 +38,13 @@ let endlessClosed: () => void = () => {};
 
 let F: ProxyFixture;
 let origin: string;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
-before(async () => {
+before(async (t) => {
+  F = await startProxyFixture(t);
   const upstream = createServer((req: IncomingMessage, res: ServerResponse) => (answers[req.url ?? ''] ?? ((r) => r.writeHead(404).end()))(res));
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => { upstream.closeAllConnections(); upstream.close(() => resolve()); }));
+  // Registered after the fixture's: the server that relays to it closes first.
+  afterOf(t)(() => new Promise((resolve) => { upstream.closeAllConnections(); upstream.close(() => resolve()); }));
   origin = `http://127.0.0.1:${(upstream.address() as { port: number }).port}`;
-  F = await startProxyFixture(cleanups);
   const team = await F.server.make.team('relay-team', [F.people.alice.id]);
   const role = await F.server.make.role('relay-viewer', { teamIds: [team.id] });
   const resource = await F.server.make.resource({ slug: 'awkward', type: 'Upstream Service', url: origin });
