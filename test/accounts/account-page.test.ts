@@ -4,29 +4,27 @@
 // revokes their own resource keys.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { listKeysOfUser } from '../../src/api-keys/index.ts';
 import { findUser } from '../../src/users/index.ts';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { linkIn, startServerWithMailbox, type Mailbox } from '../helpers/mailbox.ts';
 import { fieldError, pageText } from '../helpers/page-text.ts';
-import type { TestServer } from '../helpers/start-server.ts';
+import type { TeardownContext, TestServer } from '../helpers/start-server.ts';
 
 const UPDATED = 'Information successfully updated!';
 const FIX_ERROR = 'User data cannot be empty! Fill the form and try again!';
 const email = (tag: string) => `${tag}-${randomBytes(3).toString('hex')}@example.com`;
 
-function hooks() {
-  const stops: Array<() => Promise<void>> = [];
-  return { after: (fn: () => Promise<void>) => { stops.push(fn); }, stopAll: async () => { for (const stop of stops) await stop(); } };
-}
+// The file-level before()'s context: each describe's server hands its teardown to this context's
+// after(), which runs once the file's tests are done (a describe's own before() has no after()).
+let file: TeardownContext;
+before((t) => { file = t; });
 
 describe('account page and profile form (dashboard flags off)', () => {
   let server: TestServer;
   let mailbox: Mailbox;
-  const h = hooks();
-  before(async () => ({ server, mailbox } = await startServerWithMailbox(h)));
-  after(() => h.stopAll());
+  before(async () => ({ server, mailbox } = await startServerWithMailbox(file)));
 
   it('only the signed-in user sees their own page', async () => {
     const alice = await server.make.user();
@@ -129,11 +127,9 @@ describe('account page and profile form (dashboard flags off)', () => {
 
 describe('Resources section (both dashboard flags on)', () => {
   let server: TestServer;
-  const h = hooks();
-  before(async () => ({ server } = await startServerWithMailbox(h, {
+  before(async () => ({ server } = await startServerWithMailbox(file, {
     DJAM_SHOW_API_KEYS_IN_DASHBOARD: 'true', DJAM_SHOW_UPSTREAM_SERVICES_IN_DASHBOARD: 'true', DJAM_APIKEY_EXPIRE_DAYS: '10',
   })));
-  after(() => h.stopAll());
 
   const keyValues = (page: string) => [...page.matchAll(/<code>([0-9a-f-]{36})<\/code>/g)].map((m) => m[1]);
   async function act(browser: Browser, userId: number, action: string): Promise<string> {

@@ -3,7 +3,7 @@
 // Django password hashes, and the cookie and security headers of docs/compatibility.md §0.2.
 import assert from 'node:assert/strict';
 import { createHash, pbkdf2Sync } from 'node:crypto';
-import { after, before, describe, it, test } from 'node:test';
+import { before, describe, it, test } from 'node:test';
 import { findUserByEmail } from '../../src/users/index.ts';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
@@ -19,16 +19,12 @@ function signInAt(browser: Browser, path: string, email: string, password: strin
   return browser.submitForm(path, { username: email, password });
 }
 
-describe('login pages', () => {
-  let server: TestServer;
-  const servers: Array<() => Promise<void>> = [];
-  before(async () => {
-    server = await startTestServer({ after: (fn: () => Promise<void>) => { servers.push(fn); } });
-  });
-  after(async () => {
-    for (const stop of servers) await stop();
-  });
+let server: TestServer;
+before(async (t) => {
+  server = await startTestServer(t);
+});
 
+describe('login pages', () => {
   it('GET /accounts/login/ renders a form with a CSRF token that matches the XSRF-TOKEN cookie', async () => {
     const browser = server.browser();
     const res = await browser.get('/accounts/login/?next=/o/applications/');

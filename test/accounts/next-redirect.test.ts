@@ -2,7 +2,7 @@
 // site. Browsers drop tabs and newlines from URLs and read `\` as `/`, so every Location is read
 // here as a browser reads it (the WHATWG parser, against the page's URL).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
@@ -64,12 +64,10 @@ function formTargets(page: string, pageUrl: string): URL[] {
   return [...page.matchAll(/<form[^>]*action="([^"]*)"/g)].map((m) => new URL(m[1].replaceAll('&amp;', '&'), pageUrl));
 }
 
-describe('#17 item 6: next never leaves the site', () => {
-  let server: TestServer;
-  const stops: Array<() => Promise<void>> = [];
-  before(async () => { server = await startTestServer({ after: (fn: () => Promise<void>) => { stops.push(fn); } }); });
-  after(async () => { for (const stop of stops) await stop(); });
+let server: TestServer;
+before(async (t) => { server = await startTestServer(t); });
 
+describe('#17 item 6: next never leaves the site', () => {
   for (const door of DOORS) {
     test(`#17 item 6: ${door.name}: Location stays on the site for every nasty next, never a 500`, async () => {
       const origin = new URL(server.url).origin;

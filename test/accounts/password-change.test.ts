@@ -1,7 +1,7 @@
 // Password change by the signed-in user (docs/compatibility.md §6.7): the session doing it stays signed in (the
 // contract's fix of the original), other sessions end, the notice e-mail goes out.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { startServerWithMailbox, type Mailbox } from '../helpers/mailbox.ts';
 import { fieldError, pageText } from '../helpers/page-text.ts';
 import type { TestServer } from '../helpers/start-server.ts';
@@ -9,15 +9,13 @@ import type { TestServer } from '../helpers/start-server.ts';
 const NEW_PASSWORD = 'copper-meadow-fjord-7';
 const WRONG_OLD = 'Your old password was entered incorrectly. Please enter it again.';
 
-describe('password change', () => {
-  let server: TestServer;
-  let mailbox: Mailbox;
-  const stops: Array<() => Promise<void>> = [];
-  before(async () => {
-    ({ server, mailbox } = await startServerWithMailbox({ after: (fn: () => Promise<void>) => { stops.push(fn); } }, { DJAM_PROJECT_ENVIRONMENT: 'test', DJAM_LOGIN_RATE_LIMIT: '3' }));
-  });
-  after(async () => { for (const stop of stops) await stop(); });
+let server: TestServer;
+let mailbox: Mailbox;
+before(async (t) => {
+  ({ server, mailbox } = await startServerWithMailbox(t, { DJAM_PROJECT_ENVIRONMENT: 'test', DJAM_LOGIN_RATE_LIMIT: '3' }));
+});
 
+describe('password change', () => {
   it('needs a session: anonymous visitors go to the login page', async () => {
     for (const path of ['/accounts/password_change/', '/accounts/password_change/done/']) {
       const res = await server.browser().get(path);

@@ -2,7 +2,7 @@
 // answer for known and unknown addresses, the one-time link, the new password, the notice.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { encodeUid, makeResetToken, RESET_TOKEN_TTL_SECONDS } from '../../src/accounts/password-reset-token.ts';
 import { findUserByEmail } from '../../src/users/index.ts';
 import type { Browser } from '../helpers/cookie-jar.ts';
@@ -13,17 +13,15 @@ import type { TestServer } from '../helpers/start-server.ts';
 const INVALID_LINK = 'The password reset link was invalid, possibly because it has already been used.';
 const NEW_PASSWORD = 'amber-quay-whistle-42';
 
-describe('password reset', () => {
-  let server: TestServer;
-  let mailbox: Mailbox;
-  let site: string;
-  const stops: Array<() => Promise<void>> = [];
-  before(async () => {
-    ({ server, mailbox } = await startServerWithMailbox({ after: (fn: () => Promise<void>) => { stops.push(fn); } }, { DJAM_PROJECT_ENVIRONMENT: 'test' }));
-    site = new URL(server.url).host;
-  });
-  after(async () => { for (const stop of stops) await stop(); });
+let server: TestServer;
+let mailbox: Mailbox;
+let site: string;
+before(async (t) => {
+  ({ server, mailbox } = await startServerWithMailbox(t, { DJAM_PROJECT_ENVIRONMENT: 'test' }));
+  site = new URL(server.url).host;
+});
 
+describe('password reset', () => {
   async function requestLink(browser: Browser, email: string): Promise<string> {
     const res = await browser.submitForm('/accounts/password_reset/', { email });
     assert.equal(res.status, 302);

@@ -2,7 +2,7 @@
 // one), and each door that sets a password says why one was refused: the change form, the reset
 // form, the admin API's set-password (whose message the console shows under the field).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { AdminCaller } from '../helpers/admin.fixture.ts';
 import { linkIn, startServerWithMailbox, type Mailbox } from '../helpers/mailbox.ts';
 import { fieldError } from '../helpers/page-text.ts';
@@ -10,15 +10,13 @@ import type { TestServer } from '../helpers/start-server.ts';
 
 const COMMON_AND_NUMERIC = 'This password is too common. This password is entirely numeric.';
 
-describe('#18 password rules in the default profile', () => {
-  let server: TestServer;
-  let mailbox: Mailbox;
-  const stops: Array<() => Promise<void>> = [];
-  before(async () => {
-    ({ server, mailbox } = await startServerWithMailbox({ after: (fn: () => Promise<void>) => { stops.push(fn); } }, { DJAM_PROJECT_ENVIRONMENT: 'local' }));
-  });
-  after(async () => { for (const stop of stops) await stop(); });
+let server: TestServer;
+let mailbox: Mailbox;
+before(async (t) => {
+  ({ server, mailbox } = await startServerWithMailbox(t, { DJAM_PROJECT_ENVIRONMENT: 'local' }));
+});
 
+describe('#18 password rules in the default profile', () => {
   it('#18 the password change form refuses 12345678 and says why', async () => {
     const user = await server.make.user();
     const browser = await server.signIn(user.email, user.password);

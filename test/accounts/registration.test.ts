@@ -23,18 +23,11 @@ function form(overrides: Record<string, string> = {}): Record<string, string> {
   return { first_name: 'Ada', last_name: 'Lovelace', email: newEmail(), secondary_email: '', password1: PASSWORD, password2: PASSWORD, ...overrides };
 }
 
-function hooks() {
-  const stops: Array<() => Promise<void>> = [];
-  return { after: (fn: () => Promise<void>) => { stops.push(fn); }, stopAll: async () => { for (const stop of stops) await stop(); } };
-}
+let server: TestServer;
+let mailbox: Mailbox;
+before(async (t) => ({ server, mailbox } = await startServerWithMailbox(t, { DJAM_PROJECT_ENVIRONMENT: 'test' })));
 
 describe('registration and e-mail confirmation', () => {
-  let server: TestServer;
-  let mailbox: Mailbox;
-  const h = hooks();
-  before(async () => ({ server, mailbox } = await startServerWithMailbox(h, { DJAM_PROJECT_ENVIRONMENT: 'test' })));
-  after(() => h.stopAll());
-
   async function registerAndGetLink(browser: Browser, fields = form()): Promise<{ email: string; link: string }> {
     const res = await browser.submitForm('/user/register/', fields);
     assert.equal(res.status, 302, pageText(await res.text()));

@@ -1,7 +1,7 @@
 // /o/applications/: a signed-in user registers, reads, edits, re-keys and deletes their own OAuth
 // applications; every change is proved at the token endpoint, and other users' ids stay hidden.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { basicAuth, type Browser } from '../helpers/cookie-jar.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
@@ -37,16 +37,12 @@ async function clientCredentials(server: TestServer, clientId: string, secret: s
   return { status: res.status, body: await res.json() as Record<string, unknown> };
 }
 
-describe('/o/applications/', () => {
-  let server: TestServer;
-  const stops: Array<() => Promise<void>> = [];
-  before(async () => {
-    server = await startTestServer({ after: (fn: () => Promise<void>) => { stops.push(fn); } });
-  });
-  after(async () => {
-    for (const stop of stops) await stop();
-  });
+let server: TestServer;
+before(async (t) => {
+  server = await startTestServer(t);
+});
 
+describe('/o/applications/', () => {
   it('sends visitors to the login page with next', async () => {
     for (const path of ['/o/applications/', '/o/applications/register/', '/o/applications/1/']) {
       const res = await server.browser().get(path);

@@ -2,7 +2,7 @@
 // an unsafe request from another site is refused whatever token it carries. Through the real
 // server: the account form (a page POST) and the admin API (X-CSRFToken).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
@@ -24,12 +24,10 @@ async function firstNameShown(browser: Browser): Promise<string | undefined> {
   return /id="id_first_name"[^>]*value="([^"]*)"/.exec(await (await browser.get('/user/account/')).text())?.[1];
 }
 
-describe('#17 item 12: CSRF tokens', () => {
-  let server: TestServer;
-  const stops: Array<() => Promise<void>> = [];
-  before(async () => { server = await startTestServer({ after: (fn: () => Promise<void>) => { stops.push(fn); } }); });
-  after(async () => { for (const stop of stops) await stop(); });
+let server: TestServer;
+before(async (t) => { server = await startTestServer(t); });
 
+describe('#17 item 12: CSRF tokens', () => {
   test("#17 item 12: a token from user A's session fails in user B's session", async () => {
     const a = await server.make.user();
     const b = await server.make.user({ firstName: 'Bea' });

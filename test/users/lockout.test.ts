@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { AdminCaller } from '../helpers/admin.fixture.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
@@ -23,16 +23,14 @@ let superuser: AdminCaller;
 let staff: AdminCaller;
 let member: AdminCaller;
 let ipCount = 0;
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
 
 const env = (extra: Record<string, string> = {}) => ({
   DJAM_LOGIN_RATE_LIMIT: String(PAIR_LIMIT), DJAM_LOGIN_DELAY_AFTER: '0', DJAM_LOGIN_LOCKOUT_SECONDS: String(LOCKOUT_SECONDS),
   DJAM_KEY_CHECK_RATE_LIMIT: '1000', DJAM_TRUST_PROXY: 'loopback', ...extra,
 });
 
-before(async () => {
-  server = await startTestServer({ after: (fn: () => Promise<void>) => { cleanups.unshift(fn); } }, env());
+before(async (t) => {
+  server = await startTestServer(t, env());
   const su = await server.make.user({ isStaff: true, isSuperuser: true });
   const st = await server.make.user({ isStaff: true });
   const me = await server.make.user();
