@@ -3,11 +3,11 @@
 // password, rename and remove it. The server's SITEURL is http://localhost:<port>: WebAuthn
 // refuses an IP address as relying party id.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mfaFactors, sessions } from '../../src/db/schema.ts';
-import { startTestServer, type TestServer } from '../helpers/start-server.ts';
+import { afterOf, startTestServer, type TestServer } from '../helpers/start-server.ts';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--host-resolver-rules=MAP localhost 127.0.0.1'];
 const SCREENSHOT = process.env.DJAM_MFA_SCREENSHOT; // e.g. docs/mfa-security-page.png
@@ -18,7 +18,7 @@ let page: Page;
 before(async (t) => {
   server = await startTestServer(t, {}, { siteHost: 'localhost' });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  after(() => browser.close());
+  afterOf(t)(() => browser.close());
   context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
