@@ -15,7 +15,8 @@ let server: TestServer;
 let alice: Awaited<ReturnType<TestServer['make']['user']>>;
 
 before(async (t) => {
-  server = await startTestServer(t);
+  // Three wrong codes from one address are allowed a minute here (the throttle's test).
+  server = await startTestServer(t, { DJAM_KEY_CHECK_RATE_LIMIT: '3' });
   alice = await server.make.user({ email: 'alice@example.com', firstName: 'Alice', lastName: 'Liddell' });
 });
 
@@ -110,13 +111,20 @@ describe('device authorization grant (RFC 8628)', () => {
     assert.match(await refused.text(), /This code has expired/);
   });
 
-  test('a wrong code re-renders the page with an error (400); a client without the grant is refused', async () => {
+  test('a wrong code re-renders the page with an error (400), and many are throttled (429); a client without the grant is refused', async () => {
     const browser = await server.signIn(alice.email, alice.password);
     const page = await (await browser.get('/openid/device')).text();
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(page)![1];
     const wrong = await browser.post('/openid/device', { xsrf, user_code: 'BCDF-GHJK' });
     assert.equal(wrong.status, 400);
     assert.match(await wrong.text(), /This code is not known/);
+    // The wrong code counted; two more and the page refuses with 429 before checking any code.
+    await browser.post('/openid/device', { xsrf, user_code: 'BCDF-GHJL' });
+    await browser.post('/openid/device', { xsrf, user_code: 'BCDF-GHJM' });
+    const throttled = await browser.post('/openid/device', { xsrf, user_code: 'BCDF-GHJN' });
+    assert.equal(throttled.status, 429);
+    assert.ok(throttled.headers.get('retry-after'));
+    assert.match(await throttled.text(), /Too many wrong codes/);
     const other = await deviceRp({ clientType: 'confidential', grantType: 'client_credentials' });
     await assert.rejects(client.initiateDeviceAuthorization(other.config, { scope: 'openid' }), (err: client.ResponseBodyError) => {
       assert.equal(err.error, 'unauthorized_client', err.error_description);
