@@ -90,6 +90,7 @@ describe('#22 authenticator app and second step', () => {
   test('#22 enrol with a code computed from the shown secret; the seed is sealed at rest; the next sign-in asks for a code, and a replayed code is refused', async () => {
     const user = await server.make.user();
     const browser = await server.signIn(user.email, user.password);
+    assert.match(await (await browser.get(`/user/account/${user.id}/`)).text(), /href="\/accounts\/security\/"/, 'the account page links the Security page');
     const { secret, codes } = await enrolTotp(browser);
     const download = await browser.get('/accounts/security/recovery-codes.txt');
     assert.equal(download.status, 200);

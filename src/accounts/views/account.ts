@@ -98,5 +98,5 @@ export function accountPage(v: AccountView): string {
     ${profileForm(v)}
     ${resources}
     ${v.signIns ? signInsPart(v.signIns) : ''}
-    <p><a class="button secondary" href="/o/applications/">Your OAuth applications</a></p>`);
+    <p><a class="button secondary" href="/o/applications/">Your OAuth applications</a> <a class="button secondary" href="/accounts/security/">Security: authenticator app, passkeys, recovery codes</a></p>`);
 }
