@@ -1,16 +1,14 @@
 // #18 §1: no 5xx and no dropped connection for any input, on every route. A seeded storm of
 // generated requests (see generators.ts) over raw sockets; `npm run fuzz` runs a long one.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { exchange, serialize, type RawRequest } from './raw-http.ts';
 import { describeTally, storm, type Tally } from './storm.ts';
 import { judge } from './judge.ts';
 import { assertTokenStillIssued, startFuzzServer } from './fuzz-server.ts';
 
-const cleanups: Array<() => Promise<void>> = [];
-after(async () => { for (const fn of cleanups) await fn(); });
 let fuzz: Awaited<ReturnType<typeof startFuzzServer>>;
-before(async () => { fuzz = await startFuzzServer((fn) => cleanups.push(fn)); });
+before(async (t) => { fuzz = await startFuzzServer(t); });
 
 async function answerOf(req: RawRequest): Promise<string | undefined> {
   return judge(req, await exchange(fuzz.port, serialize(fuzz.port, req)));

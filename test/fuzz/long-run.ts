@@ -6,8 +6,9 @@ import { assertTokenStillIssued, startFuzzServer } from './fuzz-server.ts';
 const RUNS = Number(process.env.DJAM_FUZZ_RUNS ?? 100_000);
 const SEED = Number(process.env.DJAM_FUZZ_SEED ?? 18);
 const BATCH = 1000;
-const cleanups: Array<() => Promise<void>> = [];
-const fuzz = await startFuzzServer((fn) => cleanups.push(fn));
+// A script has no test context: the server's teardown (in the order given, as t.after) runs before exiting.
+let teardown = async (): Promise<void> => {};
+const fuzz = await startFuzzServer({ after: (fn: () => Promise<void>) => { const earlier = teardown; teardown = async () => { await earlier(); await fn(); }; } });
 const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -28,5 +29,5 @@ const after = mb();
 await assertTokenStillIssued(fuzz.server);
 say(`${RUNS} requests in ${Math.round((Date.now() - started) / 1000)} s; ${tally.size ? `failures:\n${describeTally(tally)}` : 'no 5xx, no reset, every error in its shape'}`);
 say(`RSS after warm-up ${before} MB, after the storm ${after} MB (${(((after - before) / before) * 100).toFixed(1)} %); a normal token request still succeeds`);
-for (const fn of cleanups) await fn();
+await teardown();
 process.exit(tally.size === 0 && after <= before * 1.1 ? 0 : 1);
