@@ -3,7 +3,7 @@
 import type { Static } from 'typebox';
 import type { ApiKeyCreated, ApiKeyView } from '../../src/api-keys/api-keys.admin-schemas.ts';
 import type { AuditEntryView } from '../../src/audit/audit.admin-schemas.ts';
-import type { EventItem as EventItemSchema } from '../../src/audit/events.admin-schemas.ts';
+import type { EventItem as EventItemSchema, FailedSignIns as FailedSignInsSchema } from '../../src/audit/events.admin-schemas.ts';
 import type { ClientCreated, ClientSecret, ClientView } from '../../src/clients/clients.admin-schemas.ts';
 import type { JobView } from '../../src/ops/jobs.admin-schemas.ts';
 import type { TeamDetail } from '../../src/privileges/privileges.admin-schemas.ts';
@@ -21,6 +21,7 @@ export type Job = Static<typeof JobView>;
 export type NewSigningKey = Static<typeof SigningKeyCreated>;
 export type AuditEntry = Static<typeof AuditEntryView>;
 export type EventItem = Static<typeof EventItemSchema>;
+export type FailedSignIns = Static<typeof FailedSignInsSchema>;
 
 /** GET /api/admin/session */
 export interface Session {

@@ -2,6 +2,7 @@
 import { Alert, Box, Card, CardActionArea, CardContent, CircularProgress, Typography } from '@mui/material';
 import { LinkBase, Title, useGetIdentity } from 'react-admin';
 import type { Stats } from './api-types.ts';
+import { FailedSignInsTile } from './failed-sign-ins-tile.tsx';
 import { useApiGet } from './use-api-get.ts';
 
 const filterLink = (resource: string, filter: Record<string, unknown>) => `/${resource}?filter=${encodeURIComponent(JSON.stringify(filter))}`;
@@ -38,6 +39,7 @@ export function Dashboard() {
               </Card>
             </li>
           ))}
+          <Box component="li" sx={{ gridColumn: 'span 2' }}><FailedSignInsTile /></Box>
         </Box>
       )}
     </Box>

@@ -4,9 +4,9 @@ import { Readable } from 'node:stream';
 import type { Static } from 'typebox';
 import { actorOf, adminDoc, type AdminApp, type AdminDeps } from '../admin/index.ts';
 import { CSV_CONTENT_TYPE, toCsv } from '../http/csv.ts';
-import { EventList, EventQuery, ExportQuery } from './events.admin-schemas.ts';
+import { EventList, EventQuery, ExportQuery, FailedSignIns } from './events.admin-schemas.ts';
 import type { EventView } from '../events/index.ts';
-import { eachEvent, listEvents, type EventFilters } from './events.service.ts';
+import { eachEvent, failedSignInsByHour, listEvents, type EventFilters } from './events.service.ts';
 
 function filtersOf(q: Static<typeof EventQuery> | Static<typeof ExportQuery>): EventFilters {
   return {
@@ -31,6 +31,10 @@ export async function eventsAdminRoutes(app: AdminApp, deps: AdminDeps): Promise
   app.get('/events', {
     schema: { ...adminDoc('admin_events_list', 'The event log, newest first: sign-ins, changes, by anyone at any door (docs/events.md)', { 200: EventList }), querystring: EventQuery },
   }, async (request) => listEvents(deps, actorOf(request), filtersOf(request.query), { cursor: request.query.cursor, limit: request.query.limit ?? 50 }));
+
+  app.get('/events/failed-sign-ins', {
+    schema: adminDoc('admin_events_failed_sign_ins', 'Failed sign-ins in the last 24 hours, per hour (the dashboard tile)', { 200: FailedSignIns }),
+  }, async (request) => failedSignInsByHour(deps, actorOf(request)));
 
   app.get('/events/export', {
     schema: { ...adminDoc('admin_events_export', 'The event log as NDJSON (default) or CSV, newest first, with the same filters', { 200: { description: 'NDJSON or CSV' } }), querystring: ExportQuery },

@@ -37,3 +37,8 @@ export const EventItem = Type.Object({
 });
 
 export const EventList = Type.Object({ items: Type.Array(EventItem), next_cursor: Nullable(Type.String()) });
+
+export const FailedSignIns = Type.Object({
+  total: Type.Integer(),
+  hours: Type.Array(Type.Object({ hour: DateTime, count: Type.Integer() }), { description: 'The last 24 hours, oldest first.' }),
+});

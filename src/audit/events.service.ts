@@ -1,6 +1,6 @@
 // Reading the event log (#21): filters, newest first, keyset pagination by id (a cursor stays
 // valid while events are appended, where an offset would shift). Staff only (policy 'events.read').
-import { and, desc, eq, gte, ilike, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { assertMay, type Actor } from '../access/index.ts';
 import type { Db } from '../db/client.ts';
 import { likePattern } from '../db/paging.ts';
@@ -63,4 +63,17 @@ export async function* eachEvent(deps: { db: Db }, actor: Actor, filters: EventF
     if (!page.next_cursor) return;
     cursor = page.next_cursor;
   }
+}
+
+/** Failed sign-ins in the 24 hours before `now`, per hour (the dashboard's tile): oldest hour first. */
+export async function failedSignInsByHour(deps: { db: Db }, actor: Actor, now = new Date()): Promise<{ total: number; hours: Array<{ hour: string; count: number }> }> {
+  assertMay(actor, 'events.read');
+  const end = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 + 3_600_000);
+  const start = new Date(end.getTime() - 24 * 3_600_000);
+  const hour = sql<number>`floor(extract(epoch from ${events.time} - ${start.toISOString()}::timestamptz) / 3600)::int`;
+  const rows = await deps.db.select({ hour, n: sql<number>`count(*)::int` }).from(events)
+    .where(and(eq(events.type, 'user.login_failed'), gte(events.time, start), lt(events.time, end))).groupBy(sql`1`); // by position: the expression holds a parameter
+  const counts = new Array<number>(24).fill(0);
+  for (const r of rows) counts[Number(r.hour)] = Number(r.n);
+  return { total: counts.reduce((a, b) => a + b, 0), hours: counts.map((count, i) => ({ hour: new Date(start.getTime() + i * 3_600_000).toISOString(), count })) };
 }

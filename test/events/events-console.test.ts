@@ -1,5 +1,5 @@
-// #21 the console's Events page in Chromium: it lists the events, filters them (type, outcome,
-// search), and with "Live" a sign-in made meanwhile appears without a reload.
+// #21 the console in Chromium: the dashboard's failed sign-ins tile; the Events page lists the
+// events, filters them (type, search), and with "Live" a sign-in made meanwhile appears without a reload.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openConsoleAs } from '../helpers/console-browser.ts';
@@ -13,6 +13,8 @@ test('#21 the Events page shows, filters and tails the event log', async (t) => 
   await server.browser().submitForm('/accounts/login/', { username: 'mallory@example.com', password: 'guess' });
 
   const { page, problems } = await openConsoleAs(t, server.url, root);
+  assert.equal(await page.getByTestId('stat-failed-sign-ins').textContent(), '1', 'the dashboard tile: failed sign-ins of the last 24 h');
+  assert.match(await page.getByRole('img', { name: /^Failed sign-ins per hour: / }).getAttribute('aria-label') ?? '', /(0, ){23}1$/);
   await page.getByRole('menuitem', { name: 'Events' }).click();
   const rows = page.getByTestId('event-row');
   await rows.filter({ hasText: 'mallory@example.com' }).waitFor();

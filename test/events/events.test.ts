@@ -85,6 +85,12 @@ test('#21 sign-ins, a failed one, a self-registered client and an admin role cha
   assert.equal((await items(staff, `ip=10.9.9.9&user_id=${alice.id}`)).length, 0);
   assert.equal((await items(staff, `since=${new Date(Date.now() + 60_000).toISOString()}`)).length, 0);
   assert.equal((await staff.get('/events?cursor=bm90LWEtY3Vyc29y')).body.error, 'VALIDATION_FAILED');
+
+  const tile = await staff.get('/events/failed-sign-ins');
+  assert.equal(tile.status, 200, JSON.stringify(tile.body));
+  assert.equal(tile.body.hours.length, 24);
+  assert.equal(tile.body.total, 2);
+  assert.equal(tile.body.hours[23].count, 2, 'this hour, last');
 });
 
 test('#21 the export is NDJSON or CSV with the same filters; only staff read the log', async () => {
