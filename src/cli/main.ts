@@ -8,6 +8,7 @@ import { checkCommand } from './commands/check-config.ts';
 import { createApiKeyCommand } from './commands/create-api-key.ts';
 import { createClientCommand } from './commands/create-client.ts';
 import { createIdpCommand } from './commands/create-idp.ts';
+import { ldapSyncCommand } from './commands/ldap-sync.ts';
 import { createResourceCommand } from './commands/create-resource.ts';
 import { createRoleCommand } from './commands/create-role.ts';
 import { createTeamCommand } from './commands/create-team.ts';
@@ -23,7 +24,7 @@ import { openApiCommand } from './commands/write-openapi.ts';
 const commands: Command[] = [
   migrateCommand, createSuperuserCommand, createClientCommand, createTeamCommand, createRoleCommand, createResourceCommand,
   createApiKeyCommand, createRsaKeyCommand, checkCommand, configCommand, workerCommand, importDjamCommand, uploadUsersCommand,
-  openApiCommand, createIdpCommand,
+  openApiCommand, createIdpCommand, ldapSyncCommand,
 ];
 
 function usage(): string {

@@ -7,3 +7,4 @@ export type { IdentityProvider, IdentityProviderInput, TeamMapping } from './pro
 export { listLinksOfUser } from './links.service.ts';
 export { federationRoutes } from './federation.routes.ts';
 export { checkDirectoryPassword, directoryPasswordCheck, escapeFilterValue } from './ldap.service.ts';
+export { syncDirectoryUsers, type SyncReport } from './ldap-sync.service.ts';

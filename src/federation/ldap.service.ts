@@ -78,6 +78,28 @@ export async function checkDirectoryPassword(config: Config, login: string, pass
   }
 }
 
+/** A client bound as the service account (or anonymous), for the sync. */
+export async function directoryClient(config: Config): Promise<Client> {
+  const client = await connect(config);
+  if (config.DJAM_LDAP_BIND_DN) await client.bind(config.DJAM_LDAP_BIND_DN, config.DJAM_LDAP_BIND_PASSWORD ?? '');
+  return client;
+}
+
+/** The entry at `dn` (the link's subject), or undefined when the directory no longer matches it. */
+export async function readDirectoryEntry(client: Client, config: Config, dn: string): Promise<Omit<DirectoryEntry, 'groups' | 'dn'> | undefined> {
+  const { searchEntries } = await client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: [config.DJAM_LDAP_ATTR_EMAIL, config.DJAM_LDAP_ATTR_FIRST_NAME, config.DJAM_LDAP_ATTR_LAST_NAME] });
+  const entry = searchEntries[0];
+  if (!entry) return undefined;
+  return {
+    email: first(entry[config.DJAM_LDAP_ATTR_EMAIL]).trim(),
+    firstName: first(entry[config.DJAM_LDAP_ATTR_FIRST_NAME]).slice(0, 150), lastName: first(entry[config.DJAM_LDAP_ATTR_LAST_NAME]).slice(0, 150),
+  };
+}
+
+export async function directoryGroups(client: Client, config: Config, dn: string): Promise<string[]> {
+  return config.DJAM_LDAP_GROUP_BASE ? groupsOf(client, config, dn) : [];
+}
+
 async function groupsOf(client: Client, config: Config, dn: string): Promise<string[]> {
   const filter = config.DJAM_LDAP_GROUP_FILTER.replaceAll('{dn}', escapeFilterValue(dn));
   const nameAttr = config.DJAM_LDAP_GROUP_NAME_ATTRIBUTE;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Attribute, Change, type Client } from 'ldapts';
 import { findUserByEmail } from '../../src/users/index.ts';
+import { syncDirectoryUsers } from '../../src/federation/index.ts';
 import { listTeamNamesOfUser } from '../../src/privileges/index.ts';
 import { BASE_DN, ROOT_DN, ROOT_PASSWORD, slapdMissing, startSlapd } from '../helpers/slapd.ts';
 import { afterOf, startTestServer, type TestServer } from '../helpers/start-server.ts';
@@ -93,5 +94,23 @@ describe('#23 sign-in with a directory password (LDAP)', { skip: missing }, () =
     await admin.del(`uid=otto,${people}`);
     const res = await djam.browser().submitForm('/accounts/login/', { username: 'otto@example.org', password: 'otto-Directory-pw' });
     assert.equal(res.status, 200);
+  });
+
+  test('ldap-sync: a dry run says what would change; the run renames, and deactivates users gone from the directory', async () => {
+    await addPerson('pia', 'pia-Directory-pw', 'pia@example.org');
+    await addPerson('quinn', 'quinn-Directory-pw', 'quinn@example.org');
+    for (const uid of ['pia', 'quinn']) assert.equal((await djam.browser().submitForm('/accounts/login/', { username: uid, password: `${uid}-Directory-pw` })).status, 302);
+    await admin.modify(`uid=pia,${people}`, new Change({ operation: 'replace', modification: new Attribute({ type: 'sn', values: ['Renamed'] }) }));
+    await admin.del(`uid=quinn,${people}`);
+    const deps = { config: djam.config, db: djam.database.db, keys: djam.keys };
+    const dry = await syncDirectoryUsers(deps, { dryRun: true });
+    assert.ok(dry.lines.includes('quinn@example.org: would be deactivated (gone from the directory)'), dry.lines.join('\n'));
+    assert.ok(dry.lines.some((l) => l.startsWith('pia@example.org: would be updated: name → Pia Renamed')), dry.lines.join('\n'));
+    assert.equal((await findUserByEmail({ db: djam.database.db }, 'quinn@example.org'))!.isActive, true, 'a dry run changes nothing');
+    const run = await syncDirectoryUsers(deps, { dryRun: false });
+    assert.ok(run.deactivated >= 1);
+    assert.equal((await findUserByEmail({ db: djam.database.db }, 'quinn@example.org'))!.isActive, false);
+    assert.equal((await findUserByEmail({ db: djam.database.db }, 'pia@example.org'))!.lastName, 'Renamed');
+    assert.equal((await syncDirectoryUsers(deps, { dryRun: true })).lines.filter((l) => l.startsWith('pia') || l.startsWith('quinn')).length, 0, 'nothing left to do');
   });
 });
