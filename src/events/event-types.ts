@@ -4,6 +4,7 @@
 /** What each type means and what its `changes` carry. */
 export const eventTypes = {
   'user.login': 'A person signed in with a password (login form, console, /o/applications/). changes: door.',
+  'user.logout': 'A user signed out: the logout form, or an application\'s end-session request (RP-initiated logout).',
   'user.login_failed': 'A password sign-in was refused (outcome failure). changes: door; reason, the refusal\'s error code (INVALID_CREDENTIALS, EMAIL_NOT_CONFIRMED, ...); cause: unknown_user, inactive, no_password or wrong_password.',
   'user.created': 'A user was created (admin API, console, CLI createsuperuser, import). changes: after.',
   'user.updated': 'A user\'s profile or flags changed (is_staff / is_superuser: "who gave bob the admin role"). changes: before, after.',

@@ -8,6 +8,7 @@ import { sessions, users } from '../db/schema.ts';
 import { lookupHash, type SecretKeys } from '../crypto/keys.ts';
 import type { User } from './users.service.ts';
 import { announceChange } from '../db/change-feed.ts';
+import { recordEvent } from '../events/index.ts';
 import type { Cache } from '../cache/index.ts';
 
 export interface NewSession { token: string; uuid: string; expiresAt: Date }
@@ -73,9 +74,16 @@ export async function raiseSession(deps: Deps, token: string, amr?: string[]): P
 }
 
 /** Ends one session, on every node at once (its cached copies go). */
+/** Signs out (the logout form, an application's end-session request): a `user.logout` event when a session ended (#21). */
 export async function deleteSession(deps: Deps, token: string): Promise<void> {
   const hash = lookupHash(deps.keys, token);
-  await deps.db.delete(sessions).where(eq(sessions.idHash, hash));
+  await deps.db.transaction(async (tx) => {
+    const [ended] = await tx.delete(sessions).where(eq(sessions.idHash, hash)).returning({ userId: sessions.userId });
+    if (!ended) return;
+    const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, ended.userId)).limit(1);
+    const actor = { kind: 'user', id: String(ended.userId), label: user?.email ?? String(ended.userId) };
+    await recordEvent(tx as unknown as Db, actor, { type: 'user.logout', subject: `user:${ended.userId}`, userId: ended.userId });
+  });
   deps.sessionCache?.delete(hash);
   await announceChange(deps.db, 'session', hash);
 }

@@ -113,7 +113,7 @@ async function fetchRaw(path: string): Promise<{ type: string; text: string }> {
   return { type: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 
-test('#21 the self-service pages are doors too: registration, a password change, a reset request; the account page lists one\'s own sign-ins', async () => {
+test('#21 the self-service pages are doors too: registration, a password change, a sign-out, a reset request; the account page lists one\'s own sign-ins', async () => {
   const email = 'dora@example.com';
   const password = 'a Fresh passphrase 91';
   const reg = await server.browser().submitForm('/user/register/', { first_name: 'Dora', last_name: 'Explorer', email, secondary_email: '', password1: password, password2: password });
@@ -132,6 +132,9 @@ test('#21 the self-service pages are doors too: registration, a password change,
   const [change] = await items(staff, `type=user.password_changed&user_id=${carl.id}`);
   assert.deepEqual([change.actor.label, change.changes], [carl.email, { door: 'self-service' }]);
 
+  await browser.signOut();
+  const [out] = await items(staff, `type=user.logout&user_id=${carl.id}`);
+  assert.deepEqual([out.actor.label, out.subject], [carl.email, `user:${carl.id}`]);
   assert.equal((await server.browser().submitForm('/accounts/password_reset/', { email: carl.email })).status, 302);
   const [asked] = await items(staff, `type=user.password_reset_requested&user_id=${carl.id}`);
   assert.deepEqual([asked.actor.kind, asked.actor.id, asked.outcome], ['user', '-', 'success']);
