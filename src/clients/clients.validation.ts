@@ -16,7 +16,12 @@ export interface ProtocolSettings {
   authorization_signed_response_alg?: string;
   groups_claim?: 'flat' | 'nested';
   fapi2?: boolean;
+  /** #22: OIDC Registration's default_acr_values; ["urn:djam:acr:mfa"] makes every sign-in to the client a two-factor one. */
+  default_acr_values?: string[];
 }
+
+/** #22: the authentication levels of DJAM's sign-ins (oidc/acr.ts). */
+const ACR_VALUES: readonly string[] = ['urn:djam:acr:pwd', 'urn:djam:acr:mfa'];
 
 export const GRANT_TYPES = ['authorization_code', 'client_credentials', 'device_code'] as const;
 export const JWT_ALGS = ['RS256', 'HS256'] as const;
@@ -68,6 +73,9 @@ function protocolProblems(p: ProtocolSettings, input: ClientInput): Record<strin
     errors.authorization_signed_response_alg = 'Choose RS256, PS256, ES256 or EdDSA.';
   }
   if (p.fapi2 && input.clientType === 'public') errors.fapi2 = 'FAPI 2.0 needs a confidential client.';
+  if (p.default_acr_values !== undefined && (!Array.isArray(p.default_acr_values) || p.default_acr_values.some((v) => !ACR_VALUES.includes(v)))) {
+    errors.default_acr_values = `Give a list of ${ACR_VALUES.join(', ')}.`;
+  }
   return errors;
 }
 

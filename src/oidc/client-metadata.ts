@@ -12,6 +12,8 @@ export const PROTOCOL_METADATA = [
   'dpop_bound_access_tokens', 'require_pushed_authorization_requests', 'jwks', 'jwks_uri',
   'authorization_signed_response_alg', 'request_object_signing_alg', 'require_signed_request_object',
   'token_endpoint_auth_method',
+  // #22: ["urn:djam:acr:mfa"]: the client always asks for a second factor (step-up, oidc/acr.ts).
+  'default_acr_values',
 ] as const;
 
 /** DJAM's own per-client settings (#24), carried to the provider under a URN. */

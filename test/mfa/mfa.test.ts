@@ -233,6 +233,15 @@ describe('#22 what applications see', () => {
     assert.equal(stepped.claims()!.auth_time, authTime, 'auth_time stays the sign-in');
   });
 
+  test('#22 a client registered with default_acr_values ["urn:djam:acr:mfa"] always asks for the second factor', async () => {
+    const user = await server.make.user();
+    const browser = await server.signIn(user.email, user.password);
+    const strict = await rp({ protocol: { default_acr_values: ['urn:djam:acr:mfa'] } });
+    const flow = await authorize(browser, strict);
+    const stop = await walk(browser, flow.start);
+    assert.equal(stop.url.pathname, '/accounts/security/totp/', 'no acr_values in the request, still the second factor (enrolment first)');
+  });
+
   test('#22 a session with a factor but only a password is asked for the code before the code is issued', async () => {
     const user = await server.make.user();
     const browser = await server.signIn(user.email, user.password);
