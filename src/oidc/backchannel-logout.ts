@@ -50,10 +50,10 @@ export function providerFetch(enqueue: () => ((db: Db, type: string, payload: Re
 }
 
 /** The job: the provider signs a fresh logout token for the client and POSTs it (throws unless 200/204). */
-export function backchannelLogoutJobs(provider: () => Provider | undefined): JobHandlers {
+export function backchannelLogoutJobs(provider: () => Provider | undefined | Promise<Provider | undefined>): JobHandlers {
   return {
     async [BACKCHANNEL_LOGOUT_JOB](payload) {
-      const p = provider();
+      const p = await provider();
       if (!p) throw new Error('back-channel logouts are delivered by a DJAM server process');
       const { client_id: clientId, sub, sid } = payload as unknown as LogoutJob;
       const client = await p.Client.find(clientId) as unknown as LogoutClient | undefined;

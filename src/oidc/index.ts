@@ -9,3 +9,4 @@ export { rewriteProviderUrl } from './url-aliases.ts';
 export { withRequestContext } from './request-context.ts';
 export { presentedToken, senderConstraintHolds } from './sender-constraint.ts';
 export type { PresentedToken, ProofContext } from './sender-constraint.ts';
+export { backchannelLogoutJobs } from './backchannel-logout.ts';
