@@ -10,6 +10,7 @@ import { listTeamNamesOfUser, listTeamsOfUser, removeTeamMember } from '../../sr
 import { createIdentityProviderAs } from '../../src/federation/index.ts';
 import { cliActor } from '../../src/access/index.ts';
 import { Browser } from '../helpers/cookie-jar.ts';
+import { AdminCaller } from '../helpers/admin.fixture.ts';
 import { freePort, startTestServer, type TestServer } from '../helpers/start-server.ts';
 
 let upstream: TestServer;
@@ -127,7 +128,8 @@ describe('#23 sign-in through an upstream OpenID provider', () => {
 
   test('an e-mail already registered is never linked silently; the owner links it after signing in with the password', async () => {
     const dave = await djam.make.user({ email: 'dave@corp.example' });
-    const b = await signedInAtUpstream('dave@corp.example');
+    const upDave = await upstreamUser('dave@corp.example');
+    const b = new TwoSites(await upstream.signIn(upDave.email, upDave.password), djam.browser());
     const refused = await b.go('/accounts/idp/corp/login/');
     assert.equal(refused.res.status, 409);
     assert.match(refused.text, /already exists\. Sign in with your password, then link/);
@@ -141,7 +143,13 @@ describe('#23 sign-in through an upstream OpenID provider', () => {
     const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(await page.text())![1];
     const start = await down.post('/accounts/idp/corp/link/', { csrfmiddlewaretoken: token });
     assert.equal(start.status, 302);
-    const linked = await linking.go(start.headers.get('location')!);
+    // The link asks the upstream for a fresh sign-in (prompt=login): Dave enters his upstream password.
+    const reauth = await linking.go(start.headers.get('location')!);
+    assert.ok(reauth.url.startsWith(upstream.url), reauth.url);
+    const token2 = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(reauth.text)![1];
+    const action = /<form method="post" action="([^"]*)"/.exec(reauth.text)![1].replaceAll('&amp;', '&');
+    const submitted = await b.up.post(new URL(action, reauth.url).href, { csrfmiddlewaretoken: token2, username: upDave.email, password: upDave.password });
+    const linked = await linking.go(new URL(submitted.headers.get('location')!, reauth.url).href);
     assert.equal(linked.res.status, 200);
     assert.match(linked.text, /The account is linked/);
     assert.equal((await linksOf(dave.id)).length, 1);
@@ -208,5 +216,36 @@ describe('#23 sign-in through an upstream OpenID provider', () => {
     assert.match(down.text, /could not be reached/);
     const unknown = await b.go('/accounts/idp/nope/login/');
     assert.equal(unknown.res.status, 404);
+  });
+});
+
+describe('#23 /api/admin/identity-providers', () => {
+  test('a superuser registers, reads, changes and deletes an upstream; the secret is sealed and never read back', async () => {
+    const root = await djam.make.user({ isStaff: true, isSuperuser: true });
+    const api = new AdminCaller(djam, { browser: await djam.signIn(root.email, root.password) });
+    const created = await api.post('/identity-providers', {
+      slug: 'keycloak', name: 'Keycloak', issuer: 'https://kc.example.org/realms/staff', client_id: 'djam', client_secret: 'top-secret-value',
+      group_claim: 'groups', mappings: [{ value: 'gis', team: 'GIS' }], allowed_domains: ['Example.ORG'],
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.jit, true, 'just-in-time creation is on by default');
+    assert.equal(created.body.trust_email, false);
+    assert.deepEqual(created.body.allowed_domains, ['example.org']);
+    assert.equal(created.body.callback_url, `${djam.url}/accounts/idp/keycloak/callback/`);
+    assert.ok(!JSON.stringify(created.body).includes('top-secret-value'));
+    const { identityProviders } = await import('../../src/db/schema.ts');
+    const [row] = await djam.database.db.select().from(identityProviders).where(eq(identityProviders.slug, 'keycloak'));
+    assert.ok(row.clientSecretSealed.startsWith('v1.') && !row.clientSecretSealed.includes('top-secret-value'), 'sealed at rest');
+
+    assert.equal((await api.post('/identity-providers', { slug: 'keycloak', issuer: 'https://x.example', client_id: 'a', client_secret: 'b' })).body.error, 'IDP_SLUG_TAKEN');
+    assert.equal((await api.post('/identity-providers', { slug: 'Bad Slug', issuer: 'https://x.example', client_id: 'a', client_secret: 'b' })).status, 400);
+    assert.equal((await api.post('/identity-providers', { slug: 'evil', issuer: 'javascript:alert(1)', client_id: 'a', client_secret: 'b' })).body.error, 'IDP_ISSUER_REFUSED');
+    const changed = await api.patch(`/identity-providers/${created.body.id}`, { enabled: false, client_secret: 'another-secret' });
+    assert.equal(changed.status, 200);
+    assert.equal(changed.body.enabled, false);
+    assert.doesNotMatch(await (await djam.browser().get('/accounts/login/')).text(), /Sign in with Keycloak/, 'a disabled upstream has no button');
+    assert.equal((await djam.browser().get('/accounts/idp/keycloak/login/')).status, 404);
+    assert.equal((await api.delete(`/identity-providers/${created.body.id}`)).status, 204);
+    assert.equal((await api.get(`/identity-providers/${created.body.id}`)).body.error, 'IDP_NOT_FOUND');
   });
 });
