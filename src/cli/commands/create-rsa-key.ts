@@ -1,3 +1,4 @@
+import { audited, cliActor } from '../../access/index.ts';
 import { loadConfig } from '../../config.ts';
 import { openRuntime } from '../../runtime.ts';
 import { closeConfirmed } from '../with-runtime.ts';
@@ -25,7 +26,11 @@ async function createRsaKey(values: { 'activate-now'?: boolean; 'if-missing'?: b
   try {
     const deps = { db: database.db, keys };
     const activatesAt = activationTime(config, values['activate-now'] === true);
-    const kid = values['if-missing'] ? await ensureSigningKey(deps) : await createRsaSigningKey(deps, activatesAt);
+    // Audited like the admin API's rotation (signing_key.rotated, #21); --if-missing's first key is the install's own.
+    const kid = values['if-missing'] ? await ensureSigningKey(deps) : await audited(database.db, cliActor, async (tx) => {
+      const created = await createRsaSigningKey({ db: tx, keys }, activatesAt);
+      return { action: 'signing-key.create', entityType: 'signing-key', entityId: created, after: { kid: created, activates_at: activatesAt.toISOString() }, result: created };
+    });
     if (!kid) {
       process.stdout.write('A signing key exists already; none created.\n');
       return 0;
