@@ -10,7 +10,7 @@ import { clearSessionCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';
 import { ownOrigins } from '../http/https-rule.ts';
 import { loadSession } from '../http/session.ts';
-import { listSignInButtons } from '../federation/index.ts';
+import { listSignInButtons, upstreamSignOutUrl } from '../federation/index.ts';
 import { loginPage, notConfirmedMessage } from './views/login.ts';
 import { logoutPage } from './views/logout.ts';
 import { safeNext } from './safe-next.ts';
@@ -81,7 +81,9 @@ export async function loginRoutes(app: FastifyInstance, deps: LoginDeps): Promis
     clearSessionCookie(request, reply);
     await deps.onLogout(request, reply);
     const target = deps.config.DJAM_LOGOUT_REDIRECT;
-    return reply.redirect(nextOf(request) ?? HOME_ROUTES[target] ?? target, 302);
+    const after = nextOf(request) ?? HOME_ROUTES[target] ?? target;
+    // #23: after a sign-in through an upstream that asks for it, the upstream's session ends too.
+    return reply.redirect((await upstreamSignOutUrl(deps, request, reply, after)) ?? after, 302);
   });
 
   app.get('/', async (request, reply) => {

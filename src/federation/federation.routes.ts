@@ -16,13 +16,16 @@ import { safeNext } from '../accounts/index.ts';
 import { afterFirstFactor } from '../mfa/index.ts';
 import type { SessionCache, User } from '../users/index.ts';
 import { findIdentityProviderBySlug, listIdentityProviders, type IdentityProvider } from './providers.service.ts';
-import { finishUpstreamSignIn, startUpstreamSignIn, type PendingUpstream } from './upstream-client.ts';
+import { finishUpstreamSignIn, startUpstreamSignIn, upstreamLogoutUrl, type PendingUpstream } from './upstream-client.ts';
 import { applyTeamMapping, groupValuesOf, linkUpstreamAccount, listLinksOfUser, mappedTeamNames, personOf, resolveOidcUser, unlinkUpstreamAccount } from './links.service.ts';
 import { signInMethodsPage, upstreamFailurePage } from './views/federation-pages.ts';
 
 export interface FederationRouteDeps { config: Config; db: Db; keys: SecretKeys; sessionCache?: SessionCache }
 
 const PENDING_COOKIE = 'djam_idp_pending';
+/** Set when the upstream signed in with end_upstream_session on: which upstream, and its id token for the hint. */
+const LOGOUT_COOKIE = 'djam_idp_logout';
+const LOGOUT_PATH = '/accounts/logout/';
 const PENDING_TTL_SECONDS = 10 * 60;
 const METHODS_PATH = '/accounts/idp/';
 const pendingPath = (slug: string) => `/accounts/idp/${slug}/`;
@@ -50,6 +53,26 @@ const queryOf = (request: FastifyRequest) => {
   const at = request.url.indexOf('?');
   return at < 0 ? '' : request.url.slice(at + 1);
 };
+
+/**
+ * Signing out of DJAM after a sign-in through an upstream marked end_upstream_session: where to
+ * send the browser to end the upstream session too (coming back to `after`), or undefined.
+ */
+export async function upstreamSignOutUrl(deps: FederationRouteDeps, request: FastifyRequest, reply: FastifyReply, after: string): Promise<string | undefined> {
+  const raw = request.cookies[LOGOUT_COOKIE];
+  if (!raw) return undefined;
+  reply.clearCookie(LOGOUT_COOKIE, { path: LOGOUT_PATH, httpOnly: true, sameSite: 'lax', secure: isSecureRequest(request) });
+  let box: { kind?: string; slug?: string; idToken?: string };
+  try {
+    box = JSON.parse(unseal(deps.keys, raw)) as typeof box;
+  } catch {
+    return undefined;
+  }
+  if (box.kind !== 'idp-logout' || !box.slug) return undefined;
+  const idp = await findIdentityProviderBySlug(deps, box.slug);
+  if (!idp?.isEnabled || !idp.endUpstreamSession) return undefined;
+  return upstreamLogoutUrl(deps, idp, box.idToken, new URL(after, `${deps.config.baseUrl}/`).href);
+}
 
 export async function federationRoutes(app: FastifyInstance, deps: FederationRouteDeps): Promise<void> {
   const loginHref = (next: string | undefined) => `/accounts/login/${next ? `?next=${encodeURIComponent(next)}` : ''}`;
@@ -90,7 +113,7 @@ export async function federationRoutes(app: FastifyInstance, deps: FederationRou
     try {
       if (!pending) throw new AppError('IDP_SIGN_IN_FAILED', { message: 'This sign-in was not started here, or took too long. Start again from the sign-in page.' });
       const idp = await enabledProvider(slug);
-      const { claims } = await finishUpstreamSignIn(deps, idp, pending, queryOf(request));
+      const { claims, idToken } = await finishUpstreamSignIn(deps, idp, pending, queryOf(request));
       if (pending.linkUserId !== undefined) return await finishLink(request, reply, idp, pending.linkUserId, claims.sub);
       const person = personOf(idp, claims);
       const { user, link } = await resolveOidcUser(deps, idp, person);
@@ -98,6 +121,11 @@ export async function federationRoutes(app: FastifyInstance, deps: FederationRou
       await recordAudit(deps.db, userActor(user, request.ip), {
         action: 'auth.signed-in', entityType: 'user', entityId: user.id, after: { door: `idp:${slug}`, ip: request.ip },
       });
+      if (idp.endUpstreamSession) {
+        reply.setCookie(LOGOUT_COOKIE, seal(deps.keys, JSON.stringify({ kind: 'idp-logout', slug, idToken })), {
+          path: LOGOUT_PATH, httpOnly: true, sameSite: 'lax', secure: isSecureRequest(request), maxAge: deps.config.DJAM_SESSION_TTL_SECONDS,
+        });
+      }
       const next = pending.next;
       // The same path as a right password: a user with a second factor is asked for it now.
       const secondStep = await afterFirstFactor(deps, request, reply, user, next);

@@ -5,6 +5,6 @@ export {
 } from './providers.service.ts';
 export type { IdentityProvider, IdentityProviderInput, TeamMapping } from './providers.service.ts';
 export { listLinksOfUser } from './links.service.ts';
-export { federationRoutes } from './federation.routes.ts';
+export { federationRoutes, upstreamSignOutUrl } from './federation.routes.ts';
 export { checkDirectoryPassword, directoryPasswordCheck, escapeFilterValue } from './ldap.service.ts';
 export { syncDirectoryUsers, type SyncReport } from './ldap-sync.service.ts';

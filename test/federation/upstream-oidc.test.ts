@@ -19,7 +19,7 @@ let clientId: string;
 let clientSecret: string;
 let editorsTeamId: number;
 
-const SLUGS = ['corp', 'strict', 'nojit', 'badsecret', 'down'];
+const SLUGS = ['corp', 'strict', 'nojit', 'badsecret', 'down', 'slo'];
 
 /** Two jars, each used for its own server; redirects followed across both. */
 class TwoSites {
@@ -56,6 +56,7 @@ before(async (t) => {
   djam = await startTestServer(t, { DJAM_IDP_ALLOW_HTTP: 'true', DJAM_IDP_TIMEOUT_SECONDS: '3' });
   const { client, clientSecret: secret } = await upstream.make.client({
     clientType: 'confidential', requireConsent: false, redirectUris: SLUGS.map((s) => `${djam.url}/accounts/idp/${s}/callback/`),
+    postLogoutRedirectUris: [`${djam.url}/accounts/login/`],
   });
   clientId = client.clientId;
   clientSecret = secret!;
@@ -66,6 +67,7 @@ before(async (t) => {
   await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'strict', name: 'Strict', allowedDomains: ['other.org'] });
   await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'nojit', name: 'No JIT', allowJit: false });
   await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'badsecret', name: 'Bad secret', clientSecret: 'not-the-secret' });
+  await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'slo', name: 'Single sign-out', endUpstreamSession: true });
   await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'down', name: 'Down', issuer: `http://127.0.0.1:${await freePort()}/openid` });
   editorsTeamId = (await djam.make.team('Editors')).id;
 });
@@ -158,6 +160,18 @@ describe('#23 sign-in through an upstream OpenID provider', () => {
     const later = new TwoSites(b.up, djam.browser());
     const { url } = await later.go('/accounts/idp/corp/login/');
     assert.ok(url.endsWith(`/user/account/edit/${dave.id}/`), url);
+  });
+
+  test('signing out after an upstream marked end_upstream_session sends the browser to end the upstream session too', async () => {
+    const b = await signedInAtUpstream('kim@corp.example');
+    assert.equal((await b.go('/accounts/idp/slo/login/')).res.status, 200);
+    const out = await b.down.signOut();
+    assert.equal(out.status, 302);
+    const to = new URL(out.headers.get('location')!);
+    assert.equal(`${to.origin}${to.pathname}`, `${upstream.url}/openid/end-session`);
+    assert.equal(to.searchParams.get('post_logout_redirect_uri'), `${djam.url}/accounts/login/`);
+    assert.ok(to.searchParams.get('id_token_hint'));
+    assert.equal(b.down.cookie('djam_sessionid'), undefined, 'the DJAM session ended');
   });
 
   test('a forbidden e-mail domain is refused with a page, and no user is made', async () => {
