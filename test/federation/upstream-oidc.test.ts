@@ -190,7 +190,7 @@ describe('#23 sign-in through an upstream OpenID provider', () => {
     assert.match(text, /does not create accounts/);
   });
 
-  test('a tampered state is refused, and a callback this browser did not start too', async () => {
+  test('a tampered state, an id token for another nonce and a callback this browser did not start are refused', async () => {
     const b = await signedInAtUpstream('hank@corp.example');
     const start = await b.down.get('/accounts/idp/corp/login/');
     const upstreamAuthorize = new URL(start.headers.get('location')!);
@@ -200,7 +200,17 @@ describe('#23 sign-in through an upstream OpenID provider', () => {
     assert.match(tampered.text, /Signing in through the identity provider failed/);
     assert.equal(await findUserByEmail({ db: djam.database.db }, 'hank@corp.example'), undefined);
 
+    // An id token for another nonce (the authorization request altered on its way): refused by openid-client's check.
+    const start3 = await b.down.get('/accounts/idp/corp/login/');
+    const otherNonce = new URL(start3.headers.get('location')!);
+    otherNonce.searchParams.set('nonce', 'replayed-nonce');
+    const mismatch = await b.go(otherNonce.href);
+    assert.equal(mismatch.res.status, 400);
+    assert.match(mismatch.text, /Signing in through the identity provider failed/);
+    assert.equal(b.down.cookie('djam_sessionid'), undefined);
+
     // A code delivered to another browser (login CSRF): no pending sign-in there.
+
     const start2 = await b.down.get('/accounts/idp/corp/login/');
     const toCallback = await b.up.get(start2.headers.get('location')!);
     const callback = toCallback.headers.get('location')!;
