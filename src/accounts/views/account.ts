@@ -60,7 +60,7 @@ function profileForm(v: AccountView): SafeHtml {
       ${field({ name: 'secondary_email', label: 'Secondary email', type: 'email', value: values.secondary_email, maxlength: 254 }, errors)}
       <button type="submit">Save</button>
     </form>
-    <p><a href="/accounts/password_change/">Change password</a></p></section>`;
+    <p><a href="/accounts/password_change/">Change password</a> · <a href="/accounts/idp/">Sign-in methods</a></p></section>`;
 }
 
 function servicesPart(services: ServiceLink[]): SafeHtml {
