@@ -44,6 +44,7 @@ export const eventTypes = {
   'client.secret_rotated': 'An OAuth client\'s secret was replaced (never the secret).',
   'client.deleted': 'An OAuth client was deleted. changes: before.',
   'signing_key.rotated': 'A new signing key was created (admin API, console, or djam creatersakey: actor cli). changes: after (kid, activates_at).',
+  'limit.locked_out': 'A wrong password was the last one allowed: the account is locked out (from that IP: pair; everywhere: account) for changes.lockout_seconds. actor: the name typed.',
   'job.retried': 'An administrator retried a dead background job. changes: before, after.',
   'webhook.created': 'A webhook endpoint was registered (never its secret). changes: after.',
   'webhook.updated': 'A webhook endpoint changed. changes: before, after.',

@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { users } from '../db/schema.ts';
 import { anonymousActor, recordAudit, userActor } from '../access/index.ts';
+import { recordEvent } from '../events/index.ts';
 import { AppError } from '../errors.ts';
 import { admitPasswordAttempt, type CredentialThrottle } from './credential-throttle.ts';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
@@ -77,22 +78,34 @@ async function auditSignIn(deps: AuthDeps, email: string, opts: AuthOptions, out
   });
 }
 
+/** A wrong password that was the last one allowed: the lock-out starts (#20), and the event log says so (#21). */
+async function recordLockout(deps: AuthDeps, email: string, opts: AuthOptions, locks: string[]): Promise<void> {
+  const label = email.replace(CONTROL_IN_EMAIL_ALL, '\uFFFD') || '(none)';
+  await recordEvent(deps.db, anonymousActor(label, opts.ip), {
+    type: 'limit.locked_out', outcome: 'failure', subject: `user:${label}`,
+    changes: { door: opts.door, locks, lockout_seconds: deps.throttle.config.DJAM_LOGIN_LOCKOUT_SECONDS },
+  });
+}
+
 /** Throws RATE_LIMITED (details.retryAfterSeconds) without checking the password when a limit is reached. */
 export async function authenticate(deps: AuthDeps, email: string, password: string, opts: AuthOptions): Promise<User> {
+  const lock = { startsOnFailure: [] as string[] };
   try {
-    const user = await checkThrottled(deps, email, password, opts);
+    const user = await checkThrottled(deps, email, password, opts, lock);
     if (opts.auditSuccess) await auditSignIn(deps, email, opts, { user });
     return user;
   } catch (err) {
     // A refusal by the throttle checked nothing and costs the sender nothing: auditing each
     // would turn a flood into one write per request.
     if (err instanceof AppError && err.code !== 'RATE_LIMITED') await auditSignIn(deps, email, opts, { failure: err.code, cause: err.cause });
+    if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS' && lock.startsOnFailure.length) await recordLockout(deps, email, opts, lock.startsOnFailure);
     throw err;
   }
 }
 
-async function checkThrottled(deps: AuthDeps, email: string, password: string, opts: AuthOptions): Promise<User> {
+async function checkThrottled(deps: AuthDeps, email: string, password: string, opts: AuthOptions, lock: { startsOnFailure: string[] }): Promise<User> {
   const attempt = await admitPasswordAttempt(deps.throttle, email, opts.ip);
+  lock.startsOnFailure = attempt.locksOnFailure;
   const user = await checkPassword(deps, email, password);
   await attempt.succeeded();
   if (opts.requireConfirmedEmail && !user.emailConfirmed) throw new AppError('EMAIL_NOT_CONFIRMED', { details: { userId: user.id } });

@@ -105,6 +105,8 @@ async function take(store: ThrottleStore, counters: Counter[]): Promise<{ states
 interface PasswordAttempt {
   /** The password was right: the pair's failures are forgotten, and this attempt is given back. */
   succeeded(): Promise<void>;
+  /** The locks (`pair`, `account`) this attempt starts if the password is wrong: it was the last one allowed. */
+  locksOnFailure: string[];
 }
 
 /**
@@ -119,8 +121,10 @@ export async function admitPasswordAttempt(t: CredentialThrottle, account: strin
   if (wait) refuse(wait);
   // The last attempt a counter allows: should it fail, the lock-out starts now (a right password
   // clears the pair below, and the account's lock only lasts longer than its window).
-  await Promise.all(counters.map((c, i) => (c.lockoutSeconds && states[i].points === c.limit ? t.store.extend(c.key, c.lockoutSeconds) : undefined)));
+  const last = counters.filter((c, i) => c.lockoutSeconds && states[i].points === c.limit);
+  await Promise.all(last.map((c) => t.store.extend(c.key, c.lockoutSeconds!)));
   return {
+    locksOnFailure: last.map((c) => c.key.slice(0, c.key.indexOf(':'))),
     async succeeded() {
       const [ipKey, ...rest] = counters.map((c) => c.key);
       const accountKeyName = rest[rest.length - 1];

@@ -13,7 +13,8 @@ let rootBrowser: Browser;
 let staff: AdminCaller;
 let member: AdminCaller;
 before(async (t) => {
-  server = await startTestServer(t);
+  // A lock-out after 3 wrong passwords from one IP (no short delay first), for the limit.locked_out event.
+  server = await startTestServer(t, { DJAM_LOGIN_RATE_LIMIT: '3', DJAM_LOGIN_DELAY_AFTER: '0' });
   const su = await server.make.user({ email: 'root@example.com', isStaff: true, isSuperuser: true });
   const st = await server.make.user({ email: 'staff@example.com', isStaff: true });
   const me = await server.make.user({ email: 'member@example.com' });
@@ -139,4 +140,15 @@ test('#21 the self-service pages are doors too: registration, a password change,
   const [asked] = await items(staff, `type=user.password_reset_requested&user_id=${carl.id}`);
   assert.deepEqual([asked.actor.kind, asked.actor.id, asked.outcome], ['user', '-', 'success']);
   assert.ok(!JSON.stringify([registered, change, asked]).includes(password));
+});
+
+test('#21 the wrong password that starts a lock-out is a limit.locked_out event; the refusals after it are not each recorded', async () => {
+  const erin = await server.make.user({ email: 'erin@example.com' });
+  const attempts = [];
+  for (let i = 0; i < 5; i++) attempts.push((await server.browser().submitForm('/accounts/login/', { username: erin.email, password: `guess-${i}` })).status);
+  assert.deepEqual(attempts, [200, 200, 200, 429, 429]);
+  const [locked, ...more] = await items(staff, 'type=limit.locked_out&q=erin@');
+  assert.equal(more.length, 0);
+  assert.deepEqual([locked.outcome, locked.actor.label, locked.changes.locks, locked.changes.lockout_seconds], ['failure', erin.email, ['pair'], 900]);
+  assert.equal((await items(staff, 'type=user.login_failed&q=erin@')).length, 3, 'the refused attempts checked nothing and are not recorded one by one');
 });
