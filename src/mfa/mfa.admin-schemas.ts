@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { DateTime, Nullable } from '../admin/index.ts';
 import type { Factor } from './factors.service.ts';
 
-export const FactorView = Type.Object({
+const FactorView = Type.Object({
   id: Type.Integer(), kind: Type.Union([Type.Literal('totp'), Type.Literal('passkey')]), name: Type.String(),
   created_at: DateTime, last_used_at: Nullable(DateTime),
 });

@@ -10,7 +10,7 @@ import { loadSession } from '../http/session.ts';
 import { authenticate, findUser, raiseSession, retryAfterOf, type ActiveSession, type CredentialThrottle, type User } from '../users/index.ts';
 import { hasFactor, listFactors } from './factors.service.ts';
 import { checkSecondStep } from './second-step.service.ts';
-import { completeSignIn, pendingSignInOf, TOTP_PATH, withNext, type SignInDeps } from './sign-in.ts';
+import { completeSignIn, pendingSignInOf, TOTP_PATH, VERIFY_PATH, withNext, type SignInDeps } from './sign-in.ts';
 import { confirmPage, verifyPage } from './views/mfa-pages.ts';
 
 export interface MfaRouteDeps extends SignInDeps {
@@ -19,7 +19,7 @@ export interface MfaRouteDeps extends SignInDeps {
   nextOf(request: FastifyRequest): string | undefined;
 }
 
-export const REAUTH_WINDOW_MS = 5 * 60_000;
+const REAUTH_WINDOW_MS = 5 * 60_000;
 export const CONFIRM_PATH = '/accounts/security/confirm/';
 
 /** Who the second step is for: a pending sign-in (no session yet), or the signed-in user. */
@@ -58,7 +58,7 @@ export async function secondStepRoutes(app: FastifyInstance, deps: MfaRouteDeps)
     return reply.type('text/html').send(verifyPage({ action: request.url, csrfToken: csrfToken(deps.keys, request, reply), error, hasPasskey, next: deps.nextOf(request) }));
   };
 
-  app.get(VERIFY_ROUTE, async (request, reply) => {
+  app.get(VERIFY_PATH, async (request, reply) => {
     const who = await secondStepUser(deps, request);
     if (!who) return reply.redirect(withNext('/accounts/login/', deps.nextOf(request)), 302);
     // Asked for more than this account has (a step-up, no factor yet): enrolment first.
@@ -66,7 +66,7 @@ export async function secondStepRoutes(app: FastifyInstance, deps: MfaRouteDeps)
     return renderVerify(request, reply, who.user);
   });
 
-  app.post(VERIFY_ROUTE, async (request, reply) => {
+  app.post(VERIFY_PATH, async (request, reply) => {
     verifyCsrf(deps.keys, request);
     const who = await secondStepUser(deps, request);
     if (!who) return reply.redirect(withNext('/accounts/login/', deps.nextOf(request)), 302);
@@ -103,5 +103,3 @@ export async function secondStepRoutes(app: FastifyInstance, deps: MfaRouteDeps)
     }
   });
 }
-
-const VERIFY_ROUTE = '/accounts/login/verify/';

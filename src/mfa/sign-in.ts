@@ -14,7 +14,7 @@ import { hasFactor, mustUseMfa } from './factors.service.ts';
 
 export interface SignInDeps { config: Config; db: Db; keys: SecretKeys; sessionCache?: SessionCache }
 
-export const PENDING_COOKIE = 'djam_mfa_pending';
+const PENDING_COOKIE = 'djam_mfa_pending';
 const PENDING_KIND = 'pending-sign-in';
 
 export const VERIFY_PATH = '/accounts/login/verify/';

@@ -9,7 +9,7 @@ import { requestContext, requestUser } from './request-context.ts';
 
 const { Check } = interactionPolicy;
 
-export const ACR_PASSWORD = 'urn:djam:acr:pwd';
+const ACR_PASSWORD = 'urn:djam:acr:pwd';
 export const ACR_MFA = 'urn:djam:acr:mfa';
 export const ACR_VALUES = [ACR_PASSWORD, ACR_MFA];
 /**
@@ -29,7 +29,7 @@ export function acrOf(amr: readonly string[]): string {
 }
 
 /** The methods of this request's DJAM session, when it is the account's (authorize, interactions). */
-export function sessionMethods(accountId: string): string[] | undefined {
+function sessionMethods(accountId: string): string[] | undefined {
   return requestUser(accountId) ? requestContext()?.amr : undefined;
 }
 
