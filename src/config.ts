@@ -57,6 +57,7 @@ export const settings = {
   DJAM_LDAP_GROUP_NAME_ATTRIBUTE: { kind: 'string', default: 'cn', doc: 'Attribute naming a group: a directory group is the DJAM team of that name (made on first use).' },
   DJAM_LDAP_START_TLS: { kind: 'bool', default: 'false', doc: 'Upgrade an ldap:// connection with StartTLS.' },
   DJAM_LDAP_CA_FILE: { kind: 'string', doc: 'PEM file of the CA that signed the directory\'s certificate (ldaps:// or StartTLS).' },
+  DJAM_LDAP_SYNC_INTERVAL_MINUTES: { kind: 'int', default: '0', doc: 'Run `djam ldap-sync` in the server every so many minutes (the process that sweeps: one per node); 0: never (run the command from cron instead).' },
   DJAM_EMAIL_HOST: { kind: 'string', doc: 'SMTP host. Unset: mail is written to DJAM_DATA_DIR/outbox.' },
   DJAM_EMAIL_PORT: { kind: 'int', default: '587', doc: 'SMTP port.' },
   DJAM_EMAIL_HOST_USER: { kind: 'string', doc: 'SMTP user.' },

@@ -8,6 +8,7 @@ import { deleteOldEvents } from './events/index.ts';
 import { deleteExpiredPayloads } from './oidc/index.ts';
 import { deleteRetiredSigningKeys } from './signing-keys/index.ts';
 import { deleteDeadThrottleCounters, deleteExpiredSessions } from './users/index.ts';
+import { syncDirectoryUsers } from './federation/index.ts';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -16,5 +17,12 @@ export function startSweep(deps: { db: Db; keys: SecretKeys; config: Config }, l
   const sweepOnce = () => Promise.all([deleteExpiredPayloads(deps.db), deleteExpiredSessions(deps), deleteRetiredSigningKeys(deps), deleteDeadThrottleCounters(deps.db), deleteOldEvents(deps)]);
   const timer = setInterval(() => void sweepOnce().catch((err: unknown) => log.warn({ err }, 'sweep.failed')), SWEEP_INTERVAL_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  // #23: the directory's users kept in step (names, groups, users gone deactivated), when asked for.
+  const syncMs = deps.config.DJAM_LDAP_URL ? deps.config.DJAM_LDAP_SYNC_INTERVAL_MINUTES * 60_000 : 0;
+  const syncTimer = syncMs > 0 ? setInterval(() => void syncDirectoryUsers(deps, { dryRun: false }).catch((err: unknown) => log.warn({ err }, 'ldap-sync.failed')), syncMs) : undefined;
+  syncTimer?.unref();
+  return () => {
+    clearInterval(timer);
+    if (syncTimer) clearInterval(syncTimer);
+  };
 }
