@@ -92,6 +92,9 @@ const policy = {
   // the admin scope too, for a SIEM); where it is streamed to is a superuser's decision.
   'events.read': staffOnly,
   'webhooks.manage': superuserOnly,
+  // #24 RFC 8693: a client exchanges a user's token only for an API it was registered to reach
+  // (its token_exchange_audiences, set by whoever may configure it); no person exchanges tokens.
+  'token.exchange': (a: Actor, t: { audience: string; allowedAudiences: readonly string[] }) => a.kind === 'client' && t.allowedAudiences.includes(t.audience),
 } as const;
 
 export type Action = keyof typeof policy;

@@ -16,6 +16,7 @@ const ProtocolFields = {
   authorization_signed_response_alg: Type.Optional(Nullable(Type.String({ enum: ['RS256', 'PS256', 'ES256', 'EdDSA'], description: 'JARM: the signature of authorization responses.' }))),
   groups_claim: Type.Optional(Type.String({ enum: ['flat', 'nested'], description: '`groups` as ["team1","team2"] (flat, new clients) or the original\'s [["team1","team2"]] (nested).' })),
   fapi2: Type.Optional(Type.Boolean({ description: 'FAPI 2.0 Security Profile: PAR, PKCE, DPoP-bound tokens, 60 s codes.' })),
+  token_exchange_audiences: Type.Optional(Nullable(Type.Array(Line({ maxLength: 2000 }), { maxItems: 50, description: '#24 RFC 8693: the APIs (DJAM_OIDC_RESOURCE_SERVERS) this client may exchange users\' tokens for.' }))),
   default_acr_values: Type.Optional(Nullable(Type.Array(Type.String({ enum: ['urn:djam:acr:pwd', 'urn:djam:acr:mfa'] }), { maxItems: 2, description: '#22: ["urn:djam:acr:mfa"]: every sign-in to this client passes a second factor (step-up), as if it asked acr_values=urn:djam:acr:mfa.' }))),
 };
 
@@ -57,7 +58,7 @@ function protocolView(p: ProtocolSettings) {
     frontchannel_logout_uri: p.frontchannel_logout_uri ?? null, dpop_bound_access_tokens: p.dpop_bound_access_tokens ?? false,
     require_pushed_authorization_requests: p.require_pushed_authorization_requests ?? false, jwks: p.jwks ?? null, jwks_uri: p.jwks_uri ?? null,
     authorization_signed_response_alg: p.authorization_signed_response_alg ?? null, groups_claim: p.groups_claim === 'flat' ? 'flat' : 'nested', fapi2: p.fapi2 ?? false,
-    default_acr_values: p.default_acr_values ?? null,
+    default_acr_values: p.default_acr_values ?? null, token_exchange_audiences: p.token_exchange_audiences ?? null,
   };
 }
 

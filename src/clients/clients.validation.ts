@@ -18,6 +18,8 @@ export interface ProtocolSettings {
   fapi2?: boolean;
   /** #22: OIDC Registration's default_acr_values; ["urn:djam:acr:mfa"] makes every sign-in to the client a two-factor one. */
   default_acr_values?: string[];
+  /** #24 RFC 8693: the APIs (DJAM_OIDC_RESOURCE_SERVERS) this client may exchange users' tokens for. */
+  token_exchange_audiences?: string[];
 }
 
 /** #22: the authentication levels of DJAM's sign-ins (oidc/acr.ts). */
@@ -73,6 +75,10 @@ function protocolProblems(p: ProtocolSettings, input: ClientInput): Record<strin
     errors.authorization_signed_response_alg = 'Choose RS256, PS256, ES256 or EdDSA.';
   }
   if (p.fapi2 && input.clientType === 'public') errors.fapi2 = 'FAPI 2.0 needs a confidential client.';
+  if (p.token_exchange_audiences !== undefined) {
+    if (!Array.isArray(p.token_exchange_audiences) || p.token_exchange_audiences.some((a) => typeof a !== 'string' || !URL.parse(a))) errors.token_exchange_audiences = 'Give a list of API URIs.';
+    else if (input.clientType === 'public') errors.token_exchange_audiences = 'Token exchange needs a confidential client.';
+  }
   if (p.default_acr_values !== undefined && (!Array.isArray(p.default_acr_values) || p.default_acr_values.some((v) => !ACR_VALUES.includes(v)))) {
     errors.default_acr_values = `Give a list of ${ACR_VALUES.join(', ')}.`;
   }

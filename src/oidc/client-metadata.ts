@@ -17,7 +17,9 @@ export const PROTOCOL_METADATA = [
 ] as const;
 
 /** DJAM's own per-client settings (#24), carried to the provider under a URN. */
-export const DJAM_CLIENT_METADATA = ['urn:djam:groups_claim', 'urn:djam:fapi2', 'urn:djam:frontchannel_logout_uri'];
+export const DJAM_CLIENT_METADATA = ['urn:djam:groups_claim', 'urn:djam:fapi2', 'urn:djam:frontchannel_logout_uri', 'urn:djam:token_exchange_audiences'];
+
+const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /**
  * #24: FAPI 2.0 Security Profile per client (`fapi2`): PAR required, PKCE, DPoP-bound tokens
@@ -41,6 +43,7 @@ function protocolMetadataOf(row: ClientRow): Record<string, unknown> {
   out['urn:djam:fapi2'] = stored.fapi2 === true;
   if (stored.fapi2 === true) Object.assign(out, { require_pushed_authorization_requests: true, dpop_bound_access_tokens: true });
   if (typeof stored.frontchannel_logout_uri === 'string') out['urn:djam:frontchannel_logout_uri'] = stored.frontchannel_logout_uri;
+  if (Array.isArray(stored.token_exchange_audiences) && stored.token_exchange_audiences.length) out['urn:djam:token_exchange_audiences'] = stored.token_exchange_audiences;
   return out;
 }
 
@@ -52,7 +55,8 @@ export function toClientMetadata(keys: SecretKeys, row: ClientRow): Record<strin
     client_id: row.clientId,
     ...(isPublic || !row.clientSecretSealed ? {} : { client_secret: unseal(keys, row.clientSecretSealed) }),
     client_name: row.name,
-    grant_types: row.grantTypes,
+    // #24: a client registered for token-exchange audiences may use RFC 8693's grant.
+    grant_types: protocol['urn:djam:token_exchange_audiences'] ? [...row.grantTypes, TOKEN_EXCHANGE_GRANT] : row.grantTypes,
     response_types: row.responseTypes,
     redirect_uris: row.redirectUris,
     post_logout_redirect_uris: row.postLogoutRedirectUris,

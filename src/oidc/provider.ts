@@ -26,6 +26,7 @@ import { authorizationCodeTtl, DJAM_CLIENT_METADATA, isFapi2 } from './client-me
 import { devicePollPacing } from './device-poll.ts';
 import { providerFetch } from './backchannel-logout.ts';
 import type { Queue } from '../queue/index.ts';
+import { registerTokenExchange, withDelegation } from './token-exchange.ts';
 
 export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; signingKeys: SigningKeyRing; clientCache: ClientCache; userCache: UserCache; payloadCache: PayloadCache;
   /** #24: back-channel logouts go out as jobs of this queue (backchannel-logout.ts). */
@@ -81,7 +82,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     // #22: acr and amr in every id token; acr_values_supported in discovery; the sign-in's methods in access tokens (acr.ts).
     claims: withAuthenticationClaims(claimsByScope),
     acrValues: ACR_VALUES,
-    extraTokenClaims: authenticationClaims,
+    extraTokenClaims: withDelegation(authenticationClaims) as Configuration['extraTokenClaims'],
     scopes: plainScopes,
     conformIdTokenClaims: false,
     features: features(config),
@@ -108,6 +109,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   // Koa believes X-Forwarded-* from every peer once on; the app's guard drops them from untrusted peers.
   provider.proxy = parseProxyTrust(config.DJAM_TRUST_PROXY) !== false;
   followSigningKeys(provider, deps.signingKeys);
+  registerTokenExchange(provider, config.resourceServers, findAccount);
   provider.use(djamBridge(deps));
   provider.use(protocolAnswers());
   provider.use(devicePollPacing());

@@ -108,3 +108,17 @@ describe('#21 the policy table: events.read', () => {
     assert.deepEqual(wrong, []);
   });
 });
+
+/** #24 RFC 8693: which client may exchange a user's token for which audience (the grant asks this row). */
+describe('#24 the policy table: token.exchange', () => {
+  test('token.exchange: a client for an audience it was registered for; nobody else', async () => {
+    const { clientActor, may, userActor } = await import('../../src/access/index.ts');
+    const allowed = { audience: 'https://api.example/', allowedAudiences: ['https://api.example/'] };
+    const other = { audience: 'https://other.example/', allowedAudiences: ['https://api.example/'] };
+    const person = { id: 1, email: 'root@example.com', isStaff: true, isSuperuser: true, isActive: true } as Parameters<typeof userActor>[0];
+    assert.deepEqual([
+      may(clientActor('backend'), 'token.exchange', allowed), may(clientActor('backend'), 'token.exchange', other),
+      may(clientActor('backend'), 'token.exchange', { ...allowed, allowedAudiences: [] }), may(userActor(person), 'token.exchange', allowed),
+    ], [true, false, false, false]);
+  });
+});
