@@ -2,11 +2,14 @@
 // /o/applications/register/, an administrator's role grant and superuser flag, each an event in
 // GET /api/admin/events with the filters and the cursor the API fixes; the export; who may read.
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { before, test } from 'node:test';
 import { AdminCaller, type Json } from '../helpers/admin.fixture.ts';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 
+const logLines: string[] = [];
+const logStream = new Writable({ write(chunk: Buffer, _enc, done) { logLines.push(...chunk.toString().split('\n').filter(Boolean)); done(); } });
 let server: TestServer;
 let root: AdminCaller;
 let rootBrowser: Browser;
@@ -14,7 +17,7 @@ let staff: AdminCaller;
 let member: AdminCaller;
 before(async (t) => {
   // A lock-out after 3 wrong passwords from one IP (no short delay first), for the limit.locked_out event.
-  server = await startTestServer(t, { DJAM_LOGIN_RATE_LIMIT: '3', DJAM_LOGIN_DELAY_AFTER: '0' });
+  server = await startTestServer(t, { DJAM_LOGIN_RATE_LIMIT: '3', DJAM_LOGIN_DELAY_AFTER: '0', DJAM_LOG_LEVEL: 'info' }, { logStream });
   const su = await server.make.user({ email: 'root@example.com', isStaff: true, isSuperuser: true });
   const st = await server.make.user({ email: 'staff@example.com', isStaff: true });
   const me = await server.make.user({ email: 'member@example.com' });
@@ -151,4 +154,15 @@ test('#21 the wrong password that starts a lock-out is a limit.locked_out event;
   assert.equal(more.length, 0);
   assert.deepEqual([locked.outcome, locked.actor.label, locked.changes.locks, locked.changes.lockout_seconds], ['failure', erin.email, ['pair'], 900]);
   assert.equal((await items(staff, 'type=user.login_failed&q=erin@')).length, 3, 'the refused attempts checked nothing and are not recorded one by one');
+});
+
+test('#21 each event is a line on the events logger, and counted in /metrics by type and outcome', async () => {
+  const lines = logLines.map((l) => JSON.parse(l)).filter((l) => l.logger === 'events');
+  const failed = lines.find((l) => l.event?.type === 'user.login_failed' && l.event.actor.label === 'alice@example.com');
+  assert.ok(failed, 'a failed sign-in line');
+  assert.deepEqual([failed.msg, failed.event.outcome, failed.event.ip, failed.event.changes.cause], ['event', 'failure', '127.0.0.1', 'wrong_password']);
+  assert.ok(!logLines.some((l) => l.includes('not it') || l.includes('a Fresh passphrase 91')), 'no password in any log line');
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  assert.match(metrics, /^djam_events_total\{type="user\.login_failed",outcome="failure"\} [1-9]\d*$/m);
+  assert.match(metrics, /^djam_events_total\{type="user\.login",outcome="success"\} [1-9]\d*$/m);
 });
