@@ -20,7 +20,7 @@ export async function openConsoleAs(
   await page.goto(`${baseUrl}/admin/`);
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click(); // not 'Sign in with a passkey' (#22) or an upstream's (#23)
   await page.waitForURL(/\/admin\/(#\/)?$/);
   return { page, problems };
 }
