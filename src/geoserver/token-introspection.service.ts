@@ -29,11 +29,16 @@ async function authenticateClient(deps: Deps, req: IntrospectionRequest) {
   return sameSecret(req.clientSecret, client.clientSecret) ? client : undefined;
 }
 
-/** A live access token of a user, issued with `openid` (so an id_token exists), grant intact. */
+/**
+ * A live access token of a user, issued with `openid` (so an id_token exists), grant intact, and
+ * not sender-constrained: GeoServer forwards the bare token and cannot check a DPoP proof or a
+ * client certificate, so a bound token is inactive here (a stolen one stays useless, RFC 9449 §7).
+ */
 async function findUserToken(deps: Deps, value: string | undefined) {
   if (!value || value.length > 4096) return undefined;
   const token = await deps.provider.AccessToken.find(value);
   if (!token?.isValid || !token.accountId || !token.scopes.has('openid')) return undefined;
+  if (token.jkt || token['x5t#S256']) return undefined;
   const grant = token.grantId ? await deps.provider.Grant.find(token.grantId) : undefined;
   if (!grant || grant.clientId !== token.clientId || grant.accountId !== token.accountId) return undefined;
   return token;
