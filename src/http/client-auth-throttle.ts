@@ -11,8 +11,11 @@ import { layout } from './views/layout.ts';
 /** The provider endpoints that authenticate clients (after the /o/ and trailing-slash aliases are rewritten). */
 const CLIENT_AUTH_ENDPOINT = /^\/openid\/(token|introspect|revoke)(?=\?|$)/;
 
-/** #24: the device page (RFC 8628 §5.1): a wrong user code (a 400 re-render) counts as a key check too. */
-const DEVICE_PAGE = /^\/openid\/device(?=\?|$)/;
+/**
+ * #24: the device page (RFC 8628 §5.1): a wrong user code (a 400 re-render) counts as a key check
+ * too, at either spelling the provider serves (`/openid/device` and `/openid/device/`).
+ */
+const DEVICE_PAGE = /^\/openid\/device\/?(?=\?|$)/;
 
 function deviceCodeThrottle(app: FastifyInstance, throttle: CredentialThrottle): void {
   app.addHook('onRequest', (request, reply, done) => {

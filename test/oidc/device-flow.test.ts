@@ -118,10 +118,11 @@ describe('device authorization grant (RFC 8628)', () => {
     const wrong = await browser.post('/openid/device', { xsrf, user_code: 'BCDF-GHJK' });
     assert.equal(wrong.status, 400);
     assert.match(await wrong.text(), /This code is not known/);
-    // The wrong code counted; two more and the page refuses with 429 before checking any code.
-    await browser.post('/openid/device', { xsrf, user_code: 'BCDF-GHJL' });
+    // The wrong code counted; two more (at the spelling with a slash too, which the provider
+    // also serves) and the page refuses with 429 before checking any code, at either spelling.
+    await browser.post('/openid/device/', { xsrf, user_code: 'BCDF-GHJL' });
     await browser.post('/openid/device', { xsrf, user_code: 'BCDF-GHJM' });
-    const throttled = await browser.post('/openid/device', { xsrf, user_code: 'BCDF-GHJN' });
+    const throttled = await browser.post('/openid/device/', { xsrf, user_code: 'BCDF-GHJN' });
     assert.equal(throttled.status, 429);
     assert.ok(throttled.headers.get('retry-after'));
     assert.match(await throttled.text(), /Too many wrong codes/);
