@@ -72,7 +72,7 @@ async function prepare(env: Env, upstreamUrl: string): Promise<{ seed: Seed; sta
 function load(s: Scenario, seconds: number, amount?: number): Promise<autocannon.Result> {
   const feed = s.feed;
   const requests: autocannon.Request[] | undefined = feed && [{
-    setupRequest: (req) => ({ ...req, body: feed.nextBody() }),
+    setupRequest: (req) => ({ ...req, body: feed.nextBody(), ...(feed.nextHeaders ? { headers: { ...req.headers, ...feed.nextHeaders() } } : {}) }),
     onResponse: (status, body) => feed.onResponse?.(status, body),
   }];
   const connections = Math.min(options.connections, amount ?? Infinity);

@@ -3,6 +3,7 @@
 import { Browser } from '../test/helpers/cookie-jar.ts';
 import { authorizePath, clientAuth, codeOf, form, mintCodes, postToken, redeemCode, redeemCodes, signIn, type OAuthClient } from './flows.ts';
 import { BENCH_API, REDIRECT_URI, type Seed } from './seed.ts';
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 
 /** A rate budget: a ratio to the baseline (or to the row named `of`), or requests per second per CPU core used. */
 export interface Budget { min: number; unit: 'ratio' | 'per core'; of?: string }
@@ -14,6 +15,8 @@ interface Feed {
   available(): number;
   fill(count: number): Promise<void>;
   nextBody(): string;
+  /** Headers of the next request (a DPoP proof, made fresh for each). */
+  nextHeaders?(): Record<string, string>;
   onResponse?(status: number, body: string): void;
 }
 
@@ -59,6 +62,37 @@ function refreshFeed(base: string, browser: Browser, client: OAuthClient): Feed 
   };
 }
 
+/** #24: a DPoP proof (RFC 9449) per request, signed synchronously: the token endpoint refuses a replayed one. */
+function dpopFeed(tokenUrl: string): Feed {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const header = Buffer.from(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicKey.export({ format: 'jwk' }) })).toString('base64url');
+  const proof = () => {
+    const payload = Buffer.from(JSON.stringify({ htm: 'POST', htu: tokenUrl, iat: Math.floor(Date.now() / 1000), jti: randomUUID() })).toString('base64url');
+    const signature = sign('sha256', Buffer.from(`${header}.${payload}`), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+    return `${header}.${payload}.${signature}`;
+  };
+  return {
+    kind: 'rotating', available: () => Number.MAX_SAFE_INTEGER, fill: async () => {},
+    nextBody: () => 'grant_type=client_credentials', nextHeaders: () => ({ dpop: proof() }),
+  };
+}
+
+/** #24: pending device codes, one per poll (RFC 8628 §3.4): each poll is the first of its code (no slow_down short-cut). */
+function deviceFeed(base: string, client: OAuthClient): Feed {
+  const codes: string[] = [];
+  const ask = async () => {
+    const res = await fetch(`${base}/openid/device/auth`, { method: 'POST', headers: { ...form, authorization: clientAuth(client) }, body: 'scope=openid' });
+    codes.push(((await res.json()) as { device_code: string }).device_code);
+  };
+  return {
+    kind: 'consumed', available: () => codes.length,
+    fill: async (count) => {
+      for (let done = 0; done < count; done += 32) await Promise.all(Array.from({ length: Math.min(32, count - done) }, ask));
+    },
+    nextBody: () => `grant_type=${encodeURIComponent('urn:ietf:params:oauth:grant-type:device_code')}&device_code=${codes.shift() ?? 'exhausted'}`,
+  };
+}
+
 async function loginForm(base: string, seed: Seed): Promise<{ cookie: string; body: string }> {
   const browser = new Browser(base);
   const page = await (await browser.get('/accounts/login/')).text();
@@ -82,6 +116,9 @@ export async function buildScenarios(base: string, seed: Seed, upstreamUrl: stri
     { name: 'client_credentials (JWT)', url: token, method: 'POST', headers: cc, body: `grant_type=client_credentials&resource=${encodeURIComponent(BENCH_API)}`, expect: 200, budget: { min: 0.12, unit: 'ratio' }, sqlBudget: 0 },
     { name: 'authorization-code exchange', url: token, method: 'POST', headers: { ...form, authorization: clientAuth(seed.codeClient) }, expect: 200, budget: { min: 0.06, unit: 'ratio' }, feed: codeFeed(base, browser, seed.codeClient) },
     { name: 'refresh (rotating)', url: token, method: 'POST', headers: { ...form, authorization: clientAuth(seed.codeClient) }, expect: 200, budget: { min: 0.06, unit: 'ratio' }, feed: refreshFeed(base, browser, seed.codeClient) },
+    // #24: a DPoP-bound token (a fresh ES256 proof checked per request), beside the plain one above.
+    { name: 'client_credentials (DPoP-bound)', url: token, method: 'POST', headers: { ...form, authorization: clientAuth(seed.dpopClient) }, expect: 200, budget: { min: 0.3, unit: 'ratio', of: 'client_credentials (opaque)' }, feed: dpopFeed(token) },
+    { name: 'device-code poll (pending)', url: token, method: 'POST', headers: { ...form, authorization: clientAuth(seed.deviceClient) }, expect: 400, feed: deviceFeed(base, seed.deviceClient) },
     { name: 'introspection', url: `${base}/openid/introspect`, method: 'POST', headers: cc, body: `token=${ccToken.access_token}`, expect: 200, budget: { min: 0.12, unit: 'ratio' }, sqlBudget: 1 },
     { name: 'userinfo', url: `${base}/openid/userinfo`, headers: { authorization: `Bearer ${userTokens.access_token}` }, expect: 200, budget: { min: 0.12, unit: 'ratio' } },
     { name: 'discovery', url: `${base}/openid/.well-known/openid-configuration`, expect: 200 },
@@ -99,7 +136,7 @@ export async function buildScenarios(base: string, seed: Seed, upstreamUrl: stri
 
 /** One request of the scenario (the next item of its feed, if any); the answer is read and handed to the feed. */
 export async function sendOnce(s: Scenario): Promise<{ status: number; body: string }> {
-  const res = await fetch(s.url, { method: s.method ?? 'GET', headers: s.headers, body: s.feed ? s.feed.nextBody() : s.body, redirect: 'manual' });
+  const res = await fetch(s.url, { method: s.method ?? 'GET', headers: { ...s.headers, ...s.feed?.nextHeaders?.() }, body: s.feed ? s.feed.nextBody() : s.body, redirect: 'manual' });
   const body = await res.text();
   s.feed?.onResponse?.(res.status, body);
   return { status: res.status, body };

@@ -26,6 +26,10 @@ export interface Seed {
   codeClient: { id: string; secret: string };
   /** Authorization code with the consent page, for the whole-flow statement count. */
   consentClient: { id: string; secret: string };
+  /** #24: client_credentials with DPoP-bound tokens (RFC 9449). */
+  dpopClient: { id: string; secret: string };
+  /** #24: the device authorization grant (RFC 8628). */
+  deviceClient: { id: string; secret: string };
   authkey: string;
   managementKey: string;
 }
@@ -42,10 +46,10 @@ export async function seed(deps: { db: Db; keys: SecretKeys }, upstreamUrl: stri
   const expiry = daysFromNow(30);
   const { key: authkey } = await createApiKey(deps, { userId: row.id, scope: 'resource', expiry });
   const { key: managementKey } = await createApiKey(deps, { userId: row.id, scope: 'management', expiry });
-  const client = async (clientId: string, grantType: 'client_credentials' | 'authorization_code', requireConsent = false) => {
+  const client = async (clientId: string, grantType: 'client_credentials' | 'authorization_code' | 'device_code', requireConsent = false, protocol = {}) => {
     const secret = `${clientId}-secret`;
     const redirectUris = grantType === 'authorization_code' ? [REDIRECT_URI] : [];
-    await createClient(deps, { name: clientId, clientType: 'confidential', grantType, redirectUris, requireConsent, clientId, clientSecret: secret });
+    await createClient(deps, { name: clientId, clientType: 'confidential', grantType, redirectUris, requireConsent, clientId, clientSecret: secret, protocol });
     return { id: clientId, secret };
   };
   return {
@@ -53,5 +57,7 @@ export async function seed(deps: { db: Db; keys: SecretKeys }, upstreamUrl: stri
     ccClient: await client('bench', 'client_credentials'),
     codeClient: await client('bench-code', 'authorization_code'),
     consentClient: await client('bench-consent', 'authorization_code', true),
+    dpopClient: await client('bench-dpop', 'client_credentials', false, { dpop_bound_access_tokens: true }),
+    deviceClient: await client('bench-device', 'device_code'),
   };
 }
