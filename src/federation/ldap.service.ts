@@ -5,7 +5,7 @@
 // directory groups at every sign-in. users/authenticate.ts calls it (a callback in deps) for a
 // login that has no local password.
 import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
+import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
 import { Client, InvalidCredentialsError } from 'ldapts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -26,8 +26,14 @@ function tlsOptionsOf(config: Config): ConnectionOptions | undefined {
 
 async function connect(config: Config): Promise<Client> {
   const timeoutMs = config.DJAM_IDP_TIMEOUT_SECONDS * 1000;
-  const client = new Client({ url: config.DJAM_LDAP_URL!, timeout: timeoutMs, connectTimeout: timeoutMs, tlsOptions: tlsOptionsOf(config) });
-  if (config.DJAM_LDAP_START_TLS) await client.startTLS(tlsOptionsOf(config) ?? {});
+  const url = config.DJAM_LDAP_URL!;
+  // TLS options go to the constructor for ldaps:// only: there, ldapts would also start TLS on an ldap:// socket at once.
+  const client = new Client({ url, timeout: timeoutMs, connectTimeout: timeoutMs, ...(url.startsWith('ldaps:') ? { tlsOptions: tlsOptionsOf(config) } : {}) });
+  if (config.DJAM_LDAP_START_TLS) {
+    // ldapts upgrades the socket without naming the server: the certificate is checked against the URL's host.
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    await client.startTLS({ ...tlsOptionsOf(config), checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert) });
+  }
   return client;
 }
 

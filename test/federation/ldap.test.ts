@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Attribute, Change, type Client } from 'ldapts';
 import { findUserByEmail } from '../../src/users/index.ts';
-import { syncDirectoryUsers } from '../../src/federation/index.ts';
+import { checkDirectoryPassword, syncDirectoryUsers } from '../../src/federation/index.ts';
+import { AppError } from '../../src/errors.ts';
 import { listTeamNamesOfUser } from '../../src/privileges/index.ts';
 import { BASE_DN, ROOT_DN, ROOT_PASSWORD, slapdMissing, startSlapd } from '../helpers/slapd.ts';
 import { afterOf, startTestServer, type TestServer } from '../helpers/start-server.ts';
@@ -14,6 +15,7 @@ import { afterOf, startTestServer, type TestServer } from '../helpers/start-serv
 const missing = slapdMissing();
 let djam: TestServer;
 let admin: Client;
+let tls: { ldapsUrl: string; caFile: string };
 
 const people = `ou=people,${BASE_DN}`;
 const groups = `ou=groups,${BASE_DN}`;
@@ -28,6 +30,7 @@ before(async (t) => {
   if (missing) return;
   const slapd = await startSlapd(t);
   admin = await slapd.admin();
+  tls = slapd;
   afterOf(t)(() => admin.unbind().catch(() => undefined));
   await admin.add(BASE_DN, { objectClass: ['dcObject', 'organization'], dc: 'example', o: 'Example' });
   await admin.add(people, { objectClass: ['organizationalUnit'], ou: 'people' });
@@ -112,5 +115,14 @@ describe('#23 sign-in with a directory password (LDAP)', { skip: missing }, () =
     assert.equal((await findUserByEmail({ db: djam.database.db }, 'quinn@example.org'))!.isActive, false);
     assert.equal((await findUserByEmail({ db: djam.database.db }, 'pia@example.org'))!.lastName, 'Renamed');
     assert.equal((await syncDirectoryUsers(deps, { dryRun: true })).lines.filter((l) => l.startsWith('pia') || l.startsWith('quinn')).length, 0, 'nothing left to do');
+  });
+
+  test('ldaps:// and StartTLS with the directory\'s CA file; a certificate from an unknown CA is refused', async () => {
+    const config = { ...djam.config, DJAM_LDAP_CA_FILE: tls.caFile };
+    const probe = (c: typeof config) => checkDirectoryPassword(c, 'mo', 'mo-Directory-pw');
+    assert.equal((await probe({ ...config, DJAM_LDAP_URL: tls.ldapsUrl }))?.email, 'mo@example.org');
+    assert.equal((await probe({ ...config, DJAM_LDAP_START_TLS: true }))?.email, 'mo@example.org');
+    await assert.rejects(checkDirectoryPassword({ ...djam.config, DJAM_LDAP_URL: tls.ldapsUrl }, 'mo', 'mo-Directory-pw'),
+      (err) => err instanceof AppError && err.code === 'LDAP_UNAVAILABLE');
   });
 });
