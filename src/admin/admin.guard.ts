@@ -12,8 +12,12 @@ import { verifyCsrf } from '../http/csrf.ts';
 import { loadSession } from '../http/session.ts';
 import { presentedToken, senderConstraintHolds, withRequestContext, type PresentedToken } from '../oidc/index.ts';
 import { findUser } from '../users/index.ts';
+import { isPasswordAloneRefused } from '../mfa/index.ts';
+import type { Config } from '../config.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** RFC 8176 methods of a sign-in that used a second factor (or a passkey, which is two in one). */
+const TWO_FACTOR_METHODS = new Set(['mfa', 'hwk', 'swk']);
 
 const actors = new WeakMap<FastifyRequest, Actor>();
 
@@ -40,7 +44,7 @@ function admitted(actor: Actor): Actor {
   return actor;
 }
 
-interface GuardDeps { db: Db; keys: SecretKeys; provider: Provider; config: { baseUrl: string } }
+interface GuardDeps { db: Db; keys: SecretKeys; provider: Provider; config: Pick<Config, 'baseUrl' | 'DJAM_MFA_REQUIRED'> }
 
 async function actorFromToken(deps: GuardDeps, request: FastifyRequest, reply: FastifyReply, presented: PresentedToken): Promise<Actor> {
   const { token } = presented;
@@ -81,6 +85,9 @@ export function adminGuard(deps: GuardDeps) {
     const session = await loadSession(deps, request);
     if (!session?.user.isActive) throw new AppError('UNAUTHENTICATED');
     const actor = admitted(userActor(session.user, request.ip));
+    // #22: a session opened before a second factor was required of this administrator (a
+    // password alone) does not reach the admin API: they sign in again, through the second step.
+    if (!session.amr.some((m) => TWO_FACTOR_METHODS.has(m)) && await isPasswordAloneRefused(deps, session.user)) throw new AppError('MFA_REQUIRED');
     if (!SAFE_METHODS.has(request.method)) verifyCsrf(deps.keys, request);
     actors.set(request, actor);
   };

@@ -47,7 +47,7 @@ test('a person registers, confirms the address from the e-mail, signs in and see
 
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL(/\/user\/account\/edit\/\d+\/$/);
   assert.equal(await page.getByLabel('First name').inputValue(), 'Grace');
   assert.equal(await page.getByLabel('Email', { exact: true }).inputValue(), email);

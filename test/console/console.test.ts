@@ -53,7 +53,7 @@ async function signIn(page: Page, server: TestServer, email: string, password: s
   await page.waitForURL(`${server.url}/accounts/login/?next=${encodeURIComponent('/admin/')}`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL(/\/admin\/(#\/)?$/);
 }
 
