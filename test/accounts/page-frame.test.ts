@@ -25,7 +25,9 @@ test('#18 a favicon is answered and linked; the copy script is served from our o
   }
   const login = await (await fetch(`${server.url}/accounts/login/`)).text();
   assert.match(login, /<link rel="icon" href="\/favicon.svg" type="image\/svg\+xml">/);
-  assert.doesNotMatch(login, /<script/, 'a page without Copy buttons carries no script');
+  // #22: the login page's passkey button brings its two scripts, from our origin like the Copy script; never an inline one.
+  const scripts = [...login.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
+  assert.deepEqual(scripts.map((attrs) => /src="([^"]+)"/.exec(attrs)?.[1]), ['/static/simplewebauthn-browser.js', '/static/passkeys.js']);
   const script = await fetch(`${server.url}/static/copy.js`);
   assert.equal(script.status, 200);
   assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
