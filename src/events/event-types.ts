@@ -3,7 +3,7 @@
 
 /** What each type means and what its `changes` carry. */
 export const eventTypes = {
-  'user.login': 'A person signed in with a password (login form, console, /o/applications/). changes: door.',
+  'user.login': 'A person signed in with a password (login form, console, /o/applications/), or through an upstream identity provider or LDAP directory (#23: door idp:<slug>). changes: door.',
   'user.logout': 'A user signed out: the logout form, or an application\'s end-session request (RP-initiated logout).',
   'user.login_failed': 'A password sign-in was refused (outcome failure). changes: door; reason, the refusal\'s error code (INVALID_CREDENTIALS, EMAIL_NOT_CONFIRMED, ...); cause: unknown_user, inactive, no_password or wrong_password.',
   'user.created': 'A user was created (admin API, console, CLI createsuperuser, import). changes: after.',
@@ -50,6 +50,11 @@ export const eventTypes = {
   'webhook.updated': 'A webhook endpoint changed. changes: before, after.',
   'webhook.deleted': 'A webhook endpoint was removed. changes: before.',
   'webhook.delivery_retried': 'An administrator sent a dead webhook delivery round again. subject: the endpoint. changes: before, after (the delivery).',
+  'identity_provider.created': 'An upstream identity provider was registered (#23; never its client secret). changes: after.',
+  'identity_provider.updated': 'An upstream identity provider changed. changes: before, after.',
+  'identity_provider.deleted': 'An upstream identity provider was deleted (its links with it). changes: before.',
+  'user.identity_linked': 'A signed-in user linked an upstream account (#23). changes: after (provider).',
+  'user.identity_unlinked': 'A user unlinked an upstream account. changes: before (provider_id, kind).',
 } as const;
 
 export type EventType = keyof typeof eventTypes;
@@ -86,6 +91,9 @@ const fromAuditAction: Record<string, EventType> = {
   'job.retry': 'job.retried',
   'webhook.create': 'webhook.created', 'webhook.update': 'webhook.updated', 'webhook.delete': 'webhook.deleted',
   'webhook.retry': 'webhook.delivery_retried',
+  'identity-provider.create': 'identity_provider.created', 'identity-provider.update': 'identity_provider.updated',
+  'identity-provider.delete': 'identity_provider.deleted',
+  'identity-link.create': 'user.identity_linked', 'identity-link.delete': 'user.identity_unlinked',
 };
 
 /** The event type of an audit action; an action nobody mapped yet keeps its name in the event log's spelling. */

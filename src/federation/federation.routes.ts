@@ -116,7 +116,12 @@ export async function federationRoutes(app: FastifyInstance, deps: FederationRou
       const { claims, idToken } = await finishUpstreamSignIn(deps, idp, pending, queryOf(request));
       if (pending.linkUserId !== undefined) return await finishLink(request, reply, idp, pending.linkUserId, claims.sub);
       const person = personOf(idp, claims);
-      const { user, link } = await resolveOidcUser(deps, idp, person);
+      const { user, link, created } = await resolveOidcUser(deps, idp, person);
+      if (created) {
+        await recordAudit(deps.db, userActor(user, request.ip), {
+          action: 'user.create', entityType: 'user', entityId: user.id, after: { email: user.email, door: `idp:${slug}` },
+        });
+      }
       if (idp.groupClaim) await applyTeamMapping(deps, link, user, mappedTeamNames(idp.mappings, groupValuesOf(claims[idp.groupClaim])));
       await recordAudit(deps.db, userActor(user, request.ip), {
         action: 'auth.signed-in', entityType: 'user', entityId: user.id, after: { door: `idp:${slug}`, ip: request.ip },

@@ -10,6 +10,7 @@ import { Client, InvalidCredentialsError } from 'ldapts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { AppError } from '../errors.ts';
+import { recordAudit, userActor } from '../access/index.ts';
 import type { User } from '../users/index.ts';
 import { applyTeamMapping, resolveUpstreamUser } from './links.service.ts';
 
@@ -136,6 +137,9 @@ export function directoryPasswordCheck(deps: { config: Config; db: Db }): ((logi
       }
       if (err instanceof AppError && err.code === 'IDP_ACCESS_DENIED') throw new AppError('INVALID_CREDENTIALS');
       throw err;
+    }
+    if (resolved.created) {
+      await recordAudit(deps.db, userActor(resolved.user), { action: 'user.create', entityType: 'user', entityId: resolved.user.id, after: { email: resolved.user.email, door: 'ldap' } });
     }
     await applyTeamMapping(deps, resolved.link, resolved.user, entry.groups);
     return resolved.user;
