@@ -11,7 +11,9 @@ import { createIdentityProviderAs } from '../../src/federation/index.ts';
 import { cliActor } from '../../src/access/index.ts';
 import { Browser } from '../helpers/cookie-jar.ts';
 import { AdminCaller } from '../helpers/admin.fixture.ts';
-import { freePort, startTestServer, type TestServer } from '../helpers/start-server.ts';
+import { afterOf, freePort, startTestServer, type TestServer } from '../helpers/start-server.ts';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { once } from 'node:events';
 
 let upstream: TestServer;
 let djam: TestServer;
@@ -19,7 +21,7 @@ let clientId: string;
 let clientSecret: string;
 let editorsTeamId: number;
 
-const SLUGS = ['corp', 'strict', 'nojit', 'badsecret', 'down', 'slo'];
+const SLUGS = ['corp', 'strict', 'nojit', 'badsecret', 'down', 'slo', 'slow'];
 
 /** Two jars, each used for its own server; redirects followed across both. */
 class TwoSites {
@@ -53,7 +55,7 @@ async function signedInAtUpstream(email: string, teams: string[] = []): Promise<
 
 before(async (t) => {
   upstream = await startTestServer(t);
-  djam = await startTestServer(t, { DJAM_IDP_ALLOW_HTTP: 'true', DJAM_IDP_TIMEOUT_SECONDS: '3' });
+  djam = await startTestServer(t, { DJAM_IDP_ALLOW_HTTP: 'true', DJAM_IDP_TIMEOUT_SECONDS: '2' });
   const { client, clientSecret: secret } = await upstream.make.client({
     clientType: 'confidential', requireConsent: false, redirectUris: SLUGS.map((s) => `${djam.url}/accounts/idp/${s}/callback/`),
     postLogoutRedirectUris: [`${djam.url}/accounts/login/`],
@@ -67,6 +69,15 @@ before(async (t) => {
   await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'strict', name: 'Strict', allowedDomains: ['other.org'] });
   await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'nojit', name: 'No JIT', allowJit: false });
   await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'badsecret', name: 'Bad secret', clientSecret: 'not-the-secret' });
+  // An upstream that accepts connections and never answers.
+  const held: Socket[] = [];
+  const silent = createNetServer((socket) => held.push(socket)).listen(0, '127.0.0.1');
+  await once(silent, 'listening');
+  afterOf(t)(async () => {
+    for (const socket of held) socket.destroy();
+    silent.close();
+  });
+  await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'slow', name: 'Slow', issuer: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/openid` });
   await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'slo', name: 'Single sign-out', endUpstreamSession: true });
   await createIdentityProviderAs(deps, cliActor, { ...base, slug: 'down', name: 'Down', issuer: `http://127.0.0.1:${await freePort()}/openid` });
   editorsTeamId = (await djam.make.team('Editors')).id;
@@ -243,6 +254,10 @@ describe('#23 sign-in through an upstream OpenID provider', () => {
     const down = await b.go('/accounts/idp/down/login/');
     assert.equal(down.res.status, 502);
     assert.match(down.text, /could not be reached/);
+    const started = Date.now();
+    const slow = await b.go('/accounts/idp/slow/login/');
+    assert.equal(slow.res.status, 502);
+    assert.ok(Date.now() - started < 6000, 'answered after DJAM_IDP_TIMEOUT_SECONDS, not hung');
     const unknown = await b.go('/accounts/idp/nope/login/');
     assert.equal(unknown.res.status, 404);
   });
