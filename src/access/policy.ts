@@ -11,7 +11,11 @@ export interface UserTarget { id?: number; isStaff: boolean; isSuperuser: boolea
 interface UserChangeTarget { user: UserTarget; isStaff?: boolean; isSuperuser?: boolean; isActive?: boolean }
 
 /** What makes a client dangerous to hand out: the admin API, or codes without asking the user. */
-export interface ClientTarget { ownerId: number | null; grantsAdmin: boolean; skipsConsent: boolean }
+export interface ClientTarget {
+  ownerId: number | null; grantsAdmin: boolean; skipsConsent: boolean;
+  /** The server itself POSTs to a URI of the client (back-channel logout): where, is a superuser's choice. */
+  callsOut?: boolean;
+}
 
 interface KeyTarget { owner: UserTarget; choosesValue?: boolean }
 
@@ -38,8 +42,13 @@ function mayChangeUser(actor: Actor, t: UserChangeTarget): boolean {
   return mayManageUser(actor, t.user);
 }
 
-/** A plain client: asks the user's consent and cannot reach the admin API. */
-const isPlainClient = (c: ClientTarget) => !c.grantsAdmin && !c.skipsConsent;
+/**
+ * A plain client: asks the user's consent, cannot reach the admin API, and makes the server send
+ * nothing anywhere. A back-channel logout URI is a request DJAM's own network position makes, to
+ * any address (intranet receivers are legitimate, so none is blocked): like the webhooks, a
+ * superuser's decision, or staff could point it at internal services (#24 review).
+ */
+const isPlainClient = (c: ClientTarget) => !c.grantsAdmin && !c.skipsConsent && !c.callsOut;
 
 function mayConfigureClient(actor: Actor, c: ClientTarget): boolean {
   if (actor.isSuperuser) return true;
@@ -92,6 +101,8 @@ const policy = {
   // the admin scope too, for a SIEM); where it is streamed to is a superuser's decision.
   'events.read': staffOnly,
   'webhooks.manage': superuserOnly,
+  // #24: an initial access token lets anyone holding it register clients (RFC 7591): a superuser's decision.
+  'initial-access-tokens.manage': superuserOnly,
   // #24 RFC 8693: a client exchanges a user's token only for an API it was registered to reach
   // (its token_exchange_audiences, set by whoever may configure it); no person exchanges tokens.
   'token.exchange': (a: Actor, t: { audience: string; allowedAudiences: readonly string[] }) => a.kind === 'client' && t.allowedAudiences.includes(t.audience),

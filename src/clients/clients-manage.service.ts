@@ -6,16 +6,19 @@ import { ADMIN_SCOPE, assertMay, audited, type Actor, type ClientTarget } from '
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { createClient, deleteClient, getClient, rotateClientSecret, updateClient, type ClientRow } from './clients.service.ts';
-import type { ClientInput } from './clients.validation.ts';
+import type { ClientInput, ProtocolSettings } from './clients.validation.ts';
 
 interface Deps { db: Db; keys: SecretKeys }
 
 /** What the policy weighs of a client, as stored or as it would be after `input`. */
-function targetOf(ownerId: number | null, scope: string | undefined, requireConsent: boolean | undefined): ClientTarget {
-  return { ownerId, grantsAdmin: (scope ?? '').split(/\s+/).includes(ADMIN_SCOPE), skipsConsent: requireConsent === false };
+function targetOf(ownerId: number | null, scope: string | undefined, requireConsent: boolean | undefined, protocol?: ProtocolSettings): ClientTarget {
+  return {
+    ownerId, grantsAdmin: (scope ?? '').split(/\s+/).includes(ADMIN_SCOPE), skipsConsent: requireConsent === false,
+    callsOut: !!protocol?.backchannel_logout_uri,
+  };
 }
 
-const storedTarget = (c: ClientRow) => targetOf(c.ownerId, c.scope, c.requireConsent);
+const storedTarget = (c: ClientRow) => targetOf(c.ownerId, c.scope, c.requireConsent, c.protocolMetadata as ProtocolSettings);
 
 /** A client the actor may change: refused before anything is written. */
 async function managedClient(deps: Deps, actor: Actor, id: number): Promise<ClientRow> {
@@ -25,7 +28,7 @@ async function managedClient(deps: Deps, actor: Actor, id: number): Promise<Clie
 }
 
 export async function registerClient(deps: Deps, actor: Actor, input: Parameters<typeof createClient>[1]) {
-  assertMay(actor, 'client.configure', targetOf(input.ownerId ?? null, input.scope, input.requireConsent));
+  assertMay(actor, 'client.configure', targetOf(input.ownerId ?? null, input.scope, input.requireConsent, input.protocol));
   return audited(deps.db, actor, async (tx) => {
     const created = await createClient({ db: tx, keys: deps.keys }, input);
     return { action: 'client.create', entityType: 'client', entityId: created.client.clientId, after: created.client, result: created };
@@ -34,7 +37,8 @@ export async function registerClient(deps: Deps, actor: Actor, input: Parameters
 
 export async function changeClient(deps: Deps, actor: Actor, id: number, input: ClientInput): Promise<ClientRow> {
   const before = await managedClient(deps, actor, id);
-  assertMay(actor, 'client.configure', targetOf(before.ownerId, input.scope ?? before.scope, input.requireConsent));
+  const protocol = { ...(before.protocolMetadata as ProtocolSettings), ...input.protocol };
+  assertMay(actor, 'client.configure', targetOf(before.ownerId, input.scope ?? before.scope, input.requireConsent, protocol));
   return audited(deps.db, actor, async (tx) => {
     const after = await updateClient({ db: tx, keys: deps.keys }, id, input);
     return { action: 'client.update', entityType: 'client', entityId: before.clientId, before, after, result: after };

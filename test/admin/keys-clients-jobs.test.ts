@@ -122,6 +122,21 @@ describe('admin clients', () => {
     const log = await F.staff.get('/audit-log?action=team.create');
     assert.equal(log.body.items[0].actor_label, created.body.client_id);
   });
+
+  test('#24 review: where the server POSTs logout tokens (backchannel_logout_uri) is a superuser\'s choice, not staff\'s', async () => {
+    // Staff could otherwise aim DJAM's own POSTs at internal services (an SSRF: any address is
+    // allowed, since intranet receivers are legitimate).
+    const body = { name: 'Intranet app', client_type: 'confidential', grant_type: 'authorization_code', redirect_uris: ['https://app.example/cb'] };
+    const inside = { backchannel_logout_uri: 'http://127.0.0.1:9/internal-admin/' };
+    assert.equal((await F.staff.post('/clients', { ...body, ...inside })).body.error, 'SUPERUSER_REQUIRED');
+    const plain = await F.staff.post('/clients', body);
+    assert.equal(plain.status, 201, 'staff still register plain clients');
+    assert.equal((await F.staff.put(`/clients/${plain.body.id}`, { ...body, ...inside })).body.error, 'SUPERUSER_REQUIRED', 'nor add the URI later');
+    const bySuperuser = await F.superuser.post('/clients', { ...body, ...inside });
+    assert.equal(bySuperuser.status, 201);
+    assert.equal(bySuperuser.body.backchannel_logout_uri, inside.backchannel_logout_uri);
+    assert.equal((await F.staff.put(`/clients/${bySuperuser.body.id}`, { ...body, name: 'Renamed' })).body.error, 'SUPERUSER_REQUIRED', 'and such a client is a superuser\'s to change');
+  });
 });
 
 describe('admin jobs', () => {
