@@ -45,6 +45,7 @@ import { rolesAdminRoutes } from './privileges/roles.admin-routes.ts';
 import { resourcesAdminRoutes } from './protected-resources/resources.admin-routes.ts';
 import { apiKeysAdminRoutes } from './api-keys/api-keys.admin-routes.ts';
 import { clientsAdminRoutes } from './clients/clients.admin-routes.ts';
+import { initialAccessTokensAdminRoutes } from './clients/initial-access-tokens.admin-routes.ts';
 import { loginPreventionsAdminRoutes } from './login-preventions/login-preventions.admin-routes.ts';
 import { jobsAdminRoutes } from './ops/jobs.admin-routes.ts';
 import { signingKeysAdminRoutes } from './signing-keys/signing-keys.admin-routes.ts';
@@ -185,7 +186,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   await app.register(adminRoutes, {
     ...deps, provider, queue, signingKeys, throttle,
     routes: [
-      usersAdminRoutes, teamsAdminRoutes, rolesAdminRoutes, resourcesAdminRoutes, apiKeysAdminRoutes, clientsAdminRoutes,
+      usersAdminRoutes, teamsAdminRoutes, rolesAdminRoutes, resourcesAdminRoutes, apiKeysAdminRoutes, clientsAdminRoutes, initialAccessTokensAdminRoutes,
       loginPreventionsAdminRoutes, jobsAdminRoutes, signingKeysAdminRoutes, auditAdminRoutes, consoleAdminRoutes, mfaAdminRoutes,
       eventsAdminRoutes, webhooksAdminRoutes, identityProvidersAdminRoutes,
     ],

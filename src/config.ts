@@ -41,6 +41,7 @@ export const settings = {
   DJAM_EVENT_RETENTION_DAYS: { kind: 'int', default: '90', doc: 'Days the event log (sign-ins, changes: /api/admin/events) keeps an event; older ones are swept, with their webhook delivery log.' },
   DJAM_WEBHOOK_MAX_ATTEMPTS: { kind: 'int', default: '12', doc: 'Tries of a webhook delivery before it is dead (retryable from the console); retries back off from DJAM_JOB_RETRY_SECONDS, doubling (12 tries at 10 s: about 5.7 h).' },
   DJAM_WEBHOOK_TIMEOUT_SECONDS: { kind: 'float', default: '10', doc: 'How long a webhook receiver has to answer a delivery before the try counts as failed.' },
+  DJAM_DYNAMIC_REGISTRATION: { kind: 'bool', default: 'false', doc: 'Dynamic client registration (RFC 7591/7592) at /openid/register, with an initial access token an administrator issues (POST /api/admin/initial-access-tokens); registered clients always ask the user\'s consent and never get the admin scope.' },
   DJAM_WEBHOOK_ALLOW_PRIVATE: { kind: 'bool', default: 'false', doc: 'Allow webhook URLs that name or resolve to loopback, private, link-local or otherwise internal addresses (refused by default against SSRF).' },
   DJAM_IDP_ALLOW_HTTP: { kind: 'bool', default: 'false', doc: 'Allow upstream identity providers (#23) at http:// issuers (tests, a local Keycloak); only https otherwise.' },
   DJAM_IDP_TIMEOUT_SECONDS: { kind: 'int', default: '10', doc: 'How long a request to an upstream identity provider (discovery, token, userinfo) may take before the sign-in fails with a clear page.' },

@@ -29,7 +29,7 @@ export function actorOf(request: FastifyRequest): Actor {
 }
 
 /** Route-level hook of the operations reserved to superusers (other admins, signing keys, configuration). */
-export function superuserFor(action: 'signing-keys.manage' | 'config.read') {
+export function superuserFor(action: 'signing-keys.manage' | 'config.read' | 'initial-access-tokens.manage') {
   return async (request: FastifyRequest): Promise<void> => assertMay(actorOf(request), action);
 }
 

@@ -8,3 +8,4 @@ export { listClientsPage } from './clients-admin.service.ts';
 export { DEVICE_CODE_GRANT, grantTypeOf } from './clients.service.ts';
 export { GRANT_TYPES, JWT_ALGS } from './clients.validation.ts';
 export type { ProtocolSettings } from './clients.validation.ts';
+export { deleteRegisteredClient, saveRegisteredClient } from './registered-clients.service.ts';

@@ -7,7 +7,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from '../db/client.ts';
 import { oidcPayloads } from '../db/schema.ts';
 import { lookupHash, seal, unseal, type SecretKeys } from '../crypto/keys.ts';
-import type { ClientCache, ClientRow } from '../clients/index.ts';
+import { deleteRegisteredClient, saveRegisteredClient, type ClientCache, type ClientRow } from '../clients/index.ts';
 import { toClientMetadata } from './client-metadata.ts';
 import { requestContext, type StoredRow } from './request-context.ts';
 import { bufferConsume, bufferDelete, bufferKey, bufferWrite, writeBuffer } from './write-buffer.ts';
@@ -188,7 +188,10 @@ class PayloadAdapter implements Adapter {
   }
 }
 
-/** Read-only view of the client registry in the shape oidc-provider validates. */
+/**
+ * The client registry in the shape oidc-provider validates; it writes only what dynamic
+ * registration (#24, RFC 7591/7592) creates, changes and deletes.
+ */
 class ClientAdapter implements Adapter {
   // Metadata (with the decrypted secret) is derived once per cached row.
   private readonly metadata = new WeakMap<ClientRow, AdapterPayload>();
@@ -209,11 +212,17 @@ class ClientAdapter implements Adapter {
     return payload;
   }
 
-  async upsert(): Promise<void> { throw new Error('clients are managed through the client registry'); }
+  async upsert(_id: string, payload: AdapterPayload): Promise<void> {
+    await saveRegisteredClient(this.deps, payload as Record<string, unknown>);
+  }
+
   async findByUid(): Promise<undefined> { return undefined; }
   async findByUserCode(): Promise<undefined> { return undefined; }
   async consume(): Promise<void> {}
-  async destroy(): Promise<void> {}
+  async destroy(id: string): Promise<void> {
+    await deleteRegisteredClient(this.deps, id);
+  }
+
   async revokeByGrantId(): Promise<void> {}
 }
 

@@ -82,7 +82,7 @@ async function storeWrites(deps: Deps, ctx: KoaContextWithOIDC): Promise<void> {
 
 // Endpoints a client calls without a browser: their errors are RFC 6749 §5.2 JSON whatever the
 // Accept header says (the provider renders its HTML error page for `Accept: text/html`).
-const BACK_CHANNEL = /^\/(token|introspect|revoke|request|userinfo|par|device\/auth)\/?$/;
+const BACK_CHANNEL = /^\/(token|introspect|revoke|request|userinfo|par|device\/auth|register(\/[^/]+)?)\/?$/;
 
 export function djamBridge(deps: Deps) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {

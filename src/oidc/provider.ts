@@ -27,6 +27,7 @@ import { devicePollPacing } from './device-poll.ts';
 import { providerFetch } from './backchannel-logout.ts';
 import type { Queue } from '../queue/index.ts';
 import { registerTokenExchange, withDelegation } from './token-exchange.ts';
+import { registrationFeatures } from './registration-policy.ts';
 
 export interface ProviderDeps { config: Config; db: Db; keys: SecretKeys; signingKeys: SigningKeyRing; clientCache: ClientCache; userCache: UserCache; payloadCache: PayloadCache;
   /** #24: back-channel logouts go out as jobs of this queue (backchannel-logout.ts). */
@@ -37,7 +38,7 @@ const providerRoutes = {
   authorization: '/authorize', token: '/token', userinfo: '/userinfo', end_session: '/end-session',
   introspection: '/introspect', revocation: '/revoke', jwks: '/jwks',
   // #24: RFC 8628's pages at /openid/device; PAR's endpoint.
-  device_authorization: '/device/auth', code_verification: '/device', pushed_authorization_request: '/par',
+  device_authorization: '/device/auth', code_verification: '/device', pushed_authorization_request: '/par', registration: '/register',
 } as const;
 
 function features(c: Config): NonNullable<Configuration['features']> {
@@ -58,6 +59,7 @@ function features(c: Config): NonNullable<Configuration['features']> {
     requestObjects: { enabled: true, requireSignedRequestObject: false },
     jwtResponseModes: { enabled: true },
     claimsParameter: { enabled: true },
+    ...registrationFeatures(c.DJAM_DYNAMIC_REGISTRATION),
     // FAPI 2.0 is a per-client bundle (client-metadata.ts, isFapi2): the library's fapi feature
     // is provider-wide and refuses `?access_token=`, which docs/compatibility.md §3.3 keeps.
   } as NonNullable<Configuration['features']>; // @types/oidc-provider picks a "disabled" union branch otherwise

@@ -75,6 +75,9 @@ const deploymentRows: Array<{ action: string; call(caller: AdminCaller, n: numbe
   // #21: where the event log is streamed (a public address literal: no DNS, and the SSRF rule holds).
   { action: 'webhooks.manage (#21: register an endpoint)', call: (c, n) => c.post('/webhooks', { url: `https://93.184.216.34/hook-${n}`, event_types: ['user.login'] }) },
   { action: 'webhooks.manage (#21: list endpoints)', call: (c) => c.get('/webhooks') },
+  // #24: who may let applications register themselves (RFC 7591).
+  { action: 'initial-access-tokens.manage (#24: issue one)', call: (c) => c.post('/initial-access-tokens', { expires_in: 600 }) },
+  { action: 'initial-access-tokens.manage (#24: list them)', call: (c) => c.get('/initial-access-tokens') },
 ];
 
 describe('#17 the policy table: deployment-wide actions', () => {
