@@ -25,10 +25,32 @@ export async function hasFactor(deps: { db: Db }, userId: number): Promise<boole
   return row !== undefined;
 }
 
+/**
+ * What the sign-in needs to know after the password, in one statement (the sign-in's statement
+ * budget, test/perf): whether the user has a factor, and whether a team of theirs requires one.
+ */
+async function secondFactorState(db: Db, userId: number): Promise<{ hasFactor: boolean; teamRequires: boolean }> {
+  const result = await db.execute(sql`select
+    exists (select 1 from ${mfaFactors} where ${mfaFactors.userId} = ${userId}) as has_factor,
+    exists (select 1 from ${teamMembers} join ${teams} on ${teams.id} = ${teamMembers.teamId}
+      where ${teamMembers.userId} = ${userId} and ${teams.requiresMfa}) as team_requires`);
+  const [row] = (result as unknown as { rows: Array<{ has_factor: boolean; team_requires: boolean }> }).rows;
+  return { hasFactor: row.has_factor, teamRequires: row.team_requires };
+}
+
+/** After the password: `verify` (the user has a factor), `enrol` (they must have one and have none), or nothing more. */
+export async function secondStepAfterPassword(deps: { config: Pick<Config, 'DJAM_MFA_REQUIRED'>; db: Db }, user: UserTarget & { id: number }): Promise<'verify' | 'enrol' | undefined> {
+  const state = await secondFactorState(deps.db, user.id);
+  if (state.hasFactor) return 'verify';
+  return state.teamRequires || isRequiredByPolicy(deps.config, user) ? 'enrol' : undefined;
+}
+
+const isRequiredByPolicy = (config: Pick<Config, 'DJAM_MFA_REQUIRED'>, user: UserTarget) =>
+  config.DJAM_MFA_REQUIRED === 'all' || (config.DJAM_MFA_REQUIRED === 'staff' && (user.isStaff || user.isSuperuser));
+
 /** DJAM_MFA_REQUIRED (none | staff | all), or a team of the user's that asks it of its members. */
 export async function mustUseMfa(deps: { config: Pick<Config, 'DJAM_MFA_REQUIRED'>; db: Db }, user: UserTarget & { id: number }): Promise<boolean> {
-  const rule = deps.config.DJAM_MFA_REQUIRED;
-  if (rule === 'all' || (rule === 'staff' && (user.isStaff || user.isSuperuser))) return true;
+  if (isRequiredByPolicy(deps.config, user)) return true;
   const [row] = await deps.db.select({ id: teams.id }).from(teamMembers).innerJoin(teams, eq(teams.id, teamMembers.teamId))
     .where(and(eq(teamMembers.userId, user.id), eq(teams.requiresMfa, true))).limit(1);
   return row !== undefined;
@@ -112,5 +134,5 @@ export async function setTeamRequiresMfa(deps: { db: Db }, actor: Actor, teamId:
  * or who has one (their password alone must not open what their sign-in protects).
  */
 export async function isPasswordAloneRefused(deps: { config: Pick<Config, 'DJAM_MFA_REQUIRED'>; db: Db }, user: UserTarget & { id: number }): Promise<boolean> {
-  return (await hasFactor(deps, user.id)) || (await mustUseMfa(deps, user));
+  return (await secondStepAfterPassword(deps, user)) !== undefined;
 }

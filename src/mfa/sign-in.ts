@@ -10,7 +10,7 @@ import { rotateCsrfToken } from '../http/csrf.ts';
 import { startSession, type User } from '../users/index.ts';
 import type { SessionCache } from '../users/index.ts';
 import { PENDING_TTL_MS, sealState, unsealState, type FreshCodes, type PendingSignIn } from './pending-sign-in.ts';
-import { hasFactor, mustUseMfa } from './factors.service.ts';
+import { secondStepAfterPassword } from './factors.service.ts';
 
 export interface SignInDeps { config: Config; db: Db; keys: SecretKeys; sessionCache?: SessionCache }
 
@@ -50,13 +50,10 @@ export async function completeSignIn(deps: SignInDeps, request: FastifyRequest, 
  * MFA and has none to enrolment; anyone else is signed in. Returns where to go.
  */
 export async function afterFirstFactor(deps: SignInDeps, request: FastifyRequest, reply: FastifyReply, user: User, next: string | undefined): Promise<string | undefined> {
-  if (await hasFactor(deps, user.id)) {
-    setPendingSignIn(deps.keys, request, reply, { userId: user.id, methods: ['pwd'], purpose: 'verify' });
-    return withNext(VERIFY_PATH, next);
-  }
-  if (await mustUseMfa(deps, user)) {
-    setPendingSignIn(deps.keys, request, reply, { userId: user.id, methods: ['pwd'], purpose: 'enrol' });
-    return withNext(TOTP_PATH, next);
+  const step = await secondStepAfterPassword(deps, user);
+  if (step) {
+    setPendingSignIn(deps.keys, request, reply, { userId: user.id, methods: ['pwd'], purpose: step });
+    return withNext(step === 'verify' ? VERIFY_PATH : TOTP_PATH, next);
   }
   await completeSignIn(deps, request, reply, user, ['pwd']);
   return undefined;
