@@ -14,6 +14,8 @@ import { AdminCaller } from '../helpers/admin.fixture.ts';
 import { afterOf, freePort, startTestServer, type TestServer } from '../helpers/start-server.ts';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 
 let upstream: TestServer;
 let djam: TestServer;
@@ -123,6 +125,23 @@ describe('#23 sign-in through an upstream OpenID provider', () => {
     assert.deepEqual(await listTeamNamesOfUser({ db: djam.database.db }, carol.id), [other.name]);
     assert.equal((await linksOf(carol.id)).length, 1, 'the same link is used again');
     void editorsTeamId;
+  });
+
+  test('in Chromium: the login page\'s button signs in through the upstream', { skip: existsSync('/usr/bin/chromium') ? false : '/usr/bin/chromium is not installed' }, async (t) => {
+    const lou = await upstreamUser('lou@corp.example');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    t.after(() => browser.close());
+    const page = await (await browser.newContext()).newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${djam.url}/accounts/login/`);
+    await page.getByRole('link', { name: 'Sign in with Corporate login' }).click();
+    await page.waitForURL(`${upstream.url}/**`);
+    await page.getByLabel('Email').fill(lou.email);
+    await page.getByLabel('Password').fill(lou.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(/\/user\/account\/edit\/\d+\/$/);
+    assert.ok(page.url().startsWith(djam.url), page.url());
+    assert.ok(await findUserByEmail({ db: djam.database.db }, 'lou@corp.example'));
   });
 
   test('a pending /openid/authorize resumes after the upstream sign-in', async () => {
