@@ -9,6 +9,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { startTestServer, type TestServer } from '../helpers/start-server.ts';
 import { oidcPayloads } from '../../src/db/schema.ts';
+import { chromium } from 'playwright-core';
 
 const insecure = { execute: [client.allowInsecureRequests] };
 let server: TestServer;
@@ -77,6 +78,28 @@ describe('device authorization grant (RFC 8628)', () => {
     });
     assert.equal(again.status, 400);
     assert.equal((await again.json() as { error: string }).error, 'invalid_grant');
+  });
+
+  test('in Chromium, as a person signed out: the code (typed in lower case), the login page, consent, the end page', async (t) => {
+    const rp = await deviceRp();
+    const started = await client.initiateDeviceAuthorization(rp.config, { scope: 'openid email' });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    t.after(() => browser.close());
+    const page = await (await browser.newContext()).newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(started.verification_uri);
+    await page.getByLabel('Code').fill(started.user_code.toLowerCase());
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('QGIS plugin').first().waitFor();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/\/accounts\/login\//);
+    await page.getByLabel('Email').fill(alice.email);
+    await page.getByLabel('Password').fill(alice.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('button', { name: 'Authorize' }).click();
+    await page.getByText('is signed in on your device').waitFor();
+    const tokens = await client.pollDeviceAuthorizationGrant(rp.config, { ...started, interval: 0.01 } as typeof started);
+    assert.equal(tokens.claims()?.email, 'alice@example.com');
   });
 
   test('polling before approval: authorization_pending, then slow_down when too fast', async () => {
