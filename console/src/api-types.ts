@@ -6,6 +6,7 @@ import type { AuditEntryView } from '../../src/audit/audit.admin-schemas.ts';
 import type { EventItem as EventItemSchema, FailedSignIns as FailedSignInsSchema } from '../../src/audit/events.admin-schemas.ts';
 import type { ClientCreated, ClientSecret, ClientView } from '../../src/clients/clients.admin-schemas.ts';
 import type { JobView } from '../../src/ops/jobs.admin-schemas.ts';
+import type { DeliveryView, WebhookView } from '../../src/webhooks/webhooks.admin-schemas.ts';
 import type { TeamDetail } from '../../src/privileges/privileges.admin-schemas.ts';
 import type { SigningKeyCreated } from '../../src/signing-keys/signing-keys.admin-schemas.ts';
 import type { UserDetail } from '../../src/users/users.admin-schemas.ts';
@@ -22,6 +23,8 @@ export type NewSigningKey = Static<typeof SigningKeyCreated>;
 export type AuditEntry = Static<typeof AuditEntryView>;
 export type EventItem = Static<typeof EventItemSchema>;
 export type FailedSignIns = Static<typeof FailedSignInsSchema>;
+export type Webhook = Static<typeof WebhookView>;
+export type WebhookDelivery = Static<typeof DeliveryView>;
 
 /** GET /api/admin/session */
 export interface Session {

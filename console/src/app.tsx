@@ -18,6 +18,7 @@ import { authProvider } from './auth-provider.ts';
 import { ConfigPage } from './config-page.tsx';
 import { Dashboard } from './dashboard.tsx';
 import { EventsPage } from './events-page.tsx';
+import { WebhooksPage } from './webhooks-page.tsx';
 import { dataProvider } from './data-provider.ts';
 import { AppLayout } from './layout.tsx';
 import { AccessRuleCreate, AccessRuleEdit, AccessRuleList } from './resources/access-rules.tsx';
@@ -60,6 +61,7 @@ export function App() {
           {permissions === 'superuser' && (
             <CustomRoutes>
               <Route path="/config" element={<ConfigPage />} />
+              <Route path="/webhooks" element={<WebhooksPage />} />
             </CustomRoutes>
           )}
         </>

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { Layout, Menu, usePermissions } from 'react-admin';
 import SettingsIcon from '@mui/icons-material/Settings';
 import TimelineIcon from '@mui/icons-material/Timeline';
+import WebhookIcon from '@mui/icons-material/Webhook';
 import { OneTimeSecretDialog } from './one-time-secret.tsx';
 
 function AppMenu() {
@@ -14,6 +15,7 @@ function AppMenu() {
       <Menu.DashboardItem />
       <Menu.ResourceItems />
       <Menu.Item to="/events" primaryText="Events" leftIcon={<TimelineIcon />} />
+      {permissions === 'superuser' && <Menu.Item to="/webhooks" primaryText="Webhooks" leftIcon={<WebhookIcon />} />}
       {permissions === 'superuser' && <Menu.Item to="/config" primaryText="Configuration" leftIcon={<SettingsIcon />} />}
     </Menu>
   );

@@ -1,5 +1,6 @@
 // #21 the console in Chromium: the dashboard's failed sign-ins tile; the Events page lists the
-// events, filters them (type, search), and with "Live" a sign-in made meanwhile appears without a reload.
+// events, filters them (type, search), and with "Live" a sign-in made meanwhile appears without a
+// reload; a webhook registered on the Webhooks page shows its secret once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openConsoleAs } from '../helpers/console-browser.ts';
@@ -36,5 +37,13 @@ test('#21 the Events page shows, filters and tails the event log', async (t) => 
   await page.getByLabel('Live').check();
   await server.signIn(alice.email, alice.password);
   await page.locator('[data-testid="event-row"][data-type="user.login"]').nth(1).waitFor({ timeout: 10_000 });
+
+  // Webhooks (superusers): an endpoint registered from the console shows its secret once.
+  await page.getByRole('menuitem', { name: 'Webhooks' }).click();
+  await page.getByLabel('URL').fill('https://93.184.216.34/djam');
+  await page.getByLabel('Event types').fill('user.logout');
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  assert.match(await page.getByTestId('webhook-secret').textContent() ?? '', /^whsec_[A-Za-z0-9+/]+=*$/);
+  await page.getByTestId('webhook').filter({ hasText: 'https://93.184.216.34/djam' }).waitFor();
   assert.deepEqual(problems, []);
 });
