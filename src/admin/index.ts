@@ -5,6 +5,4 @@
 export type { AdminApp, AdminDeps } from './admin.deps.ts';
 export { actorOf, superuserFor } from './admin.guard.ts';
 export { adminDoc } from './admin.docs.ts';
-export * from './admin.schemas.ts';
-export * from './list-query.ts';
-export { iso, pageView } from './views.ts';
+export * from './schema-kit.ts';

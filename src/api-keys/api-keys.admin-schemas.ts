@@ -1,6 +1,6 @@
 // The admin API's API keys (/api/admin/api-keys): schemas and the view (a preview of the key, never its value).
 import { Type } from 'typebox';
-import { Nullable, DateTime, Id, pageSchema, iso } from '../admin/index.ts';
+import { Nullable, DateTime, Id, pageSchema, iso } from '../admin/schema-kit.ts';
 import type { AdminKeyView } from './api-keys-admin.service.ts';
 
 export const ApiKeyView = Type.Object({

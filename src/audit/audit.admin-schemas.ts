@@ -1,6 +1,6 @@
 // The admin API's audit log (/api/admin/audit-log): schemas and the view.
 import { Type } from 'typebox';
-import { Nullable, DateTime, pageSchema, iso } from '../admin/index.ts';
+import { Nullable, DateTime, pageSchema, iso } from '../admin/schema-kit.ts';
 import type { AuditEntry } from './audit.service.ts';
 
 export const AuditEntryView = Type.Object({

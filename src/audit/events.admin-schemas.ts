@@ -1,6 +1,6 @@
 // The admin API's event log (/api/admin/events): the query and the item, as docs/events.md shows them.
 import { Type } from 'typebox';
-import { DateTime, Nullable, queryText } from '../admin/index.ts';
+import { DateTime, Nullable, queryText } from '../admin/schema-kit.ts';
 
 const Text = (n: number) => Type.Optional(queryText(n));
 

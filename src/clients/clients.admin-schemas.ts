@@ -1,6 +1,6 @@
 // The admin API's OAuth clients (/api/admin/clients): schemas and the view (never the secret).
 import { Type, type Static } from 'typebox';
-import { Nullable, DateTime, Line, pageSchema, iso } from '../admin/index.ts';
+import { Nullable, DateTime, Line, pageSchema, iso } from '../admin/schema-kit.ts';
 import type { ClientRow } from './clients.service.ts';
 import { GRANT_TYPES, JWT_ALGS, type ProtocolSettings } from './clients.validation.ts';
 

@@ -1,7 +1,7 @@
 // The admin API's identity providers (/api/admin/identity-providers, #23): schemas and the view.
 // The client secret is written, never read back.
 import { Type } from 'typebox';
-import { DateTime, Line, Nullable, Name150, pageSchema, iso } from '../admin/index.ts';
+import { DateTime, Line, Nullable, Name150, pageSchema, iso } from '../admin/schema-kit.ts';
 import { SLUG_PATTERN, type IdentityProvider } from './providers.service.ts';
 
 const Mapping = Type.Object({

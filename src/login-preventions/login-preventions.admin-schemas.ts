@@ -1,6 +1,6 @@
 // The admin API's login preventions (/api/admin/login-preventions): schemas and the view.
 import { Type } from 'typebox';
-import { DateTime, Id, pageSchema, iso } from '../admin/index.ts';
+import { DateTime, Id, pageSchema, iso } from '../admin/schema-kit.ts';
 import type { LoginPreventionView as LoginPreventionRecord } from './login-preventions-admin.service.ts';
 
 export const LoginPreventionView = Type.Object({

@@ -1,6 +1,6 @@
 // The admin API's view of a user's second factors and of a team's MFA requirement (#22).
 import { Type } from 'typebox';
-import { DateTime, Nullable } from '../admin/index.ts';
+import { DateTime, Nullable } from '../admin/schema-kit.ts';
 import type { Factor } from './factors.service.ts';
 
 const FactorView = Type.Object({

@@ -1,6 +1,6 @@
 // The admin API's jobs (/api/admin/jobs): schemas and the view (a summary, never the payload).
 import { Type } from 'typebox';
-import { Nullable, DateTime, pageSchema, iso } from '../admin/index.ts';
+import { Nullable, DateTime, pageSchema, iso } from '../admin/schema-kit.ts';
 import type { Job } from '../queue/index.ts';
 
 export const JobView = Type.Object({

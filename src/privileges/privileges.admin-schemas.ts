@@ -1,6 +1,6 @@
 // The admin API's teams and roles (/api/admin/teams, /api/admin/roles): schemas and views.
 import { Type } from 'typebox';
-import { DateTime, NameBody, pageSchema, iso } from '../admin/index.ts';
+import { DateTime, NameBody, pageSchema, iso } from '../admin/schema-kit.ts';
 import type { Role } from './roles.service.ts';
 import type { Team } from './teams.service.ts';
 

@@ -1,6 +1,6 @@
 // The admin API's protected resources and access rules (/api/admin/resources, /api/admin/access-rules): schemas and views.
 import { Type } from 'typebox';
-import { Nullable, DateTime, Line, Id, pageSchema, MULTI_LINE, iso } from '../admin/index.ts';
+import { Nullable, DateTime, Line, Id, pageSchema, MULTI_LINE, iso } from '../admin/schema-kit.ts';
 import type { AccessRule, Resource } from './resources.service.ts';
 
 export const ResourceView = Type.Object({

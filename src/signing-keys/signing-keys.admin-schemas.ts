@@ -1,6 +1,6 @@
 // The admin API's signing keys (/api/admin/signing-keys): schemas.
 import { Type } from 'typebox';
-import { Nullable } from '../admin/index.ts';
+import { Nullable } from '../admin/schema-kit.ts';
 
 const SigningKeyState = Type.Union([Type.Literal('next'), Type.Literal('active'), Type.Literal('retiring'), Type.Literal('retired')], {
   description: 'next: published, signs from activates_at; active: signs; retiring: published until published_until; retired: gone from the JWKS, deleted soon.',

@@ -1,6 +1,6 @@
 // The admin API's user records (/api/admin/users): request and response schemas, and the view that shapes a user.
 import { Type } from 'typebox';
-import { Nullable, DateTime, Email, Name150, Password, pageSchema } from '../admin/index.ts';
+import { Nullable, DateTime, Email, Name150, Password, pageSchema } from '../admin/schema-kit.ts';
 import { userRecord } from './user-record.ts';
 
 export const UserView = Type.Object({

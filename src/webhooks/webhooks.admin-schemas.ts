@@ -1,6 +1,6 @@
 // The admin API's webhook endpoints and their delivery log: schemas and views.
 import { Type } from 'typebox';
-import { DateTime, MULTI_LINE, Nullable, PathId } from '../admin/index.ts';
+import { DateTime, MULTI_LINE, Nullable, PathId } from '../admin/schema-kit.ts';
 
 const EventTypes = Type.Array(Type.String({ maxLength: 100, pattern: '^[a-z_.*]+$' }), { minItems: 1, maxItems: 100, description: 'Event types (docs/events.md), or ["*"] for all.' });
 const Url = Type.String({ minLength: 1, maxLength: 2000, pattern: '^[^\\u0000-\\u0020]*$' });
