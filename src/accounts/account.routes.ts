@@ -5,6 +5,7 @@ import { userActor } from '../access/index.ts';
 import { listOwnSignIns } from '../events/index.ts';
 import { listUsableResources } from '../protected-resources/index.ts';
 import { AppError, catalogue } from '../errors.ts';
+import { SESSION_COOKIE } from '../http/cookies.ts';
 import { csrfToken, verifyCsrf } from '../http/csrf.ts';
 import { ownOrigins } from '../http/https-rule.ts';
 import { requireSession } from '../http/session.ts';
@@ -12,10 +13,11 @@ import type { User } from '../users/index.ts';
 import type { AccountDeps } from './accounts.deps.ts';
 import { applyKeyAction, listActiveResourceKeys, type KeyAction } from './account-keys.service.ts';
 import { fieldErrorsOf, readField } from './form-input.ts';
+import { endOtherSessions } from './other-sessions.service.ts';
 import { asksForNewAddress, updateProfile, type ProfileForm } from './profile.service.ts';
 import type { MailFormLimits } from './request-limits.ts';
 import { safeNext } from './safe-next.ts';
-import { accountPage, emailChangeNotice, KEY_NOTICES, PROFILE_UPDATED, type AccountView } from './views/account.ts';
+import { accountPage, emailChangeNotice, KEY_NOTICES, OTHER_SESSIONS_ENDED, PROFILE_UPDATED, type AccountView } from './views/account.ts';
 
 type AccountRequest = FastifyRequest<{ Params: { id?: string }; Querystring: Record<string, unknown> }>;
 type KeyRequest = FastifyRequest<{ Params: { keyId?: string; action?: string } }>;
@@ -52,7 +54,8 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps & { 
     if (!session) return reply;
     checkOwnId(session.user, request.params.id);
     const done = request.query.keys;
-    const notice = typeof done === 'string' && Object.hasOwn(KEY_NOTICES, done) ? KEY_NOTICES[done as KeyAction] : undefined;
+    const keyNotice = typeof done === 'string' && Object.hasOwn(KEY_NOTICES, done) ? KEY_NOTICES[done as KeyAction] : undefined;
+    const notice = request.query.sessions === 'ended' ? OTHER_SESSIONS_ENDED : keyNotice;
     const next = safeNext(request.query.next, ownOrigins(request));
     return render(request, reply, session.user, { notice, showFixError: request.query.fix_error === '1', next });
   };
@@ -96,6 +99,13 @@ export async function accountRoutes(app: FastifyInstance, deps: AccountDeps & { 
     request.log.info({ userId: session.user.id, keyId, action }, 'account.api_key_changed');
     return reply.redirect(`/user/account/${session.user.id}/?keys=${action}#api-keys`, 302);
   };
+  app.post('/user/account/sessions/end-others/', async (request, reply) => {
+    const session = await requireSession(sessionDeps, request, reply);
+    if (!session) return reply;
+    verifyCsrf(deps.keys, request);
+    await endOtherSessions(deps, session.user, request.cookies[SESSION_COOKIE] ?? '');
+    return reply.redirect(`/user/account/${session.user.id}/?sessions=ended#sign-ins`, 302);
+  });
   app.post('/user/account/keys/', keyAction);
   app.post('/user/account/keys/:keyId/:action/', keyAction);
 }

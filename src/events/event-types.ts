@@ -5,6 +5,7 @@
 export const eventTypes = {
   'user.login': 'A person signed in with a password (login form, console, /o/applications/), or through an upstream identity provider or LDAP directory (#23: door idp:<slug>). changes: door.',
   'user.logout': 'A user signed out: the logout form, or an application\'s end-session request (RP-initiated logout).',
+  'user.sessions_ended': 'A user signed out everywhere else from their account page (every session but the current one ends). changes: door.',
   'user.login_failed': 'A password sign-in was refused (outcome failure). changes: door; reason, the refusal\'s error code (INVALID_CREDENTIALS, EMAIL_NOT_CONFIRMED, ...); cause: unknown_user, inactive, no_password or wrong_password.',
   'user.created': 'A user was created (admin API, console, CLI createsuperuser, import). changes: after.',
   'user.updated': 'A user\'s profile or flags changed (is_staff / is_superuser: "who gave bob the admin role"). changes: before, after.',

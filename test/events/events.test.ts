@@ -156,6 +156,23 @@ test('#21 the wrong password that starts a lock-out is a limit.locked_out event;
   assert.equal((await items(staff, 'type=user.login_failed&q=erin@')).length, 3, 'the refused attempts checked nothing and are not recorded one by one');
 });
 
+test('#21 from the account page a user signs out everywhere else; the event log says so', async () => {
+  const frank = await server.make.user({ email: 'frank@example.com' });
+  const here = await server.signIn(frank.email, frank.password);
+  const elsewhere = await server.signIn(frank.email, frank.password);
+  const page = await (await here.get('/user/account/')).text();
+  assert.match(page, /<form method="post" action="\/user\/account\/sessions\/end-others\/">/);
+  const ended = await here.submitForm('/user/account/', {}, '/user/account/sessions/end-others/');
+  assert.equal(ended.status, 302);
+  assert.equal(ended.headers.get('location'), `/user/account/${frank.id}/?sessions=ended#sign-ins`);
+  assert.match(await (await here.get(ended.headers.get('location')!)).text(), /You are signed out everywhere else\./);
+  assert.equal((await elsewhere.get('/user/account/')).status, 302, 'the other session is gone');
+  const [event] = await items(staff, `type=user.sessions_ended&user_id=${frank.id}`);
+  assert.deepEqual([event.actor.label, event.changes.door], [frank.email, 'account-page']);
+  const forged = await server.browser().post('/user/account/sessions/end-others/', {});
+  assert.equal(forged.status, 302, 'no session: sent to sign in, nothing ended');
+});
+
 test('#21 each event is a line on the events logger, and counted in /metrics by type and outcome', async () => {
   const lines = logLines.map((l) => JSON.parse(l)).filter((l) => l.logger === 'events');
   const failed = lines.find((l) => l.event?.type === 'user.login_failed' && l.event.actor.label === 'alice@example.com');

@@ -31,6 +31,7 @@ interface SignInView { time: Date; ip: string | null; userAgent: string | null }
 
 const FIX_ERROR = 'User data cannot be empty! Fill the form and try again!';
 export const PROFILE_UPDATED = 'Information successfully updated!';
+export const OTHER_SESSIONS_ENDED = 'You are signed out everywhere else.';
 export const emailChangeNotice = (email: string) =>
   `${PROFILE_UPDATED} We have sent a confirmation link to ${email}. Your e-mail address changes when you follow it, within 12 hours.`;
 export const KEY_NOTICES: Record<KeyAction, string> = {
@@ -83,11 +84,12 @@ function keysPart(keys: KeyView[], csrfToken: string): SafeHtml {
 }
 
 /** When, from where and with what the user signed in: a stranger's sign-in is theirs to notice. */
-function signInsPart(signIns: SignInView[]): SafeHtml {
+function signInsPart(signIns: SignInView[], csrfToken: string): SafeHtml {
   const rows = signIns.map((s) => html`<tr><td><time datetime="${s.time.toISOString()}">${utc(s.time)}</time></td><td>${s.ip ?? ''}</td><td>${s.userAgent ?? ''}</td></tr>`);
   return html`<section aria-labelledby="sign-ins"><h2 id="sign-ins">Recent sign-ins</h2>
     ${signIns.length ? html`<table><thead><tr><th>When</th><th>IP address</th><th>Device</th></tr></thead><tbody>${rows}</tbody></table>`
-      : html`<p>No sign-ins recorded yet.</p>`}</section>`;
+      : html`<p>No sign-ins recorded yet.</p>`}
+    <form method="post" action="/user/account/sessions/end-others/">${csrfInput(csrfToken)}<button type="submit" class="secondary">Sign out everywhere else</button></form></section>`;
 }
 
 export function accountPage(v: AccountView): string {
@@ -97,6 +99,6 @@ export function accountPage(v: AccountView): string {
     ${message('notice', v.notice)}
     ${profileForm(v)}
     ${resources}
-    ${v.signIns ? signInsPart(v.signIns) : ''}
+    ${v.signIns ? signInsPart(v.signIns, v.csrfToken) : ''}
     <p><a class="button secondary" href="/o/applications/">Your OAuth applications</a> <a class="button secondary" href="/accounts/security/">Security: authenticator app, passkeys, recovery codes</a></p>`);
 }
