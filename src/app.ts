@@ -51,7 +51,7 @@ import { jobsAdminRoutes } from './ops/jobs.admin-routes.ts';
 import { signingKeysAdminRoutes } from './signing-keys/signing-keys.admin-routes.ts';
 import { auditAdminRoutes } from './audit/audit.admin-routes.ts';
 import { consoleAdminRoutes } from './console/console.admin-routes.ts';
-import { mfaAdminRoutes } from './mfa/index.ts';
+import { mfaAdminRoutes } from './mfa/mfa.admin-routes.ts';
 import { consoleRoutes } from './console/console.routes.ts';
 import { directoryPasswordCheck } from './federation/index.ts';
 import { federationRoutes } from './federation/federation.routes.ts';
@@ -129,7 +129,7 @@ export async function buildApp(input: AppDeps): Promise<App> {
   metrics.instrument(app);
   registerEventStream(app, { log: app.log.child({ logger: 'events' }), count: metrics.eventRecorded });
   const mailer = deps.mailer ?? createMailer(config);
-  const queue = createQueue(config, deps.db, { ...mailJobHandlers(mailer), ...webhookJobHandlers(deps), ...backchannelLogoutJobs(() => provider) }, app.log);
+  const queue = createQueue(config, deps.db, { ...mailJobHandlers(mailer), ...webhookJobHandlers(deps), ...backchannelLogoutJobs(() => provider, deps.db) }, app.log);
   app.addHook('onReady', async () => queue.start());
   app.addHook('onClose', async () => { await queue.stop(); mailer.close(); });
   const clientCache = createClientCache(caches, deps.db);

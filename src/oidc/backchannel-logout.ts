@@ -10,7 +10,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { decodeJwt } from 'jose';
 import type Provider from 'oidc-provider';
 import type { Db } from '../db/client.ts';
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { JobHandlers } from '../queue/index.ts';
+import { oidcPayloads } from '../db/schema.ts';
+import { USER_SESSIONS_ENDED_JOB } from '../users/index.ts';
 
 export const BACKCHANNEL_LOGOUT_JOB = 'oidc.backchannel_logout';
 const DELIVERY_TIMEOUT_MS = 10_000;
@@ -49,9 +52,34 @@ export function providerFetch(enqueue: () => ((db: Db, type: string, payload: Re
   };
 }
 
-/** The job: the provider signs a fresh logout token for the client and POSTs it (throws unless 200/204). */
-export function backchannelLogoutJobs(provider: () => Provider | undefined | Promise<Provider | undefined>): JobHandlers {
+type Authorizations = Record<string, { sid?: string } | undefined>;
+
+/**
+ * Every application the user's provider sessions signed in to that listens, told (one job each,
+ * through the provider's fetch): after DJAM ended all the user's sessions (deactivation, an
+ * administrator, a password reset link).
+ */
+async function tellApplicationsOf(provider: Provider, db: Db, accountId: string): Promise<void> {
+  const rows = await db.select({ payload: oidcPayloads.payload }).from(oidcPayloads).where(and(
+    eq(oidcPayloads.model, 'Session'), sql`${oidcPayloads.payload}->>'accountId' = ${accountId}`,
+    or(isNull(oidcPayloads.expiresAt), gt(oidcPayloads.expiresAt, sql`now()`)),
+  ));
+  for (const { payload } of rows) {
+    for (const [clientId, authorization] of Object.entries((payload.authorizations ?? {}) as Authorizations)) {
+      const client = await provider.Client.find(clientId) as unknown as LogoutClient | undefined;
+      if (client?.backchannelLogoutUri) await client.backchannelLogout(accountId, authorization?.sid ?? '');
+    }
+  }
+}
+
+/** The jobs: the provider signs a fresh logout token for the client and POSTs it (throws unless 200/204). */
+export function backchannelLogoutJobs(provider: () => Provider | undefined | Promise<Provider | undefined>, db: Db): JobHandlers {
   return {
+    async [USER_SESSIONS_ENDED_JOB](payload) {
+      const p = await provider();
+      if (!p) throw new Error('back-channel logouts are delivered by a DJAM server process');
+      await tellApplicationsOf(p, db, String(payload.user_id));
+    },
     async [BACKCHANNEL_LOGOUT_JOB](payload) {
       const p = await provider();
       if (!p) throw new Error('back-channel logouts are delivered by a DJAM server process');

@@ -6,7 +6,7 @@ export type { CredentialThrottle, LockState } from './credential-throttle.ts';
 export { deleteDeadThrottleCounters, postgresThrottleStore, redisThrottleStore } from './throttle-store.ts';
 export type { ThrottleStore } from './throttle-store.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
-export { startSession, deleteExpiredSessions, deleteSession, deleteSessionsOfUser, findSession, raiseSession } from './sessions.service.ts';
+export { startSession, deleteExpiredSessions, deleteSession, deleteSessionsOfUser, findSession, raiseSession, USER_SESSIONS_ENDED_JOB } from './sessions.service.ts';
 export type { ActiveSession, SessionCache } from './sessions.service.ts';
 export {
   createUser, findUser, findUserByEmail, findUserByUsername, getUser, normaliseEmail, setPasswordHash, setPendingEmail,

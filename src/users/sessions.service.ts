@@ -10,6 +10,7 @@ import type { User } from './users.service.ts';
 import { announceChange } from '../db/change-feed.ts';
 import { recordEvent } from '../events/index.ts';
 import type { Cache } from '../cache/index.ts';
+import { enqueueJob } from '../queue/index.ts';
 
 export interface NewSession { token: string; uuid: string; expiresAt: Date }
 export interface ActiveSession {
@@ -92,9 +93,15 @@ export async function deleteSession(deps: Deps, token: string): Promise<void> {
 export async function deleteSessionsOfUser(deps: Deps, userId: number, opts: { exceptToken?: string } = {}): Promise<void> {
   const keep = opts.exceptToken ? ne(sessions.idHash, lookupHash(deps.keys, opts.exceptToken)) : undefined;
   await deps.db.delete(sessions).where(and(eq(sessions.userId, userId), keep));
+  // #24: every session ended (deactivation, an administrator, a reset link): the applications the
+  // user signed in to are told by back-channel logout (oidc/backchannel-logout.ts), in this transaction.
+  if (!opts.exceptToken) await enqueueJob(deps.db, USER_SESSIONS_ENDED_JOB, { user_id: userId });
   // The kept session's cached copy goes too: it is found again, with the changed user, at once.
   await announceChange(deps.db, 'user', String(userId));
 }
+
+/** #24: the job of deleteSessionsOfUser that tells the user's applications (oidc/backchannel-logout.ts runs it). */
+export const USER_SESSIONS_ENDED_JOB = 'user.sessions_ended';
 
 export async function deleteExpiredSessions(deps: Deps): Promise<void> {
   await deps.db.delete(sessions).where(lt(sessions.expiresAt, new Date()));

@@ -10,6 +10,7 @@ import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Browser } from '../helpers/cookie-jar.ts';
 import { afterOf, startTestServer, type TestServer } from '../helpers/start-server.ts';
+import { AdminCaller } from '../helpers/admin.fixture.ts';
 
 const CALLBACK = 'http://127.0.0.1:8100/cb';
 const insecure = { execute: [client.allowInsecureRequests] };
@@ -98,6 +99,21 @@ describe('back-channel logout', () => {
     await waitFor(() => receiver.tokens.length === 1, { timeoutMs: 8000, what: 'the retried delivery' });
     const { payload } = await verifiedLogoutToken(receiver.tokens[0]);
     assert.equal(payload.aud, clientId);
+    assert.equal(payload.sid, tokens.claims()?.sid);
+  });
+
+  test('an administrator deactivating the user: the applications of every provider session of theirs are told', async () => {
+    const bob = await server.make.user({ email: 'bob@example.com', firstName: 'Bob', lastName: 'Builder' });
+    const browser = await server.signIn(bob.email, bob.password);
+    const { clientId, tokens } = await signedInRp(browser);
+    receiver.tokens.length = 0;
+    const root = await server.make.user({ email: 'root@example.com', isStaff: true, isSuperuser: true });
+    const admin = new AdminCaller(server, { browser: await server.signIn(root.email, root.password) });
+    assert.equal((await admin.patch(`/users/${bob.id}`, { is_active: false })).status, 200);
+    await waitFor(() => receiver.tokens.length === 1, { timeoutMs: 8000, what: 'the logout token after the deactivation' });
+    const { payload } = await verifiedLogoutToken(receiver.tokens[0]);
+    assert.equal(payload.aud, clientId);
+    assert.equal(payload.sub, String(bob.id));
     assert.equal(payload.sid, tokens.claims()?.sid);
   });
 });

@@ -5,7 +5,7 @@ import { loadConfig } from '../../config.ts';
 import { logOptions } from '../../logging.ts';
 import { openRuntime } from '../../runtime.ts';
 import { createMailer, mailJobHandlers } from '../../mail/index.ts';
-import { createWorker } from '../../queue/index.ts';
+import { createWorker, enqueueJob } from '../../queue/index.ts';
 import { openChangeFeed } from '../../db/change-feed.ts';
 import { createCacheRegistry } from '../../cache/index.ts';
 import { openSigningKeyRing, type SigningKeyRing } from '../../signing-keys/index.ts';
@@ -38,12 +38,12 @@ async function runWorker(): Promise<number> {
       const signingKeys = await openSigningKeyRing({ db: database.db, keys, changes, config, log });
       return { signingKeys, provider: createProvider({
         config, db: database.db, keys, signingKeys, clientCache: createClientCache(caches, database.db),
-        userCache: createUserCache(caches, database.db), payloadCache: createPayloadCache(caches),
+        userCache: createUserCache(caches, database.db), payloadCache: createPayloadCache(caches), queue: { enqueue: enqueueJob },
       }) };
     })().catch((err: unknown) => { logoutSender = undefined; throw err; });
     return (await logoutSender).provider;
   };
-  const worker = createWorker(config, database.db, { ...mailJobHandlers(mailer), ...webhookJobHandlers({ db: database.db, keys, config }), ...backchannelLogoutJobs(provider) }, log);
+  const worker = createWorker(config, database.db, { ...mailJobHandlers(mailer), ...webhookJobHandlers({ db: database.db, keys, config }), ...backchannelLogoutJobs(provider, database.db) }, log);
   await worker.start();
   log.info({ mail: mailer.describe, broker: config.DJAM_RABBITMQ_HOST ?? null }, 'worker.started');
   await new Promise<void>((resolve) => {
