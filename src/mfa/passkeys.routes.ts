@@ -16,7 +16,7 @@ import { hasFactor } from './factors.service.ts';
 import { addPasskey, passkeyRegistrationOptions, passkeySignInOptions, usePasskey } from './passkeys.service.ts';
 import { sealState, unsealState } from './pending-sign-in.ts';
 import { regenerateRecoveryCodes } from './recovery-codes.service.ts';
-import { secondStepUser, type MfaRouteDeps } from './second-step.routes.ts';
+import { isFresh, secondStepUser, type MfaRouteDeps } from './second-step.routes.ts';
 import { withSecondMethod } from './second-step.service.ts';
 import { completeSignIn, cookieOptions, flashRecoveryCodes } from './sign-in.ts';
 import { PASSKEY_SCRIPT, PASSKEY_SCRIPT_PATH, WEBAUTHN_BROWSER_PATH } from './views/passkey-script.ts';
@@ -61,17 +61,23 @@ export async function passkeyRoutes(app: FastifyInstance, deps: MfaRouteDeps): P
     }
   };
 
-  app.post('/accounts/security/passkeys/options', json(async (request, reply) => {
+  /** Adding a passkey needs a fresh proof, as adding an app does (security.routes.ts, #22 review). */
+  const freshAdder = async (request: FastifyRequest) => {
     const session = await loadSession(deps, request);
     if (!session) throw new AppError('UNAUTHENTICATED');
+    if (!isFresh(session)) throw new AppError('MFA_REAUTHENTICATION_REQUIRED');
+    return session;
+  };
+
+  app.post('/accounts/security/passkeys/options', json(async (request, reply) => {
+    const session = await freshAdder(request);
     const options = await passkeyRegistrationOptions(deps, session.user);
     begin(request, reply, { challenge: options.challenge, purpose: 'register', userId: session.user.id });
     return options;
   }));
 
   app.post('/accounts/security/passkeys/', json(async (request, reply) => {
-    const session = await loadSession(deps, request);
-    if (!session) throw new AppError('UNAUTHENTICATED');
+    const session = await freshAdder(request);
     const ceremony = finish(request, reply, 'register');
     if (ceremony.userId !== session.user.id) throw new AppError('MFA_PASSKEY_FAILED');
     const body = bodyOf(request);

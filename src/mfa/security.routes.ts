@@ -75,9 +75,18 @@ export async function securityRoutes(app: FastifyInstance, deps: MfaRouteDeps): 
     }));
   };
 
+  /**
+   * Adding a factor needs the same fresh proof as removing one: with an old session (a stolen
+   * cookie, an unattended browser) an attacker would otherwise add their own app, become "fresh"
+   * through it, then remove the owner's factors (#22 review).
+   */
+  const staleAdder = (who: Who) => who.session !== undefined && !isFresh(who.session);
+  const confirmFirst = (reply: FastifyReply) => reply.redirect(withNext(CONFIRM_PATH, TOTP_PATH), 302);
+
   app.get(TOTP_PATH, async (request, reply) => {
     const who = await enrollingUser(deps, request);
     if (!who) return reply.redirect(withNext('/accounts/login/', request.url), 302);
+    if (staleAdder(who)) return confirmFirst(reply);
     // A reload keeps the secret already shown (and perhaps already scanned).
     const kept = unsealState<TotpEnrolment>(deps.keys, 'totp-enrolment', request.cookies[ENROL_COOKIE]);
     const secret = kept?.userId === who.user.id ? kept.secret : newTotpSecret();
@@ -89,6 +98,7 @@ export async function securityRoutes(app: FastifyInstance, deps: MfaRouteDeps): 
     verifyCsrf(deps.keys, request);
     const who = await enrollingUser(deps, request);
     if (!who) return reply.redirect(withNext('/accounts/login/', request.url), 302);
+    if (staleAdder(who)) return confirmFirst(reply);
     const enrolment = unsealState<TotpEnrolment>(deps.keys, 'totp-enrolment', request.cookies[ENROL_COOKIE]);
     if (enrolment?.userId !== who.user.id) return reply.redirect(request.url, 303);
     const step = matchingStep(enrolment.secret, fieldOf(request, 'code').trim());

@@ -196,6 +196,30 @@ describe('#22 authenticator app and second step', () => {
     // With no factor left, the password alone signs in again.
     assert.equal((await signInWithPassword(server.browser(), user)).headers.get('location'), `/user/account/edit/${user.id}/`);
   });
+
+  test('#22 review: adding a factor needs a fresh sign-in too: an old session cannot add its own app or passkey (and then remove the owner\'s)', async () => {
+    const owner = await server.make.user();
+    const stolen = await server.signIn(owner.email, owner.password);
+    await enrolTotp(stolen);
+    const security = await (await stolen.get('/accounts/security/')).text();
+    await server.database.db.update(sessions).set({ verifiedAt: new Date(Date.now() - 60 * 60_000) }).where(eq(sessions.userId, owner.id));
+    await announceChange(server.database.db, 'session', lookupHash(server.keys, stolen.cookie('djam_sessionid')!));
+    const page = await stolen.get('/accounts/security/totp/');
+    assert.equal(page.status, 302, 'the enrolment page sends an old session to confirm first');
+    assert.match(page.headers.get('location')!, /^\/accounts\/security\/confirm\/\?next=%2Faccounts%2Fsecurity%2Ftotp%2F/);
+    const added = await stolen.post('/accounts/security/totp/', { csrfmiddlewaretoken: csrfOf(security), code: '123456' });
+    assert.equal(added.status, 302);
+    assert.match(added.headers.get('location')!, /^\/accounts\/security\/confirm\//);
+    const passkey = await stolen.fetch('/accounts/security/passkeys/options', {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-csrftoken': csrfOf(security) }, body: '{}',
+    });
+    assert.equal(passkey.status, 403);
+    assert.equal((await passkey.json() as { error: string }).error, 'MFA_REAUTHENTICATION_REQUIRED');
+    assert.equal((await server.database.db.select().from(mfaFactors).where(eq(mfaFactors.userId, owner.id))).length, 1, 'only the owner\'s app');
+    // Still old: removing the owner's app is refused as before, so nothing was gained.
+    const action = /action="(\/accounts\/security\/factors\/\d+\/remove)"/.exec(security)![1];
+    assert.match((await stolen.post(action, { csrfmiddlewaretoken: csrfOf(security) })).headers.get('location')!, /^\/accounts\/security\/confirm\//);
+  });
 });
 
 describe('#22 what applications see', () => {
