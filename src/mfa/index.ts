@@ -2,5 +2,4 @@
 export { mfaRoutes } from './mfa.routes.ts';
 export { afterFirstFactor } from './sign-in.ts';
 export { isPasswordAloneRefused } from './factors.service.ts';
-export { mfaAdminRoutes } from './mfa.admin-routes.ts';
 export { PASSKEY_SCRIPT_PATH, WEBAUTHN_BROWSER_PATH } from './views/passkey-script.ts';
