@@ -25,7 +25,7 @@ export function eventOfAudit(actor: EventActor & { userId?: number }, entry: Aud
     : entry.before || entry.after ? { ...(entry.before ? { before: entry.before } : {}), ...(entry.after ? { after: entry.after } : {}) } : null;
   return {
     type: eventTypeOf(entry.action),
-    outcome: entry.action === 'auth.sign-in-failed' ? 'failure' : 'success',
+    outcome: entry.action.endsWith('-failed') ? 'failure' : 'success', // auth.sign-in-failed, mfa.second-step-failed
     subject: entry.entityId === null ? (isSignIn ? `user:${actor.label}` : entry.entityType) : `${entry.entityType}:${entry.entityId}`,
     userId: entry.entityType === 'user' ? numericId : null,
     clientId: entry.entityType === 'client' ? entry.entityId : actor.kind === 'client' ? actor.id : null,
