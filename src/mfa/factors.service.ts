@@ -8,6 +8,7 @@ import { mfaFactors, mfaRecoveryCodes, teamMembers, teams } from '../db/schema.t
 import { seal, unseal, type SecretKeys } from '../crypto/keys.ts';
 import { assertMay, audited, type Actor, type UserTarget } from '../access/index.ts';
 import { AppError } from '../errors.ts';
+import { adminsInTeams } from '../privileges/index.ts';
 import { matchingStep } from './totp.ts';
 
 export interface MfaDeps { config: Config; db: Db; keys: SecretKeys }
@@ -118,9 +119,14 @@ export async function teamRequiresMfa(deps: { db: Db }, teamId: number): Promise
   return team.requiresMfa;
 }
 
-/** The team's "members must use MFA" flag: staff decide it, for ordinary and admin members alike (it only asks more of them). */
+/**
+ * The team's "members must use MFA" flag. Staff turn it on for any team (it only asks more of its
+ * members); turning it off asks less of them, so for a team with other administrators in it that
+ * is a superuser's change, like any change to their privileges (#22 review).
+ */
 export async function setTeamRequiresMfa(deps: { db: Db }, actor: Actor, teamId: number, required: boolean): Promise<boolean> {
   assertMay(actor, 'mfa.require');
+  if (!required) assertMay(actor, 'privileges.change', { affected: await adminsInTeams(deps, [teamId]) });
   return audited(deps.db, actor, async (tx) => {
     const [team] = await tx.update(teams).set({ requiresMfa: required }).where(eq(teams.id, teamId)).returning({ id: teams.id, name: teams.name });
     if (!team) throw new AppError('TEAM_NOT_FOUND');
