@@ -68,11 +68,6 @@ export const eventTypes = {
   'webhook.updated': 'A webhook endpoint changed. changes: before, after.',
   'webhook.deleted': 'A webhook endpoint was removed. changes: before.',
   'webhook.delivery_retried': 'An administrator sent a dead webhook delivery round again. subject: the endpoint. changes: before, after (the delivery).',
-  'identity_provider.created': 'An upstream identity provider was registered (#23; never its client secret). changes: after.',
-  'identity_provider.updated': 'An upstream identity provider changed. changes: before, after.',
-  'identity_provider.deleted': 'An upstream identity provider was deleted (its links with it). changes: before.',
-  'user.identity_linked': 'A signed-in user linked an upstream account (#23). changes: after (provider).',
-  'user.identity_unlinked': 'A user unlinked an upstream account. changes: before (provider_id, kind).',
 } as const;
 
 export type EventType = keyof typeof eventTypes;
@@ -117,9 +112,6 @@ const fromAuditAction: Record<string, EventType> = {
   'initial-access-token.create': 'initial_access_token.issued', 'initial-access-token.revoke': 'initial_access_token.revoked',
   'webhook.create': 'webhook.created', 'webhook.update': 'webhook.updated', 'webhook.delete': 'webhook.deleted',
   'webhook.retry': 'webhook.delivery_retried',
-  'identity-provider.create': 'identity_provider.created', 'identity-provider.update': 'identity_provider.updated',
-  'identity-provider.delete': 'identity_provider.deleted',
-  'identity-link.create': 'user.identity_linked', 'identity-link.delete': 'user.identity_unlinked',
 };
 
 /** The event type of an audit action; an action nobody mapped yet keeps its name in the event log's spelling. */
