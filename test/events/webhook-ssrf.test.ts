@@ -9,7 +9,7 @@ const inward = [
   'http://127.0.0.1:8000/', 'http://localhost/', 'http://[::1]/', 'http://10.1.2.3/', 'http://172.16.0.1/', 'http://192.168.1.1/',
   'http://169.254.169.254/latest/meta-data/', 'http://100.64.0.1/', 'http://0.0.0.0/', 'http://[::ffff:127.0.0.1]/', 'http://[fd00::1]/',
   'http://[fe80::1]/', 'http://2130706433/', 'http://0x7f.1/',
-  // #22 review: IPv6 forms that carry or reach an IPv4 address inward.
+  // #21 review: IPv6 forms that carry or reach an IPv4 address inward.
   'http://[::127.0.0.1]/', 'http://[::ffff:0:7f00:1]/', 'http://[64:ff9b:1::a00:1]/', 'http://[fec0::1]/', 'http://[2002:a00:1::]/',
 ];
 
