@@ -142,4 +142,24 @@ describe('sender-constrained tokens and signed requests', () => {
     const viaJarm = await client.authorizationCodeGrant(config, callback, { expectedState: jarmState });
     assert.equal(viaJarm.claims()?.sub, String(alice.id));
   });
+
+  test('FAPI 2.0 per client: a plain request, or a pushed one without PKCE, is refused; PAR + PKCE + DPoP gets a DPoP-bound token', async () => {
+    const { config } = await rp('authorization_code', { fapi2: true });
+    const browser = await server.signIn(alice.email, alice.password);
+    const plain = await browser.get(client.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 's1' }).href);
+    assert.ok(plain.status === 400 || new URL(plain.headers.get('location') ?? 'http://x/').searchParams.get('error'), 'a plain request is refused');
+    assert.equal(await oauthError(client.buildAuthorizationUrlWithPAR(config, { redirect_uri: CALLBACK, scope: 'openid', state: 's2' })), 'invalid_request', 'PKCE is required');
+    const key = await client.randomDPoPKeyPair('ES256');
+    const dpop = client.getDPoPHandle(config, key);
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const pushed = await client.buildAuthorizationUrlWithPAR(config, {
+      redirect_uri: CALLBACK, scope: 'openid email', state, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    }, { DPoP: dpop });
+    const res = await browser.get(pushed.href);
+    const callback = new URL(res.headers.get('location')!);
+    assert.equal(callback.searchParams.get('iss'), `${server.url}/openid`, 'iss in the authorization response (RFC 9207)');
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }, undefined, { DPoP: dpop });
+    assert.equal(tokens.token_type.toLowerCase(), 'dpop');
+  });
 });
