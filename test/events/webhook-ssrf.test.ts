@@ -2,8 +2,11 @@
 // when it is saved (the service calls this check: the admin API answers 400 WEBHOOK_URL_REFUSED,
 // see webhooks.test.ts) and on each connection a delivery makes. No server: the rule alone, fast.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { test } from 'node:test';
-import { checkWebhookUrl } from '../../src/webhooks/url-check.ts';
+import { Agent, fetch } from 'undici';
+import { checkWebhookUrl, guardedLookup } from '../../src/webhooks/url-check.ts';
 
 const inward = [
   'http://127.0.0.1:8000/', 'http://localhost/', 'http://[::1]/', 'http://10.1.2.3/', 'http://172.16.0.1/', 'http://192.168.1.1/',
@@ -19,4 +22,15 @@ test('#21 webhook URLs that reach inward are refused; public addresses pass', as
   }
   assert.equal(await checkWebhookUrl('https://93.184.216.34/hook', false), 'https://93.184.216.34/hook');
   assert.equal(await checkWebhookUrl('http://127.0.0.1:8000/', true), 'http://127.0.0.1:8000/', 'DJAM_WEBHOOK_ALLOW_PRIVATE lets it through');
+});
+
+test('#21 a delivery\'s connection looks its host up through the guard: a name that resolves inward fails the try', async (t) => {
+  const receiver = createServer((_req, res) => res.end('reached')).listen(0, '127.0.0.1');
+  await once(receiver, 'listening');
+  t.after(() => new Promise<void>((r) => { receiver.closeAllConnections(); receiver.close(() => r()); }));
+  const { port } = receiver.address() as { port: number };
+  const guarded = new Agent({ connect: { lookup: guardedLookup } });
+  t.after(() => guarded.close());
+  await assert.rejects(fetch(`http://localhost:${port}/`, { dispatcher: guarded }), (err: Error & { cause?: { code?: string } }) => err.cause?.code === 'EWEBHOOKINTERNAL');
+  assert.equal(await (await fetch(`http://localhost:${port}/`, { dispatcher: new Agent() })).text(), 'reached', 'the same request without the guard gets through');
 });
