@@ -13,7 +13,7 @@ import { ownOrigins } from '../http/https-rule.ts';
 import { loadSession } from '../http/session.ts';
 import { anonymousActor, recordAudit, userActor } from '../access/index.ts';
 import { safeNext } from '../accounts/index.ts';
-import { afterFirstFactor } from '../mfa/index.ts';
+import { afterFirstFactor, CONFIRM_PATH, isFresh } from '../mfa/index.ts';
 import type { SessionCache, User } from '../users/index.ts';
 import { findIdentityProviderBySlug, listIdentityProviders, type IdentityProvider } from './providers.service.ts';
 import { finishUpstreamSignIn, startUpstreamSignIn, upstreamLogoutUrl, type PendingUpstream } from './upstream-client.ts';
@@ -165,11 +165,19 @@ export async function federationRoutes(app: FastifyInstance, deps: FederationRou
     return renderMethods(request, reply, session.user, typeof linked === 'string' ? { notice: 'The account is linked: you can sign in with it now.' } : {});
   });
 
+  /**
+   * A linked upstream account is a way in that outlives a password reset: linking or unlinking one
+   * needs a sign-in from the last 5 minutes, as a second factor does, or an old session (a stolen
+   * cookie) could plant its own (#23 review). Confirming brings the visitor back to this page.
+   */
+  const confirmFirst = (reply: FastifyReply) => reply.redirect(`${CONFIRM_PATH}?next=${encodeURIComponent(METHODS_PATH)}`, 302);
+
   app.post('/accounts/idp/:slug/link/', async (request, reply) => {
     const { slug } = request.params as { slug: string };
     verifyCsrf(deps.keys, request);
     const session = await loadSession(deps, request);
     if (!session) return reply.redirect(loginHref(METHODS_PATH), 302);
+    if (!isFresh(session)) return confirmFirst(reply);
     try {
       const idp = await enabledProvider(slug);
       const { url, pending } = await startUpstreamSignIn(deps, idp, { linkUserId: session.user.id });
@@ -185,6 +193,7 @@ export async function federationRoutes(app: FastifyInstance, deps: FederationRou
     verifyCsrf(deps.keys, request);
     const session = await loadSession(deps, request);
     if (!session) return reply.redirect(loginHref(METHODS_PATH), 302);
+    if (!isFresh(session)) return confirmFirst(reply);
     const id = Number((request.params as { id: string }).id);
     try {
       if (!Number.isSafeInteger(id)) throw new AppError('IDP_LINK_NOT_FOUND');

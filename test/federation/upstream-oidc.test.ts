@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { identityLinks } from '../../src/db/schema.ts';
+import { identityLinks, sessions } from '../../src/db/schema.ts';
+import { announceChange } from '../../src/db/change-feed.ts';
+import { lookupHash } from '../../src/crypto/keys.ts';
 import { findUserByEmail } from '../../src/users/index.ts';
 import { listTeamNamesOfUser, listTeamsOfUser, removeTeamMember } from '../../src/privileges/index.ts';
 import { createIdentityProviderAs } from '../../src/federation/index.ts';
@@ -195,6 +197,26 @@ describe('#23 sign-in through an upstream OpenID provider', () => {
     const later = new TwoSites(b.up, djam.browser());
     const { url } = await later.go('/accounts/idp/corp/login/');
     assert.ok(url.endsWith(`/user/account/edit/${dave.id}/`), url);
+  });
+
+  test('#23 review: linking or unlinking an upstream account needs a sign-in from the last 5 minutes (an old session cannot plant its own way in)', async () => {
+    const erin = await djam.make.user({ email: 'erin.stale@corp.example' });
+    const down = await djam.signIn(erin.email, erin.password);
+    const page = await down.get('/accounts/idp/');
+    const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(await page.text())![1];
+    await djam.database.db.update(sessions).set({ verifiedAt: new Date(Date.now() - 60 * 60_000) }).where(eq(sessions.userId, erin.id));
+    await announceChange(djam.database.db, 'session', lookupHash(djam.keys, down.cookie('djam_sessionid')!));
+    const start = await down.post('/accounts/idp/corp/link/', { csrfmiddlewaretoken: token });
+    assert.equal(start.status, 302);
+    assert.equal(start.headers.get('location'), '/accounts/security/confirm/?next=%2Faccounts%2Fidp%2F');
+    const unlink = await down.post('/accounts/idp/links/1/unlink/', { csrfmiddlewaretoken: token });
+    assert.equal(unlink.headers.get('location'), '/accounts/security/confirm/?next=%2Faccounts%2Fidp%2F');
+    assert.equal((await linksOf(erin.id)).length, 0);
+    const confirmed = await down.submitForm(start.headers.get('location')!, { password: erin.password });
+    assert.equal(confirmed.status, 302);
+    assert.equal(confirmed.headers.get('location'), '/accounts/idp/', 'back to the sign-in methods, fresh');
+    const again = await down.post('/accounts/idp/corp/link/', { csrfmiddlewaretoken: token });
+    assert.ok(again.headers.get('location')!.startsWith(upstream.url), 'now the link goes to the upstream');
   });
 
   test('signing out after an upstream marked end_upstream_session sends the browser to end the upstream session too', async () => {
