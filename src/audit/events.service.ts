@@ -22,7 +22,7 @@ export interface EventFilters {
 }
 
 /** An opaque cursor: the id the next page starts below. */
-export const cursorOf = (id: number) => Buffer.from(`e${id}`).toString('base64url');
+const cursorOf = (id: number) => Buffer.from(`e${id}`).toString('base64url');
 
 function idOfCursor(cursor: string): number {
   const match = /^e(\d{1,12})$/.exec(Buffer.from(cursor, 'base64url').toString());

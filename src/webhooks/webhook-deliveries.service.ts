@@ -10,7 +10,7 @@ import { getWebhook } from './webhooks.service.ts';
 
 type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 
-export function deliveryView(d: DeliveryRow & { eventType?: string | null }) {
+function deliveryView(d: DeliveryRow & { eventType?: string | null }) {
   return {
     id: d.id, event_id: d.eventId, event_type: d.eventType ?? null, status: d.status, attempts: d.attempts, job_id: d.jobId,
     last_status_code: d.lastStatusCode, last_error: d.lastError, delivered_at: d.deliveredAt?.toISOString() ?? null,
