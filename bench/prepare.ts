@@ -12,6 +12,8 @@ import { seed } from './seed.ts';
 import { countStatements } from './statements.ts';
 
 const [upstreamUrl] = process.argv.slice(2);
+/** The URL of the server under load (run.ts's SITEURL), before this counting server takes its own. */
+const siteUrl = process.env.SITEURL!;
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 // No job polling: the counts are of the requests alone.
@@ -19,7 +21,7 @@ const config = loadConfig({ ...process.env, SITEURL: `${base}/`, DJAM_LOG_LEVEL:
 const { database, keys } = await openRuntime(config);
 try {
   const deps = { db: database.db, keys };
-  const seeded = await seed(deps, upstreamUrl);
+  const seeded = await seed({ ...deps, config }, upstreamUrl, siteUrl);
   await ensureSigningKey(deps);
   const { app } = await buildApp({ config, ...deps, listen: database.listen });
   await app.listen({ host: '127.0.0.1', port });

@@ -75,6 +75,7 @@ function verdicts(row: Row): string {
   if (row.result === 'skipped') return `skipped: ${row.note}`;
   if (row.result) parts.push(`${row.result} (${row.measured})`);
   if (row.sqlBudget !== undefined && row.statements !== undefined) parts.push(row.statements <= row.sqlBudget ? 'SQL pass' : 'SQL miss');
+  if (row.note) parts.push(row.note);
   return parts.join(', ') || '—';
 }
 

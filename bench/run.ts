@@ -16,7 +16,8 @@ import { parseArgs } from 'node:util';
 import { nowUs, summariseProfiles, type Window } from './cpu-profile.ts';
 import { cpuSeconds, rssMb, watchRss } from './proc-stats.ts';
 import { collectMisses, judge, machine, toMarkdown, writeReport, type Report, type Row } from './report.ts';
-import { buildScenarios, type Scenario } from './scenarios.ts';
+import { buildScenarios, ROUND_CONCURRENCY, type Scenario } from './scenarios.ts';
+import { startBenchDirectory } from './directory.ts';
 import { BENCH_RESOURCE_SERVERS, type Seed } from './seed.ts';
 import { freePort } from '../test/helpers/start-server.ts';
 import { prepareStorage, startServer, stopServer, waitReady, type Env } from './server.ts';
@@ -40,6 +41,8 @@ const serverEnv: Env = {
   // once would otherwise meet the shared brute-force limits (counted before the check) and get 429.
   DJAM_LOGIN_RATE_LIMIT: '1000000', DJAM_LOGIN_ACCOUNT_RATE_LIMIT: '1000000', DJAM_LOGIN_DELAY_AFTER: '1000000',
   DJAM_KEY_CHECK_RATE_LIMIT: '1000000',
+  // #23: the sign-in round's upstream is this server, over plain http on loopback.
+  DJAM_IDP_ALLOW_HTTP: 'true',
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const roundMb = (mb: number) => Math.round(mb);
@@ -88,7 +91,45 @@ function poolSize(rows: Row[], seconds: number): number {
 /** The measured runs, for --cpu-prof to summarise each scenario's own samples. */
 const windows: Window[] = [];
 
+/** Runs `s.round` with ROUND_CONCURRENCY rounds in flight for `seconds`: each round's milliseconds, and the failures. */
+async function rounds(s: Scenario, seconds: number): Promise<{ ms: number[]; failed: number; seconds: number }> {
+  const ms: number[] = [];
+  let failed = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(Array.from({ length: Math.min(options.connections, ROUND_CONCURRENCY) }, async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      try {
+        await s.round!();
+        ms.push(performance.now() - t0);
+      } catch (err) {
+        if (!failed) process.stderr.write(`bench: ${s.name}: ${String(err)}\n`);
+        failed++;
+      }
+    }
+  }));
+  return { ms, failed, seconds: (performance.now() - start) / 1000 };
+}
+
+/** A multi-request scenario (#23): rounds per second, and the median, p95 and p99 of a round. */
+async function driveRounds(s: Scenario, pid: number): Promise<Row> {
+  await rounds(s, options.warmupSeconds);
+  const cpuBefore = cpuSeconds(pid);
+  const startUs = nowUs();
+  const r = await rounds(s, options.durationSeconds);
+  windows.push({ name: s.name, startUs, endUs: nowUs() });
+  const sorted = r.ms.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN);
+  return {
+    scenario: s.name, rps: Math.round(sorted.length / r.seconds), p50: at(0.5), p99: at(0.99), unexpected: r.failed,
+    cpuCores: Number(((cpuSeconds(pid) - cpuBefore) / r.seconds).toFixed(2)), rssMb: roundMb(rssMb(pid)),
+    note: `${ROUND_CONCURRENCY} rounds at once, ${sorted.length} rounds, p95 ${at(0.95)} ms`,
+  };
+}
+
 async function drive(s: Scenario, pid: number, rows: Row[]): Promise<Row> {
+  if (s.round) return driveRounds(s, pid);
   const feed = s.feed;
   const topUp = async () => { if (feed?.kind === 'rotating') await feed.fill(Math.max(0, options.connections + 10 - feed.available())); };
   const warm = poolSize(rows, options.warmupSeconds);
@@ -155,7 +196,10 @@ function wants(name: string, profileDir: string | undefined): boolean {
 
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
-  const storage = await prepareStorage(serverEnv, Boolean(values.pg || process.env.DJAM_DB_HOST));
+  // #23: the LDAP row's directory (slapd), or the reason the row is skipped.
+  const directory = await startBenchDirectory();
+  if ('skip' in directory) process.env.DJAM_BENCH_LDAP_SKIP = directory.skip;
+  const storage = await prepareStorage({ ...serverEnv, ...('env' in directory ? directory.env : {}) }, Boolean(values.pg || process.env.DJAM_DB_HOST));
   const upstream = await startUpstream();
   const profileDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'djam-cpu-prof-')) : undefined;
   try {
@@ -172,6 +216,7 @@ async function main(): Promise<void> {
   } finally {
     upstream.server.close();
     await storage.dispose();
+    if ('stop' in directory) await directory.stop();
   }
 }
 

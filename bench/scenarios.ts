@@ -35,6 +35,44 @@ export interface Scenario {
   skip?: string;
   /** Not served by DJAM (the proxy's upstream): no statements to count. */
   external?: boolean;
+  /**
+   * A flow of several requests instead of one (#23's sign-in through an upstream): run.ts calls it
+   * in a loop with ROUND_CONCURRENCY rounds at once and reports rounds per second and each round's latency.
+   */
+  round?: () => Promise<void>;
+}
+
+/** Rounds in flight at once for a `round` scenario. */
+export const ROUND_CONCURRENCY = 10;
+
+/**
+ * #23: one whole sign-in through an upstream, as a browser that is signed in at the upstream does
+ * it: DJAM's /accounts/idp/<slug>/login/ → the upstream's /openid/authorize (its session: no
+ * form) → DJAM's callback (code exchange, id-token check, userinfo by openid-client) → a new DJAM
+ * session. The upstream is the bench's server itself, so the round's cost is both sides' work.
+ */
+function upstreamRound(base: string, seed: Seed): () => Promise<void> {
+  let template: Promise<Browser> | undefined;
+  const callback = `/accounts/idp/${seed.idpSlug}/callback/`;
+  return async () => {
+    template ??= signIn(base, seed.user);
+    const browser = new Browser(base);
+    for (const [key, cookie] of (await template).cookies) browser.cookies.set(key, { ...cookie });
+    let path = `/accounts/idp/${seed.idpSlug}/login/`;
+    for (let hop = 0; hop < 10; hop++) {
+      const res = await browser.get(path);
+      await res.arrayBuffer();
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || !location) throw new Error(`the upstream sign-in stopped at ${path} with ${res.status}`);
+      if (path.startsWith(callback)) {
+        if (!location.startsWith('/user/account/edit/')) throw new Error(`the callback sent the browser to ${location}`);
+        return;
+      }
+      const url = new URL(location, base);
+      path = `${url.pathname}${url.search}`;
+    }
+    throw new Error('the upstream sign-in did not reach the callback');
+  };
 }
 
 const b64 = (s: string) => encodeURIComponent(Buffer.from(s).toString('base64'));
@@ -93,12 +131,12 @@ function deviceFeed(base: string, client: OAuthClient): Feed {
   };
 }
 
-async function loginForm(base: string, seed: Seed): Promise<{ cookie: string; body: string }> {
+async function loginForm(base: string, user: { email: string; password: string }): Promise<{ cookie: string; body: string }> {
   const browser = new Browser(base);
   const page = await (await browser.get('/accounts/login/')).text();
   const csrf = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(page)?.[1];
   if (!csrf) throw new Error('no CSRF token on the login page');
-  const body = new URLSearchParams({ csrfmiddlewaretoken: csrf, username: seed.user.email, password: seed.user.password });
+  const body = new URLSearchParams({ csrfmiddlewaretoken: csrf, username: user.email, password: user.password });
   return { cookie: `XSRF-TOKEN=${browser.cookie('XSRF-TOKEN')}`, body: body.toString() };
 }
 
@@ -107,7 +145,8 @@ export async function buildScenarios(base: string, seed: Seed, upstreamUrl: stri
   const ccToken = await (await postToken(base, seed.ccClient, 'grant_type=client_credentials')).json() as { access_token: string };
   const browser = await signIn(base, seed.user);
   const userTokens = await redeemCode(base, seed.codeClient, codeOf((await browser.get(authorizePath(seed.codeClient.id))).headers.get('location')));
-  const login = await loginForm(base, seed);
+  const login = await loginForm(base, seed.user);
+  const ldapLogin = seed.ldapUser && await loginForm(base, { email: seed.ldapUser.login, password: seed.ldapUser.password });
   const token = `${base}/openid/token`;
   return [
     { name: 'baseline GET /healthz', url: `${base}/healthz`, expect: 200 },
@@ -131,6 +170,11 @@ export async function buildScenarios(base: string, seed: Seed, upstreamUrl: stri
     { name: 'proxied (authkey)', url: `${base}/service/bench?authkey=${seed.authkey}`, expect: 200, budget: { min: 0.6, unit: 'ratio', of: 'direct upstream' } },
     // The same proxy path authenticated by Basic: an Argon2id verification per request dominates it.
     { name: 'proxied (Basic)', url: `${base}/service/bench`, headers: { authorization: `Basic ${Buffer.from(`${seed.user.email}:${seed.user.password}`).toString('base64')}` }, expect: 200 },
+    // #23: sign-in latency through an upstream OpenID provider (a whole round) and through LDAP (the login form: search, bind as the user, groups).
+    { name: `upstream OIDC sign-in round (rounds/s, ${ROUND_CONCURRENCY} at once)`, url: `${base}/accounts/idp/${seed.idpSlug}/login/`, expect: 302, round: upstreamRound(base, seed) },
+    ldapLogin
+      ? { name: 'login POST (LDAP directory user)', url: `${base}/accounts/login/`, method: 'POST', headers: { ...form, cookie: ldapLogin.cookie }, body: ldapLogin.body, expect: 302 }
+      : { name: 'login POST (LDAP directory user)', url: `${base}/accounts/login/`, expect: 302, skip: process.env.DJAM_BENCH_LDAP_SKIP ?? 'slapd not installed' },
   ];
 }
 

@@ -8,6 +8,9 @@ import { createClient } from '../src/clients/index.ts';
 import { addTeamMember, createRole, createTeam, grantRoleToTeam } from '../src/privileges/index.ts';
 import { createAccessRule, createResource } from '../src/protected-resources/index.ts';
 import { createUser } from '../src/users/index.ts';
+import type { Config } from '../src/config.ts';
+import { cliActor } from '../src/access/index.ts';
+import { createIdentityProviderAs, linkUpstreamAccount } from '../src/federation/index.ts';
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/cb';
 
@@ -32,9 +35,17 @@ export interface Seed {
   deviceClient: { id: string; secret: string };
   authkey: string;
   managementKey: string;
+  /** #23: the upstream of the sign-in round: the bench's server is its own upstream, the bench user linked to themself. */
+  idpSlug: string;
+  /** #23: a directory user of the LDAP row (bench/directory.ts), when slapd runs (DJAM_LDAP_URL set). */
+  ldapUser?: { login: string; password: string };
 }
 
-export async function seed(deps: { db: Db; keys: SecretKeys }, upstreamUrl: string): Promise<Seed> {
+export const BENCH_IDP_SLUG = 'bench-self';
+export const BENCH_LDAP_USER = { login: 'bench-ldap', password: 'bench-ldap-password' };
+
+/** `siteUrl`: the URL of the server the load is sent to (the upstream's issuer and callback), not the counting server's. */
+export async function seed(deps: { db: Db; keys: SecretKeys; config: Config }, upstreamUrl: string, siteUrl: string): Promise<Seed> {
   const user = { email: 'bench@example.com', password: 'bench-password' };
   const row = await createUser(deps, { ...user, firstName: 'Bench', lastName: 'User', emailConfirmed: true });
   const team = await createTeam(deps, 'bench');
@@ -52,8 +63,19 @@ export async function seed(deps: { db: Db; keys: SecretKeys }, upstreamUrl: stri
     await createClient(deps, { name: clientId, clientType: 'confidential', grantType, redirectUris, requireConsent, clientId, clientSecret: secret, protocol });
     return { id: clientId, secret };
   };
+  // #23: an upstream OpenID provider that is this very server (one process does both sides of the round).
+  const site = siteUrl.replace(/\/+$/, '');
+  await createClient(deps, {
+    name: 'bench-upstream', clientType: 'confidential', grantType: 'authorization_code', requireConsent: false,
+    redirectUris: [`${site}/accounts/idp/${BENCH_IDP_SLUG}/callback/`], clientId: 'bench-upstream', clientSecret: 'bench-upstream-secret',
+  });
+  const idp = await createIdentityProviderAs(deps, cliActor, {
+    slug: BENCH_IDP_SLUG, name: 'Bench self', issuer: `${site}/openid`, clientId: 'bench-upstream', clientSecret: 'bench-upstream-secret', scope: 'openid email profile',
+  });
+  await linkUpstreamAccount(deps, idp, String(row.id), row);
   return {
-    user, authkey, managementKey,
+    user, authkey, managementKey, idpSlug: BENCH_IDP_SLUG,
+    ...(process.env.DJAM_LDAP_URL ? { ldapUser: BENCH_LDAP_USER } : {}),
     ccClient: await client('bench', 'client_credentials'),
     codeClient: await client('bench-code', 'authorization_code'),
     consentClient: await client('bench-consent', 'authorization_code', true),

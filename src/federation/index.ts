@@ -4,7 +4,7 @@ export {
   createIdentityProviderAs, deleteIdentityProviderAs, findIdentityProviderBySlug, getIdentityProvider, listIdentityProviders, listSignInButtons, updateIdentityProviderAs,
 } from './providers.service.ts';
 export type { IdentityProvider, IdentityProviderInput, TeamMapping } from './providers.service.ts';
-export { listLinksOfUser } from './links.service.ts';
+export { linkUpstreamAccount, listLinksOfUser } from './links.service.ts';
 export { federationRoutes, upstreamSignOutUrl } from './federation.routes.ts';
 export { checkDirectoryPassword, directoryPasswordCheck, escapeFilterValue } from './ldap.service.ts';
 export { syncDirectoryUsers, type SyncReport } from './ldap-sync.service.ts';
