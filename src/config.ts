@@ -45,6 +45,7 @@ export const settings = {
   DJAM_WEBHOOK_ALLOW_PRIVATE: { kind: 'bool', default: 'false', doc: 'Allow webhook URLs that name or resolve to loopback, private, link-local or otherwise internal addresses (refused by default against SSRF).' },
   DJAM_IDP_ALLOW_HTTP: { kind: 'bool', default: 'false', doc: 'Allow upstream identity providers (#23) at http:// issuers (tests, a local Keycloak); only https otherwise.' },
   DJAM_IDP_TIMEOUT_SECONDS: { kind: 'int', default: '10', doc: 'How long a request to an upstream identity provider (discovery, token, userinfo) may take before the sign-in fails with a clear page.' },
+  DJAM_IDP_GITHUB_URL: { kind: 'string', doc: 'Tests only: a base URL standing in for both https://github.com and https://api.github.com in the GitHub preset (#23), e.g. a local fake GitHub. Unset in production.' },
   DJAM_LDAP_URL: { kind: 'string', doc: 'LDAP or Active Directory server (ldap:// or ldaps://) whose users may sign in with their directory password (#23). Unset: no directory.' },
   DJAM_LDAP_BIND_DN: { kind: 'string', doc: 'DN DJAM binds as to search the directory (unset: anonymous search).' },
   DJAM_LDAP_BIND_PASSWORD: { kind: 'string', secret: true, doc: 'Password of DJAM_LDAP_BIND_DN.' },
