@@ -38,7 +38,7 @@ export async function identityProvidersAdminRoutes(app: AdminApp, deps: AdminDep
     },
   }, async (request, reply) => {
     const b = request.body;
-    const created = await createIdentityProviderAs(deps, actorOf(request), { ...toChange(b), slug: b.slug, issuer: b.issuer, clientId: b.client_id, clientSecret: b.client_secret });
+    const created = await createIdentityProviderAs(deps, actorOf(request), { ...toChange(b), slug: b.slug, issuer: b.issuer ?? '', preset: b.preset, clientId: b.client_id, clientSecret: b.client_secret });
     return reply.status(201).send(view(created));
   });
 

@@ -34,7 +34,10 @@ export const IdentityProviderPage = pageSchema(IdentityProviderView);
 export const IdentityProviderCreate = Type.Object({
   slug: Type.String({ pattern: SLUG_PATTERN, description: 'Lower-case letters, digits and dashes: the URL of its sign-in.' }),
   client_secret: Line({ minLength: 1, maxLength: 1000 }),
-  issuer: fields.issuer, client_id: fields.client_id,
+  preset: Type.Optional(Type.Union([Type.Literal('github'), Type.Literal('google')], {
+    description: 'github: plain OAuth 2.0 (the user from the GitHub API, subject = the numeric id); google: OpenID Connect at https://accounts.google.com. Sets the issuer, and the scope and name unless given.',
+  })),
+  issuer: Type.Optional(fields.issuer), client_id: fields.client_id,
   ...Object.fromEntries(Object.entries(fields).filter(([k]) => !['issuer', 'client_id'].includes(k)).map(([k, v]) => [k, Type.Optional(v)])) as {
     [K in Exclude<keyof typeof fields, 'issuer' | 'client_id'>]: ReturnType<typeof Type.Optional<(typeof fields)[K]>>
   },

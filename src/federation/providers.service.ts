@@ -10,14 +10,30 @@ import { assertMay, audited, type Actor } from '../access/index.ts';
 import { AppError, isUniqueViolation } from '../errors.ts';
 
 export type IdentityProvider = typeof identityProviders.$inferSelect;
+
+/** GitHub's issuer as DJAM stores it: plain OAuth 2.0, no discovery (upstream-client.ts knows its endpoints). */
+export const GITHUB_ISSUER = 'https://github.com';
+
+/**
+ * Presets (#23): what an administrator would otherwise type. GitHub is plain OAuth 2.0 (the user
+ * from its API); Google is OpenID Connect by its issuer, like any other.
+ */
+export const PRESETS = {
+  github: { issuer: GITHUB_ISSUER, scope: 'read:user user:email', name: 'GitHub' },
+  google: { issuer: 'https://accounts.google.com', scope: 'openid email profile', name: 'Google' },
+} as const;
+export type Preset = keyof typeof PRESETS;
+export const isPreset = (v: unknown): v is Preset => typeof v === 'string' && Object.hasOwn(PRESETS, v);
 export interface TeamMapping { value: string; team: string }
 
 export interface IdentityProviderInput {
+  /** The preset's issuer, scope and name, each unless given; an issuer other than the preset's is refused. */
+  preset?: Preset;
   slug: string; issuer: string; clientId: string; clientSecret: string;
   name?: string; scope?: string; groupClaim?: string | null; mappings?: TeamMapping[];
   allowJit?: boolean; trustEmail?: boolean; allowedDomains?: string[]; endUpstreamSession?: boolean; isEnabled?: boolean;
 }
-export type IdentityProviderChange = Partial<Omit<IdentityProviderInput, 'slug'>>;
+export type IdentityProviderChange = Partial<Omit<IdentityProviderInput, 'slug' | 'preset'>>;
 
 interface Deps { db: Db; keys: SecretKeys; config: Config }
 
@@ -69,12 +85,16 @@ export function clientSecretOf(keys: SecretKeys, p: IdentityProvider): string {
 export async function createIdentityProviderAs(deps: Deps, actor: Actor, input: IdentityProviderInput): Promise<IdentityProvider> {
   assertMay(actor, 'identity-providers.manage');
   if (!new RegExp(SLUG_PATTERN).test(input.slug)) throw new AppError('VALIDATION_FAILED', { details: { fields: { slug: 'Lower-case letters, digits and dashes, at most 50.' } } });
-  const issuer = checkedIssuer(deps.config, input.issuer);
+  const preset = input.preset ? PRESETS[input.preset] : undefined;
+  if (preset && input.issuer && checkedIssuer(deps.config, input.issuer) !== preset.issuer) {
+    throw new AppError('VALIDATION_FAILED', { details: { fields: { issuer: `The ${input.preset} preset's issuer is ${preset.issuer}: leave it out.` } } });
+  }
+  const issuer = preset ? preset.issuer : checkedIssuer(deps.config, input.issuer);
   try {
     return await audited(deps.db, actor, async (tx) => {
       const [row] = await tx.insert(identityProviders).values({
-        slug: input.slug, name: input.name?.trim() || input.slug, issuer, clientId: input.clientId, clientSecretSealed: seal(deps.keys, input.clientSecret),
-        scope: input.scope ?? 'openid email profile', groupClaim: input.groupClaim || null, mappings: input.mappings ?? [],
+        slug: input.slug, name: input.name?.trim() || preset?.name || input.slug, issuer, clientId: input.clientId, clientSecretSealed: seal(deps.keys, input.clientSecret),
+        scope: input.scope ?? preset?.scope ?? 'openid email profile', groupClaim: input.groupClaim || null, mappings: input.mappings ?? [],
         allowJit: input.allowJit ?? true, trustEmail: input.trustEmail ?? false, allowedDomains: domainsOf(input.allowedDomains) ?? [],
         endUpstreamSession: input.endUpstreamSession ?? false, isEnabled: input.isEnabled ?? true,
       }).returning();

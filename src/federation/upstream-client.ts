@@ -5,7 +5,7 @@ import * as oidc from 'openid-client';
 import type { Config } from '../config.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { AppError } from '../errors.ts';
-import { clientSecretOf, type IdentityProvider } from './providers.service.ts';
+import { clientSecretOf, GITHUB_ISSUER, type IdentityProvider } from './providers.service.ts';
 
 interface Deps { config: Config; keys: SecretKeys }
 
@@ -22,11 +22,33 @@ function unavailable(cause: unknown): AppError {
   return new AppError('IDP_UNAVAILABLE', { cause });
 }
 
+const isGitHub = (idp: IdentityProvider) => idp.issuer === GITHUB_ISSUER;
+
+/** github.com and api.github.com, or the one base URL of DJAM_IDP_GITHUB_URL (a fake GitHub in tests). */
+function gitHubUrls(config: Config): { web: string; api: string } {
+  const override = config.DJAM_IDP_GITHUB_URL?.replace(/\/+$/, '');
+  return override ? { web: override, api: override } : { web: GITHUB_ISSUER, api: 'https://api.github.com' };
+}
+
+/**
+ * GitHub's preset: plain OAuth 2.0 without discovery, so openid-client gets the endpoints as
+ * server metadata; the client authenticates in the body as GitHub documents.
+ */
+function gitHubConfiguration(deps: Deps, idp: IdentityProvider): oidc.Configuration {
+  const { web } = gitHubUrls(deps.config);
+  const server: oidc.ServerMetadata = { issuer: GITHUB_ISSUER, authorization_endpoint: `${web}/login/oauth/authorize`, token_endpoint: `${web}/login/oauth/access_token` };
+  const config = new oidc.Configuration(server, idp.clientId, undefined, oidc.ClientSecretPost(clientSecretOf(deps.keys, idp)));
+  config.timeout = deps.config.DJAM_IDP_TIMEOUT_SECONDS;
+  if (deps.config.DJAM_IDP_ALLOW_HTTP && web.startsWith('http:')) oidc.allowInsecureRequests(config);
+  return config;
+}
+
 /**
  * The provider's openid-client configuration: discovery once in a while, `client_secret_basic`
  * unless the upstream's discovery allows only `client_secret_post`.
  */
 export async function upstreamConfiguration(deps: Deps, idp: IdentityProvider): Promise<oidc.Configuration> {
+  if (isGitHub(idp)) return gitHubConfiguration(deps, idp);
   const key = `${idp.id}:${idp.updatedAt.getTime()}`;
   const cached = configurations.get(key);
   if (cached && cached.expires > Date.now()) return cached.config;
@@ -46,6 +68,10 @@ export async function upstreamConfiguration(deps: Deps, idp: IdentityProvider): 
   const config = new oidc.Configuration(server, idp.clientId, undefined, auth);
   config.timeout = deps.config.DJAM_IDP_TIMEOUT_SECONDS;
   if (insecure) oidc.allowInsecureRequests(config);
+  // openid-client skips the id token's signature when it comes straight from the token endpoint
+  // (OIDC Core 3.1.3.7: TLS vouches for the issuer); DJAM checks it against the upstream's JWKS
+  // too, so a forged or wrongly keyed token is refused whatever the transport (#23).
+  if (server.jwks_uri) oidc.enableNonRepudiationChecks(config);
   for (const [k, v] of configurations) if (k.startsWith(`${idp.id}:`) || v.expires <= Date.now()) configurations.delete(k);
   configurations.set(key, { config, expires: Date.now() + DISCOVERY_TTL_MS });
   return config;
@@ -59,7 +85,7 @@ export async function startUpstreamSignIn(deps: Deps, idp: IdentityProvider, ext
   const verifier = oidc.randomPKCECodeVerifier();
   const pending: PendingUpstream = { slug: idp.slug, state: oidc.randomState(), nonce: oidc.randomNonce(), verifier, ...extra };
   const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: callbackUrl(deps.config, idp.slug), scope: idp.scope, state: pending.state, nonce: pending.nonce,
+    redirect_uri: callbackUrl(deps.config, idp.slug), scope: idp.scope, state: pending.state, ...(isGitHub(idp) ? {} : { nonce: pending.nonce }),
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
     ...(extra.linkUserId ? { prompt: 'login' } : {}),
   });
@@ -77,6 +103,14 @@ export async function finishUpstreamSignIn(deps: Deps, idp: IdentityProvider, pe
   const config = await upstreamConfiguration(deps, idp);
   const current = new URL(`${callbackUrl(deps.config, idp.slug)}${query ? `?${query}` : ''}`);
   let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+  if (isGitHub(idp)) {
+    try {
+      tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: pending.verifier, expectedState: pending.state });
+      return { claims: await gitHubClaims(deps, config, tokens.access_token) };
+    } catch (cause) {
+      throw cause instanceof AppError ? cause : failureOf(cause);
+    }
+  }
   try {
     tokens = await oidc.authorizationCodeGrant(config, current, {
       pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
@@ -95,6 +129,31 @@ export async function finishUpstreamSignIn(deps: Deps, idp: IdentityProvider, pe
     }
   }
   return { claims: { ...idClaims, ...info, sub: idClaims.sub }, idToken: tokens.id_token };
+}
+
+/**
+ * A GitHub user as OpenID claims: the subject is the numeric id (a login can be renamed), the
+ * e-mail the primary address of /user/emails with its `verified` flag. Read through
+ * openid-client's protected-resource request.
+ */
+async function gitHubClaims(deps: Deps, config: oidc.Configuration, accessToken: string): Promise<UpstreamClaims> {
+  const { api } = gitHubUrls(deps.config);
+  const headers = new Headers({ accept: 'application/vnd.github+json', 'user-agent': 'DJAM', 'x-github-api-version': '2022-11-28' });
+  const read = async (path: string): Promise<unknown> => {
+    const res = await oidc.fetchProtectedResource(config, accessToken, new URL(`${api}${path}`), 'GET', undefined, headers);
+    if (!res.ok) throw new AppError('IDP_UNAVAILABLE', { details: { upstreamStatus: res.status } });
+    return res.json();
+  };
+  const user = await read('/user') as { id?: unknown; login?: unknown; name?: unknown };
+  if (typeof user.id !== 'number' || !Number.isSafeInteger(user.id)) throw new AppError('IDP_SIGN_IN_FAILED', { message: 'GitHub sent no user id.' });
+  const emails = await read('/user/emails');
+  const primary = Array.isArray(emails) ? (emails as Array<{ email?: unknown; primary?: unknown; verified?: unknown }>).find((e) => e.primary === true && typeof e.email === 'string') : undefined;
+  const [given = '', ...family] = (typeof user.name === 'string' ? user.name : '').trim().split(/\s+/);
+  return {
+    sub: String(user.id), ...(typeof user.login === 'string' ? { preferred_username: user.login } : {}),
+    ...(primary ? { email: primary.email, email_verified: primary.verified === true } : {}),
+    given_name: given, family_name: family.join(' '),
+  };
 }
 
 /** openid-client's refusal, as the page the user sees (the cause goes to the log only). */

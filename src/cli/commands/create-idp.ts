@@ -5,20 +5,21 @@ import { loadConfig } from '../../config.ts';
 import { openRuntime } from '../../runtime.ts';
 import { closeConfirmed } from '../with-runtime.ts';
 import { cliActor } from '../../access/index.ts';
-import { createIdentityProviderAs } from '../../federation/index.ts';
+import { createIdentityProviderAs, isPreset } from '../../federation/index.ts';
 import { defineCommand, UsageError } from '../command.ts';
 
 interface Flags {
-  slug?: string; issuer?: string; 'client-id'?: string; 'client-secret'?: string; name?: string; scope?: string; 'group-claim'?: string;
+  slug?: string; preset?: string; issuer?: string; 'client-id'?: string; 'client-secret'?: string; name?: string; scope?: string; 'group-claim'?: string;
   map?: string[]; 'no-jit'?: boolean; 'trust-email'?: boolean; 'allowed-domains'?: string;
 }
 
 export const createIdpCommand = defineCommand({
   name: 'createidp', summary: 'register an upstream OpenID Connect provider users may sign in through',
-  usage: '--slug S --issuer URL --client-id ID --client-secret SECRET [--name N] [--scope "openid email profile"] [--group-claim groups] [--map VALUE=TEAM]... [--no-jit] [--trust-email] [--allowed-domains a.org,b.org]',
+  usage: '--slug S (--issuer URL | --preset github|google) --client-id ID --client-secret SECRET [--name N] [--scope "openid email profile"] [--group-claim groups] [--map VALUE=TEAM]... [--no-jit] [--trust-email] [--allowed-domains a.org,b.org]',
   flags: {
     slug: { type: 'string', value: 'S', required: true, doc: 'lower-case letters, digits and dashes: the sign-in starts at /accounts/idp/<slug>/login/' },
-    issuer: { type: 'string', value: 'URL', required: true, doc: 'the upstream\'s issuer (its discovery document is read from there)' },
+    issuer: { type: 'string', value: 'URL', doc: 'the upstream\'s issuer (its discovery document is read from there); or --preset' },
+    preset: { type: 'string', value: 'github|google', doc: 'github: plain OAuth 2.0, the user from the GitHub API; google: OpenID Connect at https://accounts.google.com (sets the issuer, and the scope and name unless given)' },
     'client-id': { type: 'string', value: 'ID', required: true, doc: 'the client id DJAM has at the upstream' },
     'client-secret': { type: 'string', value: 'SECRET', required: true, doc: 'its client secret (stored encrypted)' },
     name: { type: 'string', value: 'N', doc: 'the button\'s label: "Sign in with N" (default: the slug)' },
@@ -42,11 +43,13 @@ function mappingsOf(values: string[] | undefined): Array<{ value: string; team: 
 
 async function createIdp(values: Flags): Promise<number> {
   const mappings = mappingsOf(values.map);
+  if (values.preset !== undefined && !isPreset(values.preset)) throw new UsageError(`--preset takes github or google, not "${values.preset}"`);
+  if (!values.preset && !values.issuer) throw new UsageError('--issuer URL or --preset github|google is required');
   const config = loadConfig();
   const { database, keys } = await openRuntime(config);
   try {
     const idp = await createIdentityProviderAs({ db: database.db, keys, config }, cliActor, {
-      slug: values.slug ?? '', issuer: values.issuer ?? '', clientId: values['client-id'] ?? '', clientSecret: values['client-secret'] ?? '',
+      slug: values.slug ?? '', issuer: values.issuer ?? '', preset: isPreset(values.preset) ? values.preset : undefined, clientId: values['client-id'] ?? '', clientSecret: values['client-secret'] ?? '',
       name: values.name, scope: values.scope, groupClaim: values['group-claim'], mappings,
       allowJit: !values['no-jit'], trustEmail: values['trust-email'] ?? false,
       allowedDomains: values['allowed-domains']?.split(',').map((d) => d.trim()).filter(Boolean),
