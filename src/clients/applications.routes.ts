@@ -9,7 +9,7 @@ import { csrfToken, verifyCsrf } from '../http/csrf.ts';
 import { requireSession } from '../http/session.ts';
 import type { ActiveSession } from '../users/index.ts';
 import { userActor } from '../access/index.ts';
-import { getOwnedClient, listClientsOwnedBy, type ClientRow } from './clients.service.ts';
+import { getOwnedClient, grantTypeOf, listClientsOwnedBy, type ClientRow } from './clients.service.ts';
 import { changeClient, registerClient, removeClient, rotateSecretOf } from './clients-manage.service.ts';
 import type { ClientInput } from './clients.validation.ts';
 import { flashPath, setSecretFlash, takeSecretFlash } from './secret-flash.ts';
@@ -39,7 +39,7 @@ function toInput(v: FormValues): ClientInput {
 
 function toForm(c: ClientRow): FormValues {
   return {
-    name: c.name, client_type: c.clientType, grant_type: c.grantTypes.includes('client_credentials') ? 'client-credentials' : 'authorization-code',
+    name: c.name, client_type: c.clientType, grant_type: grantTypeOf(c).replace('_', '-'),
     redirect_uris: c.redirectUris.join('\n'), post_logout_redirect_uris: c.postLogoutRedirectUris.join('\n'),
   };
 }

@@ -1,12 +1,13 @@
 // Pages of /o/applications/: the signed-in user's own OAuth applications.
 import { html, type SafeHtml } from '../../http/views/html.ts';
 import { layout, message } from '../../http/views/layout.ts';
-import type { ClientRow } from '../clients.service.ts';
+import { grantTypeOf, type ClientRow } from '../clients.service.ts';
 
 interface Frame { user: { email: string }; csrfToken: string }
 export interface FormValues { name: string; client_type: string; grant_type: string; redirect_uris: string; post_logout_redirect_uris: string }
 
-const grantLabel = (c: ClientRow) => (c.grantTypes.includes('client_credentials') ? 'Client credentials' : 'Authorization code');
+const GRANT_LABELS = { authorization_code: 'Authorization code', client_credentials: 'Client credentials', device_code: 'Device code' } as const;
+const grantLabel = (c: ClientRow) => GRANT_LABELS[grantTypeOf(c)];
 
 export function listPage(f: Frame, clients: ClientRow[], notice?: string): string {
   return layout({ title: 'Your applications', ...f }, html`
@@ -44,6 +45,7 @@ export function formPage(f: Frame, title: string, action: string, v: FormValues,
       <select id="id_grant_type" name="authorization_grant_type"${invalid('grant_type')}>
         ${option('authorization-code', 'Authorization code', v.grant_type)}
         ${option('client-credentials', 'Client credentials', v.grant_type)}
+        ${option('device-code', 'Device code (TVs, CLIs, desktop tools)', v.grant_type)}
       </select>
       ${fieldError(errors, 'grant_type')}
       <label for="id_redirect_uris">Redirect URIs</label>
