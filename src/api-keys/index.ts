@@ -4,6 +4,7 @@ export type { ApiKeyScope, ListedKey } from './api-keys.service.ts';
 export { canonicalKey } from './key-format.ts';
 export { LastUsedRecorder } from './last-used.ts';
 export { createKeyCache, type KeyCache } from './key-cache.ts';
+export { noteRevokedKeyUse } from './revoked-use.ts';
 export { getApiKey, listApiKeysPage } from './api-keys-admin.service.ts';
 export {
   changeApiKey, issueApiKey, issueKeyFor, removeApiKey, revokeApiKeys, rotateApiKey, updateHeldKey,

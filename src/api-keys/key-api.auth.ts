@@ -4,6 +4,7 @@ import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
 import { checkKey, type CredentialThrottle } from '../users/index.ts';
 import { findApiKey, type FoundKey } from './api-keys.service.ts';
+import { noteRevokedKeyUse } from './revoked-use.ts';
 
 const AUTH_FAILURES = {
   notProvided: 'Authentication credentials were not provided.',
@@ -53,7 +54,10 @@ async function checkManagementKey(deps: Deps, token: string, now: Date): Promise
   if (!key) return { failure: AUTH_FAILURES.invalid };
   if (!key.owner.isActive) return { failure: AUTH_FAILURES.inactive };
   // docs/compatibility.md §0.4: a revoked management key is refused like an unknown one (the original let it in).
-  if (key.scope !== 'management' || key.revoked) return { failure: AUTH_FAILURES.invalid };
+  if (key.scope !== 'management' || key.revoked) {
+    await noteRevokedKeyUse(deps, key, 'key-api');
+    return { failure: AUTH_FAILURES.invalid };
+  }
   if (key.expiry <= now) return { failure: AUTH_FAILURES.expired };
   return { caller: key };
 }

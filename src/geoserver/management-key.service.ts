@@ -2,7 +2,7 @@
 // (docs/compatibility.md §4.3, a MAY of the contract): a usable management key of an active user.
 import type { Db } from '../db/client.ts';
 import type { SecretKeys } from '../crypto/keys.ts';
-import { findApiKey, isKeyUsable } from '../api-keys/index.ts';
+import { findApiKey, isKeyUsable, noteRevokedKeyUse } from '../api-keys/index.ts';
 import { checkKey, type CredentialThrottle } from '../users/index.ts';
 
 type Deps = { db: Db; keys: SecretKeys; throttle: CredentialThrottle };
@@ -12,7 +12,10 @@ type Holder = { keyId: number; isStaff: boolean };
 export function findManagementKeyHolder(deps: Deps, value: string, ip: string): Promise<Holder | undefined> {
   return checkKey(deps.throttle, ip, async () => {
     const key = await findApiKey(deps, value);
-    if (!key || !isKeyUsable(key, 'management') || !key.owner.isActive) return undefined;
+    if (!key || !isKeyUsable(key, 'management') || !key.owner.isActive) {
+      await noteRevokedKeyUse(deps, key, 'geoserver-users-apikey');
+      return undefined;
+    }
     return { keyId: key.id, isStaff: key.owner.isStaff };
   }, (holder) => !holder);
 }

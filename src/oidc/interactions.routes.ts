@@ -16,6 +16,8 @@ import type { PayloadCache } from './payload-cache.ts';
 import { withRequestContext } from './request-context.ts';
 import { ACR_MFA as ACR_MFA_VALUE, acrOf, MFA_REASON } from './acr.ts';
 import { flushWrites, startWriteBuffer } from './write-buffer.ts';
+import { userActor } from '../access/index.ts';
+import { recordEvent } from '../events/index.ts';
 
 export interface InteractionDeps { provider: Provider; config: Config; db: Db; keys: SecretKeys; payloadCache: PayloadCache }
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -100,7 +102,14 @@ export async function interactionRoutes(app: FastifyInstance, deps: InteractionD
     const session = await loadSession(deps, request);
     // The consent must come from the user the provider session belongs to.
     if (!session || d.prompt.name !== 'consent' || String(session.user.id) !== d.session?.accountId) throw new AppError('FORBIDDEN');
-    return finish(deps, request, reply, { consent: { grantId: await grantConsent(deps, d) } });
+    const grantId = await grantConsent(deps, d);
+    const missing = d.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
+    // #21: the scopes the user just granted (never the grant's or the interaction's id).
+    await recordEvent(deps.db, userActor(session.user), {
+      type: 'consent.granted', subject: `user:${session.user.id}`, userId: session.user.id, clientId: String(d.params.client_id),
+      changes: { after: { scopes: missing.missingOIDCScope ?? [], resource_scopes: missing.missingResourceScopes ?? {} } },
+    });
+    return finish(deps, request, reply, { consent: { grantId } });
   }));
 
   app.post<{ Params: { uid: string } }>('/interaction/:uid/abort', step(async (request, reply) => {

@@ -10,6 +10,8 @@ import type { SecretKeys } from '../crypto/keys.ts';
 import type { ClientCache } from '../clients/index.ts';
 import { loadSession, loginRedirectUrl } from '../http/session.ts';
 import { isLoginPrevented, LOGIN_PREVENTED_MESSAGE, type PreventionIndex } from '../login-preventions/index.ts';
+import { userActor } from '../access/index.ts';
+import { recordEvent } from '../events/index.ts';
 import { html } from '../http/views/html.ts';
 import { layout } from '../http/views/layout.ts';
 import { errorSurfaceOf } from '../http/surfaces.ts';
@@ -62,6 +64,11 @@ async function beforeAuthorize(deps: MountDeps, request: FastifyRequest, reply: 
       return false;
     }
     if (session && query.client_id && await deps.preventions.has(query.client_id) && await isLoginPrevented(deps, query.client_id, session.user.id)) {
+      // #21: a refused sign-in to the application (never on the allowed path).
+      await recordEvent(deps.db, userActor(session.user), {
+        type: 'user.login_failed', outcome: 'failure', subject: `user:${session.user.id}`, userId: session.user.id, clientId: query.client_id,
+        changes: { door: 'authorize', reason: 'login_prevented' },
+      });
       await reply.type('text/html').send(layout({ title: 'Sign-in not allowed', user: session.user }, html`<p class="error" role="alert">${LOGIN_PREVENTED_MESSAGE}</p>`));
       return false;
     }

@@ -24,6 +24,7 @@ import { logoutSource, postLogoutSuccessSource, renderError } from './views/prov
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './views/device-pages.ts';
 import { authorizationCodeTtl, DJAM_CLIENT_METADATA, isFapi2 } from './client-metadata.ts';
 import { devicePollPacing } from './device-poll.ts';
+import { recordRefreshReuse } from './refresh-reuse.ts';
 import { providerFetch } from './backchannel-logout.ts';
 import type { Queue } from '../queue/index.ts';
 import { registerTokenExchange, withDelegation } from './token-exchange.ts';
@@ -115,5 +116,6 @@ export function createProvider(deps: ProviderDeps): Provider {
   provider.use(djamBridge(deps));
   provider.use(protocolAnswers());
   provider.use(devicePollPacing());
+  recordRefreshReuse(provider, deps.db); // #21
   return provider;
 }

@@ -8,7 +8,7 @@ import type { SecretKeys } from '../crypto/keys.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { isPasswordAloneRefused } from '../mfa/index.ts';
-import { isKeyUsable, type KeyCache } from '../api-keys/index.ts';
+import { isKeyUsable, noteRevokedKeyUse, type KeyCache } from '../api-keys/index.ts';
 import { authenticate, checkKey, findUser, type CredentialThrottle, type User } from '../users/index.ts';
 import { loadSession } from '../http/session.ts';
 import type { BearerCheck } from './bearer-token.ts';
@@ -52,7 +52,9 @@ async function fromAuthkey(deps: CallerDeps, value: string, ip: string): Promise
   // The key's row carries what the proxy needs of its owner: one statement, none on a cache hit.
   const usable = async () => {
     const found = await deps.keyCache.find(value);
-    return found && isKeyUsable(found, 'resource') && found.owner.isActive ? found : undefined;
+    if (found && isKeyUsable(found, 'resource') && found.owner.isActive) return found;
+    await noteRevokedKeyUse(deps, found, 'proxy-authkey'); // #21: the refusal path only
+    return undefined;
   };
   const key = await checkKey(deps.throttle, ip, usable, (k) => !k);
   if (!key) return 'rejected';

@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import { passwordProblems, type PasswordOwner } from './password-rules.ts';
 import { userRecord } from './user-record.ts';
 import { deleteSessionsOfUser } from './sessions.service.ts';
+import { recordEvent } from '../events/index.ts';
 import { assertKeepsASuperuser, deleteUser, updateUser, type UserChange } from './users-admin.service.ts';
 import { createUser, getUser, setPassword, setPasswordHash, type NewUser, type User } from './users.service.ts';
 
@@ -26,6 +27,12 @@ export async function createUserAs(deps: Deps, actor: Actor, input: NewUser): Pr
   });
 }
 
+/** An administrator's door ended every session of the user: a `user.sessions_ended` event (#21), in the same transaction. */
+async function endSessionsAs(deps: { db: Db; keys: SecretKeys }, actor: Actor, userId: number, reason: 'deactivated' | 'forced_new_password'): Promise<void> {
+  await deleteSessionsOfUser(deps, userId);
+  await recordEvent(deps.db, actor, { type: 'user.sessions_ended', subject: `user:${userId}`, userId, changes: { door: 'admin', reason } });
+}
+
 /** Profile and flags; deactivating ends the user's sessions in the same transaction. */
 export async function changeUserAs(deps: Deps, actor: Actor, userId: number, change: UserChange, action = 'user.update'): Promise<User> {
   const before = await getUser(deps, userId);
@@ -33,7 +40,7 @@ export async function changeUserAs(deps: Deps, actor: Actor, userId: number, cha
   await assertKeepsASuperuser(deps, before, change);
   return audited(deps.db, actor, async (tx) => {
     const after = await updateUser({ db: tx }, userId, change);
-    if (change.isActive === false) await deleteSessionsOfUser({ db: tx, keys: deps.keys }, userId);
+    if (change.isActive === false) await endSessionsAs({ db: tx, keys: deps.keys }, actor, userId, 'deactivated');
     return { action, entityType: 'user', entityId: userId, before: userRecord(before), after: userRecord(after), result: after };
   });
 }
@@ -83,7 +90,7 @@ export async function resetPasswordAs(
   await audited(deps.db, actor, async (tx) => {
     if (opts.endPassword) {
       if (!before.password.startsWith('!')) await setPasswordHash({ db: tx }, userId, `!${before.password}`);
-      await deleteSessionsOfUser({ db: tx, keys: deps.keys }, userId);
+      await endSessionsAs({ db: tx, keys: deps.keys }, actor, userId, 'forced_new_password');
     }
     await mailLink(tx, opts.endPassword ? await getUser({ db: tx }, userId) : before);
     return { action: opts.endPassword ? 'user.force-new-password' : 'user.reset-password', entityType: 'user', entityId: userId, result: undefined };
