@@ -15,6 +15,7 @@ import { findUserByEmail } from '../../src/users/index.ts';
 import { createIdentityProviderAs } from '../../src/federation/index.ts';
 import { AppError } from '../../src/errors.ts';
 import { cliActor } from '../../src/access/index.ts';
+import { AdminCaller } from '../helpers/admin.fixture.ts';
 import { afterOf, startTestServer, type TeardownContext, type TestServer } from '../helpers/start-server.ts';
 
 type Handler = (req: IncomingMessage, url: URL, body: URLSearchParams, res: ServerResponse) => void;
@@ -163,7 +164,7 @@ describe('#23 upstreams played by fakes', () => {
     assert.match(await res.text(), /Back to the sign-in page/);
   });
 
-  test('presets: github and google fill issuer, scope and name; another issuer with a preset is refused', async () => {
+  test('presets (service and admin API): github and google fill issuer, scope and name; another issuer with a preset, an unknown preset, neither issuer nor preset are refused', async () => {
     const deps = { db: djam.database.db, keys: djam.keys, config: djam.config };
     const google = await createIdentityProviderAs(deps, cliActor, { clientId: 'g', clientSecret: 's', slug: 'google', issuer: '', preset: 'google' });
     assert.deepEqual([google.issuer, google.scope, google.name], ['https://accounts.google.com', 'openid email profile', 'Google']);
@@ -173,5 +174,14 @@ describe('#23 upstreams played by fakes', () => {
       createIdentityProviderAs(deps, cliActor, { clientId: 'g', clientSecret: 's', slug: 'evil', issuer: 'https://evil.example', preset: 'google' }),
       (err: unknown) => err instanceof AppError && err.code === 'VALIDATION_FAILED',
     );
+
+    // The admin API's "preset": the issuer may be left out; without issuer or preset, refused.
+    const root = await djam.make.user({ isStaff: true, isSuperuser: true });
+    const api = new AdminCaller(djam, { browser: await djam.signIn(root.email, root.password) });
+    const created = await api.post('/identity-providers', { slug: 'gh-api', preset: 'github', client_id: 'a', client_secret: 'b' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.deepEqual([created.body.issuer, created.body.scope, created.body.name], ['https://github.com', 'read:user user:email', 'GitHub']);
+    assert.equal((await api.post('/identity-providers', { slug: 'bad-preset', preset: 'gitlab', client_id: 'a', client_secret: 'b' })).status, 400);
+    assert.equal((await api.post('/identity-providers', { slug: 'no-issuer', client_id: 'a', client_secret: 'b' })).body.error, 'IDP_ISSUER_REFUSED');
   });
 });
