@@ -13,7 +13,7 @@ const ADMIN_PREFIX = '/api/admin';
 registerAjvFormats();
 
 /** One capability's admin routes (e.g. users/users.admin-routes.ts), registered under /api/admin. */
-export type AdminRoutes = (app: AdminApp, deps: AdminDeps) => Promise<void>;
+type AdminRoutes = (app: AdminApp, deps: AdminDeps) => Promise<void>;
 
 export interface AdminPluginOptions extends AdminDeps {
   /** Every capability's admin routes, from the composition root (app.ts). */

@@ -9,4 +9,3 @@ export { getApiKey, listApiKeysPage } from './api-keys-admin.service.ts';
 export {
   changeApiKey, issueApiKey, issueKeyFor, removeApiKey, revokeApiKeys, rotateApiKey, updateHeldKey,
 } from './api-keys-manage.service.ts';
-export type { AdminKeyView } from './api-keys-admin.service.ts';

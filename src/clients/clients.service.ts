@@ -24,7 +24,7 @@ function generateClientSecret(): string {
 }
 
 /** RFC 8628's grant type, as the provider names it (the registry's surfaces say `device_code`). */
-export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 const GRANTS_OF: Record<ClientInput['grantType'], string[]> = {
   authorization_code: ['authorization_code', 'refresh_token'],

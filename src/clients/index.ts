@@ -5,7 +5,6 @@ export { createClientCache } from './client-cache.ts';
 export type { ClientCache } from './client-cache.ts';
 export { changeClient, registerClient, removeClient, rotateSecretOf } from './clients-manage.service.ts';
 export { listClientsPage } from './clients-admin.service.ts';
-export { DEVICE_CODE_GRANT, grantTypeOf } from './clients.service.ts';
 export { GRANT_TYPES, JWT_ALGS } from './clients.validation.ts';
 export type { ProtocolSettings } from './clients.validation.ts';
 export { deleteRegisteredClient, saveRegisteredClient } from './registered-clients.service.ts';

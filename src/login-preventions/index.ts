@@ -5,4 +5,3 @@ export type { PreventionIndex } from './prevention-index.ts';
 export {
   deleteLoginPrevention, findLoginPreventionOfClient, getLoginPrevention, listLoginPreventionsPage,
 } from './login-preventions-admin.service.ts';
-export type { LoginPreventionView } from './login-preventions-admin.service.ts';

@@ -15,7 +15,7 @@ import type { JobHandlers } from '../queue/index.ts';
 import { oidcPayloads } from '../db/schema.ts';
 import { USER_SESSIONS_ENDED_JOB } from '../users/index.ts';
 
-export const BACKCHANNEL_LOGOUT_JOB = 'oidc.backchannel_logout';
+const BACKCHANNEL_LOGOUT_JOB = 'oidc.backchannel_logout';
 const DELIVERY_TIMEOUT_MS = 10_000;
 
 /** Set while a job delivers: the provider's POST then goes out. */

@@ -7,7 +7,7 @@ import { supportedScopes } from './scopes.ts';
  * #24: registered metadata a client may carry beside the original's columns (oauth_clients.
  * protocol_metadata), under its RFC names; the provider validates each as it loads the client.
  */
-export const PROTOCOL_METADATA = [
+const PROTOCOL_METADATA = [
   'backchannel_logout_uri', 'backchannel_logout_session_required',
   'dpop_bound_access_tokens', 'require_pushed_authorization_requests', 'jwks', 'jwks_uri',
   'authorization_signed_response_alg', 'request_object_signing_alg', 'require_signed_request_object',

@@ -7,7 +7,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** The interval the device authorization response gives (seconds). */
-export const DEVICE_POLL_INTERVAL = 5;
+const DEVICE_POLL_INTERVAL = 5;
 const MAX_TRACKED = 10_000;
 
 function deviceCodeOf(ctx: KoaContextWithOIDC): string | undefined {

@@ -7,7 +7,7 @@
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { ADMIN_SCOPE } from '../access/index.ts';
 
-export const REGISTRATION_POLICY = 'djam';
+const REGISTRATION_POLICY = 'djam';
 
 async function djamRegistrationPolicy(_ctx: KoaContextWithOIDC, properties: Record<string, unknown>): Promise<void> {
   const scopes = typeof properties.scope === 'string' ? properties.scope.split(' ') : [];

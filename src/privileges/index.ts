@@ -1,9 +1,7 @@
 export { createRole, effectiveRoleIds, findRoleByName, grantRoleToTeam, grantRoleToUser, listEffectiveRoleNames } from './roles.service.ts';
-export type { Role } from './roles.service.ts';
 export {
   addTeamMember, createTeam, findTeamByName, listTeamNamesOfUser, listTeams, listUsersWithTeams,
 } from './teams.service.ts';
-export type { Team } from './teams.service.ts';
 export {
   createNamedRole, createNamedTeam, deleteRole, deleteTeam, getRole, getTeam, listDirectRolesOfUser, listRoleHolders,
   listRolesOfTeam, listRolesPage, listTeamMembers, listTeamsOfUser, listTeamsPage, missingTeamIds, renameRole, renameTeam,

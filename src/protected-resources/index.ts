@@ -3,7 +3,7 @@
 export {
   UPSTREAM_SERVICE, createAccessRule, createResource, listUsableResources,
 } from './resources.service.ts';
-export type { AccessRule, NewResource, Resource } from './resources.service.ts';
+export type { NewResource, Resource } from './resources.service.ts';
 export { createAccessDecisions } from './access-decisions.ts';
 export type { AccessDecisions } from './access-decisions.ts';
 export {

@@ -1,8 +1,8 @@
 export { authenticate, type DirectoryPasswordCheck } from './authenticate.ts';
 export {
-  admitMailRequest, admitPasswordAttempt, checkKey, countKeyMiss, createCredentialThrottle, keyCheckWait, lockStateOf, retryAfterOf, unlockAccount,
+  admitMailRequest, admitPasswordAttempt, checkKey, countKeyMiss, createCredentialThrottle, keyCheckWait, retryAfterOf,
 } from './credential-throttle.ts';
-export type { CredentialThrottle, LockState } from './credential-throttle.ts';
+export type { CredentialThrottle } from './credential-throttle.ts';
 export { deleteDeadThrottleCounters, postgresThrottleStore, redisThrottleStore } from './throttle-store.ts';
 export type { ThrottleStore } from './throttle-store.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
