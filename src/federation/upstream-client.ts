@@ -108,7 +108,7 @@ export async function finishUpstreamSignIn(deps: Deps, idp: IdentityProvider, pe
       tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: pending.verifier, expectedState: pending.state });
       return { claims: await gitHubClaims(deps, config, tokens.access_token) };
     } catch (cause) {
-      throw cause instanceof AppError ? cause : failureOf(cause);
+      throw gitHubFailure(cause);
     }
   }
   try {
@@ -154,6 +154,24 @@ async function gitHubClaims(deps: Deps, config: oidc.Configuration, accessToken:
     ...(primary ? { email: primary.email, email_verified: primary.verified === true } : {}),
     given_name: given, family_name: family.join(' '),
   };
+}
+
+/**
+ * GitHub answers a refused code exchange with 200 and an `error` field, which openid-client
+ * reports as a malformed answer: a used or expired code is the user's sign-in failing, anything
+ * else (`incorrect_client_credentials`, `redirect_uri_mismatch`) our configuration.
+ */
+function gitHubFailure(cause: unknown): AppError {
+  if (cause instanceof AppError) return cause;
+  // openid-client's ClientError wraps oauth4webapi's error, whose cause holds the body.
+  let error: string | undefined;
+  for (let c: unknown = cause, depth = 0; c instanceof Error && depth < 3 && error === undefined; c = c.cause, depth++) {
+    const body = (c.cause as { body?: { error?: unknown } } | undefined)?.body;
+    if (typeof body?.error === 'string') error = body.error;
+  }
+  if (error === 'bad_verification_code') return new AppError('IDP_SIGN_IN_FAILED', { cause, details: { upstreamError: error } });
+  if (error) return new AppError('IDP_UNAVAILABLE', { cause, details: { upstreamError: error } });
+  return failureOf(cause);
 }
 
 /** openid-client's refusal, as the page the user sees (the cause goes to the log only). */

@@ -92,9 +92,10 @@ const fakeGitHub: Handler = (req, url, body, res) => {
     return res.writeHead(302, { location: back.href }).end();
   }
   if (url.pathname === '/login/oauth/access_token' && req.method === 'POST') {
-    const ok = body.get('client_id') === CLIENT.id && body.get('client_secret') === CLIENT.secret && body.get('code') === `gh.${s256(body.get('code_verifier') ?? '')}`;
     // GitHub answers refusals with 200 and an error field.
-    return json(res, 200, ok ? { access_token: 'gho_fake', token_type: 'bearer', scope: 'read:user,user:email' } : { error: 'bad_verification_code' });
+    if (body.get('client_id') !== CLIENT.id || body.get('client_secret') !== CLIENT.secret) return json(res, 200, { error: 'incorrect_client_credentials' });
+    if (body.get('code') !== `gh.${s256(body.get('code_verifier') ?? '')}`) return json(res, 200, { error: 'bad_verification_code' });
+    return json(res, 200, { access_token: 'gho_fake', token_type: 'bearer', scope: 'read:user,user:email' });
   }
   if (req.headers.authorization !== 'Bearer gho_fake') return json(res, 401, { message: 'Bad credentials' });
   if (url.pathname === '/user') return json(res, 200, { id: 4242, login: 'octo', name: 'Octo Cat', email: null });
@@ -160,8 +161,11 @@ describe('#23 upstreams played by fakes', () => {
     const deps = { db: djam.database.db, keys: djam.keys, config: djam.config };
     await createIdentityProviderAs(deps, cliActor, { clientId: CLIENT.id, clientSecret: 'wrong', slug: 'gh-wrong', issuer: '', preset: 'github' });
     const res = await signInThrough('gh-wrong');
-    assert.ok(res.status === 400 || res.status === 502, String(res.status));
-    assert.match(await res.text(), /Back to the sign-in page/);
+    // GitHub's 200 with `incorrect_client_credentials`: our configuration, as a wrong secret at an OpenID provider.
+    assert.equal(res.status, 502);
+    const page = await res.text();
+    assert.match(page, /could not be reached or gave a wrong answer/);
+    assert.match(page, /Back to the sign-in page/);
   });
 
   test('presets (service and admin API): github and google fill issuer, scope and name; another issuer with a preset, an unknown preset, neither issuer nor preset are refused', async () => {
