@@ -41,7 +41,7 @@ export interface Seed {
   ldapUser?: { login: string; password: string };
 }
 
-export const BENCH_IDP_SLUG = 'bench-self';
+const BENCH_IDP_SLUG = 'bench-self';
 export const BENCH_LDAP_USER = { login: 'bench-ldap', password: 'bench-ldap-password' };
 
 /** `siteUrl`: the URL of the server the load is sent to (the upstream's issuer and callback), not the counting server's. */

@@ -1,7 +1,7 @@
 // Federation (#23): signing in through the identity systems organisations already have,
 // upstream OpenID Connect providers (and LDAP directories). What other capabilities use.
 export {
-  createIdentityProviderAs, deleteIdentityProviderAs, isPreset, PRESETS, findIdentityProviderBySlug, getIdentityProvider, listIdentityProviders, listSignInButtons, updateIdentityProviderAs,
+  createIdentityProviderAs, deleteIdentityProviderAs, isPreset, findIdentityProviderBySlug, getIdentityProvider, listIdentityProviders, listSignInButtons, updateIdentityProviderAs,
 } from './providers.service.ts';
 export type { IdentityProvider, IdentityProviderInput, TeamMapping } from './providers.service.ts';
 export { linkUpstreamAccount, listLinksOfUser } from './links.service.ts';

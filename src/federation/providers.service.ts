@@ -18,7 +18,7 @@ export const GITHUB_ISSUER = 'https://github.com';
  * Presets (#23): what an administrator would otherwise type. GitHub is plain OAuth 2.0 (the user
  * from its API); Google is OpenID Connect by its issuer, like any other.
  */
-export const PRESETS = {
+const PRESETS = {
   github: { issuer: GITHUB_ISSUER, scope: 'read:user user:email', name: 'GitHub' },
   google: { issuer: 'https://accounts.google.com', scope: 'openid email profile', name: 'Google' },
 } as const;
