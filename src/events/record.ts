@@ -1,7 +1,7 @@
 // Records one event in the caller's transaction, and with it the outbox row of its webhooks: a
 // `webhook.fan_out` job, written only when some active endpoint subscribes to the type, in the
 // same statement. The event and its deliveries commit or vanish together with the change.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { currentEventContext, type RecordedEvent } from './event-context.ts';
 
@@ -22,7 +22,11 @@ export interface EventInput {
 const actorKind = (kind: string) => kind.replaceAll('-', '_');
 const cut = (text: string | undefined | null, length: number) => (text ? text.slice(0, length) : null);
 
-export async function recordEvent(db: Db, actor: EventActor, event: EventInput): Promise<void> {
+/**
+ * `alongside`: another insert of the same change (the audit entry, access/audit.ts) sent in the
+ * same statement as a leading CTE: one round trip for both on every audited change and sign-in.
+ */
+export async function recordEvent(db: Db, actor: EventActor, event: EventInput, alongside?: SQL): Promise<void> {
   const context = currentEventContext();
   const row = {
     type: event.type, outcome: event.outcome ?? 'success', actorKind: actorKind(actor.kind),
@@ -31,7 +35,7 @@ export async function recordEvent(db: Db, actor: EventActor, event: EventInput):
     userAgent: cut(context?.userAgent, 500), requestId: cut(context?.requestId, 128),
     changes: event.changes ?? null,
   };
-  const result = await db.execute(sql`with e as (
+  const result = await db.execute(sql`with ${alongside ? sql`also as (${alongside}), ` : sql``}e as (
       insert into events (type, outcome, actor_kind, actor_id, actor_label, subject, user_id, client_id, ip, user_agent, request_id, changes)
       values (${row.type}, ${row.outcome}, ${row.actorKind}, ${row.actorId}, ${row.actorLabel}, ${row.subject}, ${row.userId},
         ${row.clientId}, ${row.ip}, ${row.userAgent}, ${row.requestId}, ${row.changes === null ? null : JSON.stringify(row.changes)}::jsonb)
