@@ -17,7 +17,7 @@ import { applyTeamMapping, resolveUpstreamUser } from './links.service.ts';
 export interface DirectoryEntry { dn: string; email: string; firstName: string; lastName: string; groups: string[] }
 
 /** RFC 4515: a value inside a filter, its special characters escaped. */
-export function escapeFilterValue(value: string): string {
+function escapeFilterValue(value: string): string {
   return value.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

@@ -3,7 +3,7 @@
 // asked for it (linkUpstreamAccount); a first sign-in whose e-mail already belongs to someone is
 // refused, never linked by the address alone; a user is created just in time only when the
 // upstream allows it, the e-mail domain is allowed and the upstream vouches for the address.
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { identityLinks, identityProviders, teamMembers } from '../db/schema.ts';
 import { AppError, uniqueViolationConstraint } from '../errors.ts';
@@ -12,7 +12,7 @@ import { addTeamMember, createTeam, findTeamByName, removeTeamMember } from '../
 import type { IdentityProvider, TeamMapping } from './providers.service.ts';
 
 export type IdentityLink = typeof identityLinks.$inferSelect;
-export type LinkKind = 'oidc' | 'ldap';
+type LinkKind = 'oidc' | 'ldap';
 
 interface Upstream { kind: LinkKind; providerId: number | null }
 
@@ -22,7 +22,7 @@ function sameUpstream(u: Upstream) {
   return and(eq(identityLinks.kind, u.kind), u.providerId === null ? isNull(identityLinks.providerId) : eq(identityLinks.providerId, u.providerId));
 }
 
-export async function findLink(deps: { db: Db }, upstream: Upstream, subject: string): Promise<IdentityLink | undefined> {
+async function findLink(deps: { db: Db }, upstream: Upstream, subject: string): Promise<IdentityLink | undefined> {
   const [row] = await deps.db.select().from(identityLinks).where(and(sameUpstream(upstream), eq(identityLinks.subject, subject))).limit(1);
   return row;
 }
@@ -157,10 +157,4 @@ export async function applyTeamMapping(deps: { db: Db }, link: IdentityLink, use
   if (managed.length !== previous.size || managed.some((id) => !previous.has(id))) {
     await deps.db.update(identityLinks).set({ teamIds: managed }).where(eq(identityLinks.id, link.id));
   }
-}
-
-/** How many users are linked to an upstream (the admin API shows it). */
-export async function countLinks(deps: { db: Db }, providerId: number): Promise<number> {
-  const [row] = await deps.db.select({ n: sql<number>`count(*)::int` }).from(identityLinks).where(eq(identityLinks.providerId, providerId));
-  return row?.n ?? 0;
 }

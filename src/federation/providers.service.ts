@@ -51,7 +51,7 @@ function checkedIssuer(config: Config, issuer: string): string {
 const domainsOf = (domains: string[] | undefined) => domains?.map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean);
 
 /** The provider as the audit log and the API show it: everything but the secret. */
-export function publicFields(p: IdentityProvider) {
+function publicFields(p: IdentityProvider) {
   const { clientSecretSealed: _sealed, ...rest } = p;
   return rest;
 }

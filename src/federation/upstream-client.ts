@@ -13,7 +13,7 @@ const DISCOVERY_TTL_MS = 10 * 60 * 1000;
 /** Discovered configurations by provider row and version: a changed row is discovered again. */
 const configurations = new Map<string, { config: oidc.Configuration; expires: number }>();
 
-export function callbackUrl(config: Config, slug: string): string {
+function callbackUrl(config: Config, slug: string): string {
   return `${config.baseUrl}/accounts/idp/${slug}/callback/`;
 }
 
@@ -47,7 +47,7 @@ function gitHubConfiguration(deps: Deps, idp: IdentityProvider): oidc.Configurat
  * The provider's openid-client configuration: discovery once in a while, `client_secret_basic`
  * unless the upstream's discovery allows only `client_secret_post`.
  */
-export async function upstreamConfiguration(deps: Deps, idp: IdentityProvider): Promise<oidc.Configuration> {
+async function upstreamConfiguration(deps: Deps, idp: IdentityProvider): Promise<oidc.Configuration> {
   if (isGitHub(idp)) return gitHubConfiguration(deps, idp);
   const key = `${idp.id}:${idp.updatedAt.getTime()}`;
   const cached = configurations.get(key);
