@@ -1,7 +1,7 @@
 // RFC 9449 at DJAM's own resource doors (#24): the proxy, the admin API, /resource. The provider
 // binds a DPoP client's access tokens to its key (`jkt`; `cnf.jkt` in a JWT access token) and
 // checks proofs at its own endpoints (token, userinfo); a resource server checks them itself
-// (§7). A bound token counts only as `Authorization: DPoP <token>` with a `DPoP` proof signed by
+// (RFC 9449 §7). A bound token counts only as `Authorization: DPoP <token>` with a `DPoP` proof signed by
 // that key, for this method and URL, fresh, naming this token (`ath`), and never seen before
 // (`jti`, remembered by this node for the proof's lifetime). A bound token presented as a plain
 // Bearer, or with a proof of another key, method or URL, is refused.

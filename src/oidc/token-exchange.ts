@@ -1,7 +1,7 @@
 // RFC 8693 token exchange (#24), through the provider's grant-type extension point: a backend
 // holding a user's access token (from its own users' sign-in) exchanges it for an access token
 // meant for another API of DJAM_OIDC_RESOURCE_SERVERS, audience-restricted, speaking for the same
-// user, with `act` naming the backend (§4.1). Which client may exchange for which audience is the
+// user, with `act` naming the backend (RFC 8693 §4.1). Which client may exchange for which audience is the
 // one authorization policy's `token.exchange` (src/access/policy.ts), over the audiences the
 // client was registered for (`token_exchange_audiences`).
 import { errors, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
