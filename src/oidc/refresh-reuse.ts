@@ -1,6 +1,6 @@
 // #21 token.refresh_reused: refresh tokens rotate (provider.ts), and the provider answers a
-// consumed one with invalid_grant "refresh token already used", revoking the whole grant (RFC 9700,
-// the OAuth 2.0 Security BCP, §4.14: a stolen token and its thief's copy cannot both live). Its `grant.error`
+// consumed one with invalid_grant "refresh token already used", revoking the whole grant (the OAuth
+// 2.0 Security BCP, RFC 9700 §4.14: a stolen token and its thief's copy cannot both live). Its `grant.error`
 // event names the failure but cannot be awaited, so it only marks the request; the middleware
 // records the event once the token endpoint is done, before the answer leaves. Never a token
 // value: the client, the user and the grant's fate.
